@@ -1,0 +1,60 @@
+# Two commands for a fresh clone: `make run` serves the site, `make test` runs the suite.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+DEMO_POSTINGS ?= 300
+WORKERS ?= 2
+
+.PHONY: help install run dev data test lint format bench clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --constraint constraints.txt ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed ## Create the virtual environment and install the pinned packages
+
+# A local secret, generated once and kept out of git.
+.env:
+	@$(PYTHON) -c 'import secrets; print("DJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' > .env
+	@echo "Wrote .env with a new DJANGO_SECRET_KEY"
+
+data: install .env ## Migrate and load the roles and demo postings (safe to repeat)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_roles
+	$(PY) manage.py seed_demo --postings $(DEMO_POSTINGS) --seed 1
+
+run: data ## Set up and serve the site as users see it on 127.0.0.1:$(PORT)
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	DJANGO_DEBUG=0 $(BIN)/gunicorn jobsite.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+		--access-logfile - --forwarded-allow-ips 127.0.0.1
+
+dev: data ## Same data, Django's development server with debug and auto-reload
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install .env ## Set up and run the whole test suite (DATABASE_URL picks the database)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install ## ruff: lint and formatting
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install .env ## Run the benchmarks in bench/ and print a table
+	$(PY) bench/run.py
+
+clean: ## Remove the virtual environment, database and collected static files
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal staticfiles

@@ -1,0 +1,383 @@
+"""Organisations, their recruiters, and the job postings they publish."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import ExpressionWrapper, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from roles.models import Role
+
+iso_country = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166-1 country code, e.g. GB.")
+iso_currency = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 currency code, e.g. EUR.")
+iso_country_list = RegexValidator(
+    r"^([A-Z]{2}( [A-Z]{2})*)?$",
+    "Use two-letter ISO 3166-1 country codes separated by spaces, e.g. GB IE FR.",
+)
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def active(self) -> OrganisationQuerySet:
+        """Organisations whose postings may appear on the public site."""
+        return self.filter(is_suspended=False)
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=160, unique=True)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True, help_text="A short public description. Markdown.")
+    is_verified = models.BooleanField(
+        "verified", default=False, help_text="Staff have checked that the organisation is real."
+    )
+    is_suspended = models.BooleanField(
+        "suspended",
+        default=False,
+        help_text="A suspended organisation's postings leave the public site at once.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(Organisation, self.name)
+        super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    """A user's place in one organisation."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        RECRUITER = "recruiter", "Recruiter"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.RECRUITER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "user", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.organisation})"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == self.Role.OWNER
+
+
+class Invitation(models.Model):
+    """An owner's invitation for someone to join the organisation as a recruiter."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organisation}"
+
+
+class EmploymentType(models.TextChoices):
+    FULL_TIME = "full_time", "Full-time"
+    PART_TIME = "part_time", "Part-time"
+    CONTRACT = "contract", "Contract"
+    TEMPORARY = "temporary", "Temporary"
+    INTERNSHIP = "internship", "Internship"
+
+
+class Workplace(models.TextChoices):
+    ON_SITE = "on_site", "On-site"
+    HYBRID = "hybrid", "Hybrid"
+    REMOTE = "remote", "Remote"
+
+
+class SalaryPeriod(models.TextChoices):
+    HOUR = "hour", "per hour"
+    DAY = "day", "per day"
+    WEEK = "week", "per week"
+    MONTH = "month", "per month"
+    YEAR = "year", "per year"
+
+
+# Full-time equivalents, to compare salaries quoted per hour, day, week or month.
+PERIODS_PER_YEAR = {
+    SalaryPeriod.HOUR: 2080,
+    SalaryPeriod.DAY: 260,
+    SalaryPeriod.WEEK: 52,
+    SalaryPeriod.MONTH: 12,
+    SalaryPeriod.YEAR: 1,
+}
+
+
+def open_q(now: datetime) -> Q:
+    """The one rule for a posting the public may find: published, live and not expired."""
+    return (
+        Q(status=Posting.Status.PUBLISHED)
+        & Q(published_at__lte=now)
+        & (Q(valid_through__isnull=True) | Q(valid_through__gt=now))
+        & Q(organisation__is_suspended=False)
+    )
+
+
+class PostingQuerySet(models.QuerySet):
+    def public(self) -> PostingQuerySet:
+        """What the public may find: in lists, search, feeds, the sitemap and JSON-LD."""
+        return self.filter(open_q(timezone.now()))
+
+    def reachable(self) -> PostingQuerySet:
+        """What a posting's own URL may show: open postings, and once-published ones that
+        have expired or closed (shown with a notice). `is_open` says which."""
+        return self.filter(
+            status__in=[Posting.Status.PUBLISHED, Posting.Status.CLOSED],
+            published_at__isnull=False,
+            organisation__is_suspended=False,
+        ).annotate(
+            is_open=ExpressionWrapper(open_q(timezone.now()), output_field=models.BooleanField())
+        )
+
+    def for_role(self, role: Role) -> PostingQuerySet:
+        return self.filter(role=role)
+
+    def for_organisation(self, organisation: Organisation) -> PostingQuerySet:
+        return self.filter(organisation=organisation)
+
+    def newest_first(self) -> PostingQuerySet:
+        return self.order_by("-published_at", "-pk")
+
+
+class Posting(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        CLOSED = "closed", "Closed"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="postings"
+    )
+    role = models.ForeignKey(
+        Role,
+        on_delete=models.PROTECT,
+        related_name="postings",
+        help_text="The role this posting is for; its explainer is linked from the posting.",
+    )
+    title = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(help_text="Markdown. Sanitised when shown.")
+    responsibilities = models.TextField(blank=True, help_text="One per line.")
+    qualifications = models.TextField(blank=True, help_text="One per line.")
+    employment_type = models.CharField(
+        max_length=20, choices=EmploymentType.choices, default=EmploymentType.FULL_TIME
+    )
+    workplace = models.CharField(
+        max_length=20, choices=Workplace.choices, default=Workplace.ON_SITE
+    )
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=100, blank=True, help_text="State, county or province.")
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        validators=[iso_country],
+        help_text="Where the job is based: ISO 3166-1 alpha-2, e.g. GB.",
+    )
+    remote_countries = models.CharField(
+        max_length=300,
+        blank=True,
+        validators=[iso_country_list],
+        help_text="For remote work: the countries applicants may live in, as ISO codes "
+        "separated by spaces (e.g. GB IE). Empty means anywhere.",
+    )
+    salary_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    salary_max = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    salary_currency = models.CharField(
+        max_length=3, blank=True, validators=[iso_currency], help_text="ISO 4217, e.g. USD."
+    )
+    salary_period = models.CharField(
+        max_length=10, choices=SalaryPeriod.choices, blank=True, default=SalaryPeriod.YEAR
+    )
+    # Derived in save(): the salary range as a yearly amount, so that ranges quoted per
+    # hour, day or month compare with yearly ones.
+    salary_min_annual = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, editable=False
+    )
+    salary_max_annual = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, editable=False
+    )
+    apply_url = models.URLField(max_length=500, blank=True)
+    apply_email = models.EmailField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    valid_through = models.DateTimeField(
+        null=True, blank=True, help_text="After this moment the posting is expired."
+    )
+    rejection_reason = models.TextField(
+        blank=True, help_text="Why staff sent the posting back; shown to its recruiters."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PostingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(salary_min__isnull=True)
+                | Q(salary_max__isnull=True)
+                | Q(salary_min__lte=F("salary_max")),
+                name="%(app_label)s_%(class)s_salary_range",
+            ),
+            models.CheckConstraint(
+                condition=(Q(salary_min__isnull=True) | Q(salary_min__gte=0))
+                & (Q(salary_max__isnull=True) | Q(salary_max__gte=0)),
+                name="%(app_label)s_%(class)s_salary_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=(Q(salary_min__isnull=True) & Q(salary_max__isnull=True))
+                | (~Q(salary_currency="") & ~Q(salary_period="")),
+                name="%(app_label)s_%(class)s_salary_has_currency",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_through__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(valid_through__gt=F("published_at")),
+                name="%(app_label)s_%(class)s_valid_through_after_published",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="%(app_label)s_%(class)s_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | ~Q(apply_url="") | ~Q(apply_email=""),
+                name="%(app_label)s_%(class)s_has_apply_route",
+            ),
+        ]
+        indexes = [
+            # The public list: open postings, newest first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published"),
+                name="postings_published_newest",
+            ),
+            models.Index(fields=["organisation", "status"], name="postings_org_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(Posting, f"{self.title} {self.organisation.name}")
+        self.annualise_salary()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("postings:posting_detail", kwargs={"slug": self.slug})
+
+    def annualise_salary(self) -> None:
+        """Fill the yearly salary figures from the quoted range and period."""
+        per_year = PERIODS_PER_YEAR.get(self.salary_period)
+        self.salary_min_annual = annual(self.salary_min, per_year)
+        self.salary_max_annual = annual(self.salary_max, per_year)
+
+    @property
+    def responsibility_list(self) -> list[str]:
+        return [line.strip(" -*\t") for line in self.responsibilities.splitlines() if line.strip()]
+
+    @property
+    def qualification_list(self) -> list[str]:
+        return [line.strip(" -*\t") for line in self.qualifications.splitlines() if line.strip()]
+
+    @property
+    def remote_country_list(self) -> list[str]:
+        return self.remote_countries.split()
+
+    @property
+    def has_salary(self) -> bool:
+        return self.salary_min is not None or self.salary_max is not None
+
+
+def annual(amount: Decimal | None, per_year: int | None) -> Decimal | None:
+    if amount is None or per_year is None:
+        return None
+    return amount * per_year
+
+
+class PostingEvent(models.Model):
+    """One change to a posting: who did what, when. The posting's history."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        EDITED = "edited", "Edited"
+        SUBMITTED = "submitted", "Submitted for review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Sent back"
+        PUBLISHED = "published", "Published"
+        CLOSED = "closed", "Closed"
+        REOPENED = "reopened", "Reopened"
+        EXTENDED = "extended", "Extended"
+        DUPLICATED = "duplicated", "Duplicated"
+
+    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    changes = models.JSONField(
+        default=dict, blank=True, help_text="Field names mapped to [before, after]."
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["posting", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.posting} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+def unique_slug(model: type[models.Model], text: str, max_length: int = 180) -> str:
+    """A slug for `text` not yet used by `model`: "title", then "title-2", "title-3"…"""
+    base = slugify(text)[:max_length].strip("-") or "item"
+    taken = set(model._default_manager.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

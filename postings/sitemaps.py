@@ -1,0 +1,4 @@
+"""The sitemap: home, published roles and open postings."""
+
+# TODO(feeds): the real sitemaps.
+sitemaps: dict = {}

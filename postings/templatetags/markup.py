@@ -1,0 +1,20 @@
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString
+
+from postings import markup
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    """`{{ posting.description|markdown }}`: sanitised HTML."""
+    return markup.render_markdown(text)
+
+
+@register.simple_tag
+def json_ld(data: dict[str, Any]) -> SafeString:
+    """`{% json_ld data %}`: a JSON-LD script block, escaped like `json_script`."""
+    return markup.json_ld(data)

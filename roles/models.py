@@ -1,0 +1,294 @@
+"""Structured definitions of jobs: what a role does, needs, reports to and leads to."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+
+
+class Function(models.TextChoices):
+    EXECUTIVE = "executive", "Executive leadership"
+    GENERAL_MANAGEMENT = "general_management", "General management"
+    OPERATIONS = "operations", "Operations"
+    FINANCE = "finance", "Finance"
+    MARKETING = "marketing", "Marketing"
+    CUSTOMER_SERVICE = "customer_service", "Customer service"
+    PEOPLE = "people", "People and HR"
+    TECHNOLOGY = "technology", "Technology"
+    ENTREPRENEURSHIP = "entrepreneurship", "Entrepreneurship"
+
+
+class Level(models.TextChoices):
+    """Seniority, most senior first; the order of the choices is the order of the ladder."""
+
+    EXECUTIVE = "executive", "Executive"
+    VICE_PRESIDENT = "vice_president", "Vice president"
+    DIRECTOR = "director", "Director"
+    MANAGER = "manager", "Manager"
+    PROFESSIONAL = "professional", "Professional"
+    OWNER = "owner", "Owner or founder"
+
+
+class EducationLevel(models.TextChoices):
+    NONE = "none", "No formal requirement"
+    HIGH_SCHOOL = "high_school", "High school diploma"
+    ASSOCIATE = "associate", "Associate degree"
+    BACHELOR = "bachelor", "Bachelor's degree"
+    MASTER = "master", "Master's degree"
+    DOCTORATE = "doctorate", "Doctorate"
+
+
+class RoleQuerySet(models.QuerySet):
+    def published(self) -> RoleQuerySet:
+        """Roles the public may see."""
+        return self.filter(is_published=True)
+
+    def with_parts(self) -> RoleQuerySet:
+        """Everything an explainer shows, fetched in a fixed number of queries."""
+        published_roles = Role.objects.published()
+        return self.prefetch_related(
+            "alternate_titles",
+            "responsibilities",
+            "qualifications",
+            "faqs",
+            Prefetch(
+                "reporting_lines",
+                ReportingLine.objects.filter(manager__in=published_roles).select_related("manager"),
+            ),
+            Prefetch(
+                "direct_report_lines",
+                ReportingLine.objects.filter(role__in=published_roles).select_related("role"),
+            ),
+            Prefetch(
+                "steps_out",
+                CareerStep.objects.filter(to_role__in=published_roles).select_related("to_role"),
+            ),
+            Prefetch(
+                "steps_in",
+                CareerStep.objects.filter(from_role__in=published_roles).select_related(
+                    "from_role"
+                ),
+            ),
+        )
+
+
+class Role(models.Model):
+    title = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="The full title in lower case with hyphens, e.g. chief-operating-officer. "
+        "It is the page's address: change it only with a redirect in mind.",
+    )
+    abbreviation = models.CharField(
+        max_length=20, blank=True, help_text="The usual short form, e.g. COO. Searches match it."
+    )
+    function = models.CharField(max_length=30, choices=Function.choices)
+    level = models.CharField(max_length=30, choices=Level.choices)
+    brief_answer = models.TextField(
+        help_text="One paragraph that answers “What is a …?” on its own. Shown first on the "
+        "explainer, in the directory and as the page's meta description (first 160 characters)."
+    )
+    overview = models.TextField(
+        blank=True,
+        help_text="The longer account of the role. Markdown: a blank line between paragraphs.",
+    )
+    education_level = models.CharField(
+        max_length=20,
+        choices=EducationLevel.choices,
+        default=EducationLevel.BACHELOR,
+        help_text="The minimum education employers usually ask for.",
+    )
+    fields_of_study = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Preferred fields of study, separated by commas.",
+    )
+    experience_years_min = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Years of relevant experience usually asked for (lower)."
+    )
+    experience_years_max = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Years of relevant experience usually asked for (upper)."
+    )
+    onet_soc_code = models.CharField(
+        "O*NET-SOC code",
+        max_length=10,
+        blank=True,
+        help_text="The closest O*NET-SOC occupation, e.g. 11-1021.00. Its first seven characters "
+        "pick the wage figures shown on the explainer.",
+    )
+    isco_code = models.CharField(
+        "ISCO-08 code", max_length=4, blank=True, help_text="Four-digit ISCO-08 unit group."
+    )
+    sources = models.TextField(
+        blank=True, help_text="Where the facts come from, one source per line (shown on the page)."
+    )
+    is_published = models.BooleanField(
+        "published", default=False, help_text="Only published roles have public pages."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(experience_years_min__isnull=True)
+                | Q(experience_years_max__isnull=True)
+                | Q(experience_years_min__lte=F("experience_years_max")),
+                name="%(app_label)s_%(class)s_experience_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("postings:role_explainer", kwargs={"slug": self.slug})
+
+    @property
+    def short_title(self) -> str:
+        return self.abbreviation or self.title
+
+    @property
+    def fields_of_study_list(self) -> list[str]:
+        return [field.strip() for field in self.fields_of_study.split(",") if field.strip()]
+
+    @property
+    def wage_soc_code(self) -> str:
+        """The SOC code of the wage statistics: the O*NET-SOC code without its suffix."""
+        return self.onet_soc_code[:7]
+
+
+class AlternateTitle(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="alternate_titles")
+    title = models.CharField(max_length=120, help_text="Another name employers use for the role.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["role", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "title"], name="%(app_label)s_%(class)s_unique_per_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Responsibility(models.Model):
+    class Area(models.TextChoices):
+        STRATEGY = "strategy", "Strategy and planning"
+        OPERATIONS = "operations", "Operations"
+        MARKETING = "marketing", "Marketing and brand"
+        SALES = "sales", "Sales and customers"
+        PEOPLE = "people", "People and culture"
+        FINANCE = "finance", "Finance and budget"
+        REPORTING = "reporting", "Reporting and analysis"
+        TECHNOLOGY = "technology", "Technology"
+        EXTERNAL = "external", "External relations"
+        GOVERNANCE = "governance", "Governance and compliance"
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="responsibilities")
+    area = models.CharField(max_length=20, choices=Area.choices)
+    text = models.TextField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["role", "order", "pk"]
+        verbose_name_plural = "responsibilities"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Qualification(models.Model):
+    class Kind(models.TextChoices):
+        EDUCATION = "education", "Education"
+        EXPERIENCE = "experience", "Experience"
+        KNOWLEDGE = "knowledge", "Knowledge"
+        SKILL = "skill", "Skill"
+        TRAIT = "trait", "Personal quality"
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="qualifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField()
+    is_required = models.BooleanField(
+        "required", default=True, help_text="Off for what employers prefer but do not require."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["role", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ReportingLine(models.Model):
+    """`role` reports to `manager`; a role's direct reports are the reverse relation."""
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="reporting_lines")
+    manager = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="direct_report_lines")
+    is_typical = models.BooleanField(
+        "typical", default=True, help_text="Off for a line that holds only in some organisations."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["role", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "manager"], name="%(app_label)s_%(class)s_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=F("manager")), name="%(app_label)s_%(class)s_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} reports to {self.manager}"
+
+
+class CareerStep(models.Model):
+    """A move people commonly make from one role to another."""
+
+    from_role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="steps_out")
+    to_role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="steps_in")
+    note = models.TextField(blank=True, help_text="What the move takes, in a sentence or two.")
+    typical_years = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Years usually spent in the first role before the move."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["from_role", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_role", "to_role"], name="%(app_label)s_%(class)s_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_role=F("to_role")), name="%(app_label)s_%(class)s_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_role} → {self.to_role}"
+
+
+class FAQ(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="faqs")
+    question = models.CharField(max_length=200)
+    answer = models.TextField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["role", "order", "pk"]
+        verbose_name = "FAQ"
+
+    def __str__(self) -> str:
+        return self.question

@@ -1,0 +1,195 @@
+"""Factories for every model: `RoleFactory(slug="chief-operating-officer")`."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.text import slugify
+
+from postings.models import (
+    EmploymentType,
+    Invitation,
+    Membership,
+    Organisation,
+    Posting,
+    PostingEvent,
+    SalaryPeriod,
+    Workplace,
+)
+from roles.models import (
+    FAQ,
+    AlternateTitle,
+    CareerStep,
+    EducationLevel,
+    Function,
+    Level,
+    Qualification,
+    ReportingLine,
+    Responsibility,
+    Role,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password(PASSWORD)
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+        django_get_or_create = ("slug",)
+
+    title = factory.Sequence(lambda n: f"Operations Role {n}")
+    slug = factory.LazyAttribute(lambda r: slugify(r.title))
+    function = Function.OPERATIONS
+    level = Level.MANAGER
+    brief_answer = factory.LazyAttribute(lambda r: f"A {r.title} keeps an organisation running.")
+    overview = "The longer account of the role."
+    education_level = EducationLevel.BACHELOR
+    experience_years_min = 3
+    experience_years_max = 5
+    onet_soc_code = "11-1021.00"
+    is_published = True
+
+
+class AlternateTitleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AlternateTitle
+
+    role = factory.SubFactory(RoleFactory)
+    title = factory.Sequence(lambda n: f"Alternate Title {n}")
+
+
+class ResponsibilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Responsibility
+
+    role = factory.SubFactory(RoleFactory)
+    area = Responsibility.Area.OPERATIONS
+    text = factory.Sequence(lambda n: f"Responsibility number {n}.")
+    order = factory.Sequence(lambda n: n)
+
+
+class QualificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Qualification
+
+    role = factory.SubFactory(RoleFactory)
+    kind = Qualification.Kind.SKILL
+    text = factory.Sequence(lambda n: f"Qualification number {n}.")
+    is_required = True
+    order = factory.Sequence(lambda n: n)
+
+
+class ReportingLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportingLine
+
+    role = factory.SubFactory(RoleFactory)
+    manager = factory.SubFactory(RoleFactory)
+
+
+class CareerStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareerStep
+
+    from_role = factory.SubFactory(RoleFactory)
+    to_role = factory.SubFactory(RoleFactory)
+    note = "A common next step."
+    typical_years = 4
+
+
+class FAQFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FAQ
+
+    role = factory.SubFactory(RoleFactory)
+    question = factory.Sequence(lambda n: f"Question {n}?")
+    answer = "An answer."
+    order = factory.Sequence(lambda n: n)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Acme Logistics {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    website = "https://example.com"
+    is_verified = True
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Membership.Role.RECRUITER
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+
+
+class PostingFactory(factory.django.DjangoModelFactory):
+    """A published, open posting unless told otherwise."""
+
+    class Meta:
+        model = Posting
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = factory.SubFactory(RoleFactory)
+    title = factory.LazyAttribute(lambda p: p.role.title)
+    slug = factory.Sequence(lambda n: f"posting-{n}")
+    description = "We are looking for someone to run our operations.\n\nYou will **lead** a team."
+    responsibilities = "Run daily operations\nReport to the board"
+    qualifications = "Five years in operations\nA bachelor's degree"
+    employment_type = EmploymentType.FULL_TIME
+    workplace = Workplace.ON_SITE
+    city = "Manchester"
+    region = "England"
+    country = "GB"
+    salary_min = Decimal("60000")
+    salary_max = Decimal("80000")
+    salary_currency = "GBP"
+    salary_period = SalaryPeriod.YEAR
+    apply_url = "https://example.com/apply"
+    status = Posting.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    valid_through = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+
+    class Params:
+        draft = factory.Trait(status=Posting.Status.DRAFT, published_at=None)
+        expired = factory.Trait(
+            published_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=60)),
+            valid_through=factory.LazyFunction(lambda: timezone.now() - timedelta(days=1)),
+        )
+        closed = factory.Trait(status=Posting.Status.CLOSED)
+
+
+class PostingEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PostingEvent
+
+    posting = factory.SubFactory(PostingFactory)
+    action = PostingEvent.Action.CREATED

@@ -1,0 +1,173 @@
+"""The foundation: settings from the environment, health, robots, error pages, base layout."""
+
+import os
+import subprocess
+import sys
+from http import HTTPStatus
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-9f8e7d6c5b4a",
+    "DJANGO_ALLOWED_HOSTS": "jobs.example.com",
+    "DJANGO_HTTPS": "1",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    # A clean environment and no .env file: only what the test passes counts.
+    clean_env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL"))
+    }
+    clean_env["DJANGO_ENV_FILE"] = os.devnull
+    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**clean_env, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_site_refuses_to_start_in_production_without_a_secret_key():
+    result = run_manage("check", env={"DJANGO_DEBUG": "0"})
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_mode_starts_without_a_secret_key():
+    result = run_manage("check", env={"DJANGO_DEBUG": "1"})
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_deploy_check_is_clean_under_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_database_url_selects_postgresql_with_persistent_checked_connections():
+    script = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['ENGINE'], d['NAME'], d['HOST'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    result = run_manage(
+        "shell",
+        "--verbosity=0",
+        "-c",
+        script,
+        env={"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://postgres@db.internal:5432/jobs"},
+    )
+
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "jobs",
+        "db.internal",
+        "60",
+        "True",
+    ]
+
+
+def test_cache_url_selects_redis():
+    script = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = run_manage(
+        "shell",
+        "--verbosity=0",
+        "-c",
+        script,
+        env={"DJANGO_DEBUG": "1", "CACHE_URL": "redis://127.0.0.1:6379/1"},
+    )
+
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_answers_503_when_the_database_does_not(client):
+    with mock.patch(
+        "jobsite.views.connection.cursor", side_effect=OperationalError("connection refused")
+    ):
+        response = client.get("/healthz")
+
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response.json()["database"] == "unavailable"
+
+
+def test_robots_txt_points_at_the_sitemap(client):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Disallow: /recruiters/" in body
+
+
+def test_unknown_page_shows_the_friendly_404_inside_the_site_layout(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    body = response.content.decode()
+    assert "We can’t find that page" in body
+    assert 'href="#main"' in body
+    assert '<main id="main"' in body
+    assert reverse("postings:posting_list") in body
+
+
+def test_500_page_renders_without_a_request_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+
+    assert "Something went wrong on our side" in html
+    assert '<html lang="en">' in html
+
+
+def test_home_page_says_what_the_site_is_and_has_the_base_layout(client):
+    response = client.get("/")
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.content.decode()
+    assert "Know the role. Find the job." in body
+    assert '<html lang="en">' in body
+    assert '<link rel="canonical" href="http://testserver/">' in body
+    assert '<meta name="description"' in body
+    assert 'aria-label="Main"' in body
+    for name in ("Roles", "Jobs", "For recruiters"):
+        assert f">{name}</a>" in body
+    assert "/static/css/site.css" in body
+
+
+def test_every_response_carries_the_security_headers(client):
+    response = client.get("/")
+
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
