@@ -1,7 +1,7 @@
 from django.urls import path
 
 from postings import feeds
-from postings.views import home, jobs, roles
+from postings.views import detail, home, jobs, roles
 
 app_name = "postings"
 
@@ -15,5 +15,5 @@ urlpatterns = [
     path("jobs/feed/rss/", feeds.PostingRssFeed(), name="posting_feed_rss"),
     path("jobs/feed/atom/", feeds.PostingAtomFeed(), name="posting_feed_atom"),
     path("jobs/feed.xml", feeds.aggregator_feed, name="posting_feed_xml"),
-    path("jobs/<slug:slug>/", jobs.posting_detail, name="posting_detail"),
+    path("jobs/<slug:slug>/", detail.posting_detail, name="posting_detail"),
 ]
