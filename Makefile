@@ -43,6 +43,7 @@ dev: data ## Same data, Django's development server with debug and auto-reload
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install .env ## Set up and run the whole test suite (DATABASE_URL picks the database)
+	scripts/ensure-browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install ## ruff: lint and formatting

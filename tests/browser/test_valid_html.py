@@ -1,0 +1,62 @@
+"""The Nu Html Checker reports no errors on the pages people see."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import BASE_DIR
+
+pytestmark = pytest.mark.django_db
+
+VNU_JAR = BASE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def nu_errors(pages: dict[str, str], folder: Path) -> dict[str, list[str]]:
+    """Check every page in one JVM start; map each page's name to its error messages."""
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("Java is missing: `make test` installs it (scripts/ensure-browser).")
+    files = {}
+    for name, html in pages.items():
+        path = folder / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        # Plain paths: vnu silently checks nothing when given file:/// URIs.
+        files[str(path.resolve())] = name
+    result = subprocess.run(  # noqa: S603 - fixed command over files we wrote
+        [java, "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    errors: dict[str, list[str]] = {name: [] for name in pages}
+    for message in json.loads(result.stderr)["messages"]:
+        if message["type"] == "error":
+            # vnu reports the file /a/b.html as "file:/a/b.html".
+            url = message.get("url", "").removeprefix("file:")
+            name = files.get(url, url)
+            errors.setdefault(name, []).append(
+                f"line {message.get('lastLine')}: {message['message']}"
+            )
+    return errors
+
+
+def test_pages_are_valid_html(client, tmp_path):
+    pages = {
+        "home": client.get("/").content.decode(),
+        "not-found": client.get("/no-such-page/").content.decode(),
+    }
+
+    assert nu_errors(pages, tmp_path) == {name: [] for name in pages}
+
+
+def test_the_checker_reports_invalid_html(tmp_path):
+    """Guards the guard: a checker that silently checks nothing would pass every page."""
+    errors = nu_errors(
+        {"broken": "<!doctype html><html lang=en><title>x</title><p><div></p>"}, tmp_path
+    )
+
+    assert "Unclosed element “div”." in " ".join(errors["broken"])
