@@ -1,8 +1,88 @@
-"""A posting's public page: /jobs/<slug>/."""
+"""A posting's public page: /jobs/<slug>/, and the same page as a recruiter's preview."""
 
-from django.http import Http404, HttpRequest
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.text import Truncator
+from django.views.decorators.http import require_GET
+
+from postings import jsonld
+from postings.display import place_text, salary_text
+from postings.markup import plain_text
+from postings.models import Posting
+
+SIMILAR_POSTING_COUNT = 4
 
 
+@require_GET
 def posting_detail(request: HttpRequest, slug: str) -> TemplateResponse:
-    raise Http404("TODO(detail)")
+    posting = get_object_or_404(
+        Posting.objects.reachable().select_related("organisation", "role"), slug=slug
+    )
+    return render_posting_page(request, posting)
+
+
+def render_posting_page(
+    request: HttpRequest, posting: Posting, *, preview: bool = False
+) -> TemplateResponse:
+    """The posting's public page. With `preview`, the page a draft will become: marked as a
+    preview, kept out of search engines, shown as open, and without JSON-LD (nothing may
+    advertise a posting that is not public)."""
+    if preview:
+        is_open = True
+    elif hasattr(posting, "is_open"):
+        is_open = posting.is_open
+    else:
+        is_open = Posting.objects.public().filter(pk=posting.pk).exists()
+
+    similar_postings = (
+        Posting.objects.public()
+        .for_role(posting.role)
+        .exclude(pk=posting.pk)
+        .select_related("organisation")
+        .newest_first()[:SIMILAR_POSTING_COUNT]
+        if posting.pk
+        else Posting.objects.none()
+    )
+    context = {
+        "posting": posting,
+        "preview": preview,
+        "is_open": is_open,
+        "place": place_text(posting),
+        "salary": salary_text(posting),
+        "apply_href": apply_href(posting),
+        "meta_description": meta_description(posting),
+        "similar_postings": similar_postings,
+        "job_posting_data": jsonld.job_posting(posting, request)
+        if is_open and not preview
+        else None,
+    }
+    return TemplateResponse(request, "postings/posting_detail.html", context)
+
+
+def apply_href(posting: Posting) -> str:
+    """The apply link: the employer's page, or an email with the job in the subject. Only
+    web addresses count, whatever reached the database."""
+    if posting.apply_url.lower().startswith(("https://", "http://")):
+        return posting.apply_url
+    if posting.apply_email:
+        subject = quote(f"Application: {posting.title}")
+        return f"mailto:{posting.apply_email}?subject={subject}"
+    return ""
+
+
+def meta_description(posting: Posting) -> str:
+    """Who is hiring, where, on what terms, then the start of the description: 160 chars."""
+    facts = [
+        f"{posting.title} at {posting.organisation.name}",
+        place_text(posting),
+        posting.get_employment_type_display(),
+        posting.get_workplace_display(),
+        salary_text(posting),
+    ]
+    summary = ". ".join(fact for fact in facts if fact) + ". " + plain_text(posting.description)
+    return Truncator(" ".join(summary.split())).chars(160)

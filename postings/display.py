@@ -1,0 +1,127 @@
+"""How a posting's codes and figures read to people: country names and salary ranges."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from postings.models import Posting
+
+# ISO 3166-1 alpha-2 names for the countries postings are likely to use. Neither Python nor
+# Django ships country names; an unknown code is shown as the code itself.
+COUNTRY_NAMES = {
+    "AE": "United Arab Emirates",
+    "AR": "Argentina",
+    "AT": "Austria",
+    "AU": "Australia",
+    "BE": "Belgium",
+    "BG": "Bulgaria",
+    "BR": "Brazil",
+    "CA": "Canada",
+    "CH": "Switzerland",
+    "CL": "Chile",
+    "CN": "China",
+    "CO": "Colombia",
+    "CY": "Cyprus",
+    "CZ": "Czechia",
+    "DE": "Germany",
+    "DK": "Denmark",
+    "EE": "Estonia",
+    "EG": "Egypt",
+    "ES": "Spain",
+    "FI": "Finland",
+    "FR": "France",
+    "GB": "United Kingdom",
+    "GR": "Greece",
+    "HK": "Hong Kong",
+    "HR": "Croatia",
+    "HU": "Hungary",
+    "ID": "Indonesia",
+    "IE": "Ireland",
+    "IL": "Israel",
+    "IN": "India",
+    "IS": "Iceland",
+    "IT": "Italy",
+    "JP": "Japan",
+    "KE": "Kenya",
+    "KR": "South Korea",
+    "LT": "Lithuania",
+    "LU": "Luxembourg",
+    "LV": "Latvia",
+    "MA": "Morocco",
+    "MT": "Malta",
+    "MX": "Mexico",
+    "MY": "Malaysia",
+    "NG": "Nigeria",
+    "NL": "Netherlands",
+    "NO": "Norway",
+    "NZ": "New Zealand",
+    "PE": "Peru",
+    "PH": "Philippines",
+    "PK": "Pakistan",
+    "PL": "Poland",
+    "PT": "Portugal",
+    "RO": "Romania",
+    "RS": "Serbia",
+    "SA": "Saudi Arabia",
+    "SE": "Sweden",
+    "SG": "Singapore",
+    "SI": "Slovenia",
+    "SK": "Slovakia",
+    "TH": "Thailand",
+    "TR": "Türkiye",
+    "TW": "Taiwan",
+    "UA": "Ukraine",
+    "US": "United States",
+    "VN": "Vietnam",
+    "ZA": "South Africa",
+}
+
+# Symbols written before the amount; other currencies follow it as their ISO code.
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥", "INR": "₹"}
+
+
+def country_name(code: str) -> str:
+    """ "GB" → "United Kingdom"; an unknown code is returned as it is."""
+    return COUNTRY_NAMES.get((code or "").upper(), code or "")
+
+
+def format_amount(amount: Decimal) -> str:
+    """60000.00 → "60,000"; 27.50 → "27.50": thousands separated, cents only if any."""
+    if amount == amount.to_integral_value():
+        return f"{int(amount):,}"
+    return f"{amount:,.2f}"
+
+
+def money(amount: Decimal, currency: str) -> str:
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    if symbol:
+        return f"{symbol}{format_amount(amount)}"
+    return f"{format_amount(amount)} {currency}".strip()
+
+
+def salary_text(posting: Posting) -> str:
+    """ "£60,000–£80,000 per year", "From $40 per hour", or "" when no salary is given."""
+    low, high = posting.salary_min, posting.salary_max
+    currency = posting.salary_currency
+    if low is not None and high is not None:
+        amount = (
+            money(low, currency)
+            if low == high
+            else f"{money(low, currency)}–{money(high, currency)}"
+        )
+    elif low is not None:
+        amount = f"From {money(low, currency)}"
+    elif high is not None:
+        amount = f"Up to {money(high, currency)}"
+    else:
+        return ""
+    period = posting.get_salary_period_display() if posting.salary_period else ""
+    return f"{amount} {period}".strip()
+
+
+def place_text(posting: Posting) -> str:
+    """ "Manchester, England, United Kingdom": the parts the posting gives, in order."""
+    parts = [posting.city, posting.region, country_name(posting.country)]
+    return ", ".join(part for part in parts if part)

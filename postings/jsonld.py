@@ -1,0 +1,154 @@
+"""schema.org JobPosting data for a posting's own page (and nowhere else).
+
+Google reads it for its job search: the required properties (title, description,
+datePosted, hiringOrganization, jobLocation or a remote job's applicant countries) and the
+recommended ones (validThrough, employmentType, baseSalary, identifier, directApply...). The
+template prints it with `{% json_ld data %}`, which escapes every value.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from postings.display import country_name
+from postings.markup import render_markdown
+from postings.models import EmploymentType, Posting, SalaryPeriod, Workplace
+
+EMPLOYMENT_TYPES = {
+    EmploymentType.FULL_TIME: "FULL_TIME",
+    EmploymentType.PART_TIME: "PART_TIME",
+    EmploymentType.CONTRACT: "CONTRACTOR",
+    EmploymentType.TEMPORARY: "TEMPORARY",
+    EmploymentType.INTERNSHIP: "INTERN",
+}
+
+SALARY_UNITS = {
+    SalaryPeriod.HOUR: "HOUR",
+    SalaryPeriod.DAY: "DAY",
+    SalaryPeriod.WEEK: "WEEK",
+    SalaryPeriod.MONTH: "MONTH",
+    SalaryPeriod.YEAR: "YEAR",
+}
+
+
+def job_posting(posting: Posting, request: HttpRequest) -> dict[str, Any]:
+    """The JobPosting for `posting`, with absolute URLs built from `request`."""
+    organisation, role = posting.organisation, posting.role
+    data: dict[str, Any] = {
+        "@context": "https://schema.org/",
+        "@type": "JobPosting",
+        "title": posting.title,
+        "description": description_html(posting),
+        "datePosted": posting.published_at.isoformat() if posting.published_at else None,
+        "validThrough": posting.valid_through.isoformat() if posting.valid_through else None,
+        "hiringOrganization": hiring_organisation(posting),
+        "employmentType": EMPLOYMENT_TYPES.get(posting.employment_type),
+        "identifier": {
+            "@type": "PropertyValue",
+            "name": organisation.name,
+            "value": str(posting.pk),
+        },
+        "directApply": False,
+        "url": request.build_absolute_uri(posting.get_absolute_url()),
+        "occupationalCategory": role.onet_soc_code or None,
+        "relevantOccupation": prune(
+            {
+                "@type": "Occupation",
+                "name": role.title,
+                "occupationalCategory": role.onet_soc_code or None,
+            }
+        ),
+        "baseSalary": base_salary(posting),
+    }
+    data.update(location(posting))
+    return prune(data)
+
+
+def description_html(posting: Posting) -> SafeString:
+    """The sanitised description, then the responsibilities and qualifications as lists:
+    Google asks for the whole description, and allows HTML in it."""
+    parts = [render_markdown(posting.description)]
+    for heading, items in (
+        ("Responsibilities", posting.responsibility_list),
+        ("Qualifications", posting.qualification_list),
+    ):
+        if items:
+            parts.append(
+                format_html(
+                    "<h3>{}</h3><ul>{}</ul>",
+                    heading,
+                    format_html_join("", "<li>{}</li>", ((item,) for item in items)),
+                )
+            )
+    return SafeString("\n".join(parts))
+
+
+def hiring_organisation(posting: Posting) -> dict[str, Any]:
+    organisation = posting.organisation
+    data = {"@type": "Organization", "name": organisation.name}
+    if organisation.website:
+        data["sameAs"] = organisation.website
+        data["url"] = organisation.website
+    return data
+
+
+def location(posting: Posting) -> dict[str, Any]:
+    """A Place for on-site and hybrid work; TELECOMMUTE and the countries applicants may
+    live in for remote work. Google has no "anywhere": a remote posting open anywhere
+    keeps its base Place (if it has one) and names no applicant countries."""
+    place = postal_place(posting)
+    if posting.workplace != Workplace.REMOTE:
+        return {"jobLocation": place}
+    data: dict[str, Any] = {"jobLocationType": "TELECOMMUTE"}
+    if posting.remote_country_list:
+        data["applicantLocationRequirements"] = [
+            {"@type": "Country", "name": country_name(code), "identifier": code}
+            for code in posting.remote_country_list
+        ]
+    else:
+        data["jobLocation"] = place
+    return data
+
+
+def postal_place(posting: Posting) -> dict[str, Any] | None:
+    address = prune(
+        {
+            "@type": "PostalAddress",
+            "addressLocality": posting.city,
+            "addressRegion": posting.region,
+            "addressCountry": posting.country,
+        }
+    )
+    if len(address) == 1:
+        return None
+    return {"@type": "Place", "address": address}
+
+
+def base_salary(posting: Posting) -> dict[str, Any] | None:
+    if not posting.has_salary:
+        return None
+    low, high = posting.salary_min, posting.salary_max
+    value: dict[str, Any] = {
+        "@type": "QuantitativeValue",
+        "unitText": SALARY_UNITS.get(posting.salary_period),
+    }
+    if low is not None and high is not None and low != high:
+        value.update(minValue=number(low), maxValue=number(high))
+    else:
+        value["value"] = number(low if low is not None else high)
+    return {"@type": "MonetaryAmount", "currency": posting.salary_currency, "value": value}
+
+
+def number(amount: Decimal) -> int | float:
+    """A JSON number, not the string DjangoJSONEncoder makes of a Decimal."""
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+def prune(data: dict[str, Any]) -> dict[str, Any]:
+    """Leave out properties with no value: Google flags empty ones."""
+    return {key: value for key, value in data.items() if value not in (None, "", [], {})}

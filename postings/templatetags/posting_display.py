@@ -1,0 +1,24 @@
+from django import template
+
+from postings import display
+from postings.models import Posting
+
+register = template.Library()
+
+
+@register.filter
+def country_name(code: str) -> str:
+    """`{{ posting.country|country_name }}`: "GB" → "United Kingdom"."""
+    return display.country_name(code)
+
+
+@register.filter
+def salary(posting: Posting) -> str:
+    """`{{ posting|salary }}`: "£60,000–£80,000 per year", or "" without a salary."""
+    return display.salary_text(posting)
+
+
+@register.filter
+def place(posting: Posting) -> str:
+    """`{{ posting|place }}`: "Manchester, England, United Kingdom"."""
+    return display.place_text(posting)
