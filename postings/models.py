@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from roles.models import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 iso_country = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166-1 country code, e.g. GB.")
 iso_currency = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 currency code, e.g. EUR.")
@@ -331,6 +336,172 @@ class Posting(models.Model):
     @property
     def has_salary(self) -> bool:
         return self.salary_min is not None or self.salary_max is not None
+
+    # --- State changes. Each one saves and records a PostingEvent in one transaction. ---
+
+    DEFAULT_VALIDITY = timedelta(days=60)
+
+    def record(
+        self,
+        action: str,
+        *,
+        by: AbstractBaseUser | None,
+        changes: dict | None = None,
+        note: str = "",
+    ) -> PostingEvent:
+        """Add an entry to the posting's history."""
+        return PostingEvent.objects.create(
+            posting=self, actor=by, action=action, changes=changes or {}, note=note
+        )
+
+    def _require_status(self, *allowed: str, doing: str) -> None:
+        if self.status not in allowed:
+            names = " or ".join(str(self.Status(status).label).lower() for status in allowed)
+            raise ValidationError(
+                f"Only a posting that is {names} can be {doing}; "
+                f"this one is {self.get_status_display().lower()}."
+            )
+
+    def create(self, *, by: AbstractBaseUser | None, note: str = "") -> None:
+        """Save a new posting as a draft and record who created it."""
+        with transaction.atomic():
+            self.status = self.Status.DRAFT
+            self.published_at = None
+            self.created_by = by
+            self.save()
+            self.record(PostingEvent.Action.CREATED, by=by, note=note)
+
+    def edit(self, *, by: AbstractBaseUser | None, changes: dict[str, list]) -> None:
+        """Save edited fields; `changes` maps each changed field to [before, after]."""
+        with transaction.atomic():
+            self.save()
+            if changes:
+                self.record(PostingEvent.Action.EDITED, by=by, changes=changes)
+
+    def publish(self, *, by: AbstractBaseUser | None, require_review: bool | None = None) -> None:
+        """Publish a draft, or submit it for review when staff must approve postings first."""
+        self._require_status(self.Status.DRAFT, doing="published")
+        if require_review is None:
+            require_review = settings.POSTINGS_REQUIRE_REVIEW
+        if not require_review:
+            self._go_live(by=by, action=PostingEvent.Action.PUBLISHED)
+            return
+        with transaction.atomic():
+            self.status = self.Status.IN_REVIEW
+            self.rejection_reason = ""
+            self.save(update_fields=["status", "rejection_reason", "updated_at"])
+            self.record(PostingEvent.Action.SUBMITTED, by=by)
+
+    def approve(self, *, by: AbstractBaseUser | None) -> None:
+        """Staff accept a posting in review: it goes live."""
+        self._require_status(self.Status.IN_REVIEW, doing="approved")
+        self._go_live(by=by, action=PostingEvent.Action.APPROVED)
+
+    def reject(self, *, by: AbstractBaseUser | None, reason: str) -> None:
+        """Staff send a posting in review back to draft, with the reason its recruiters see."""
+        self._require_status(self.Status.IN_REVIEW, doing="sent back")
+        with transaction.atomic():
+            self.status = self.Status.DRAFT
+            self.rejection_reason = reason
+            self.save(update_fields=["status", "rejection_reason", "updated_at"])
+            self.record(PostingEvent.Action.REJECTED, by=by, note=reason)
+
+    def _go_live(self, *, by: AbstractBaseUser | None, action: str) -> None:
+        now = timezone.now()
+        before = self.valid_through
+        with transaction.atomic():
+            self.status = self.Status.PUBLISHED
+            self.published_at = now
+            self.rejection_reason = ""
+            if self.valid_through is None or self.valid_through <= now:
+                self.valid_through = now + self.DEFAULT_VALIDITY
+            self.save(
+                update_fields=[
+                    "status",
+                    "published_at",
+                    "valid_through",
+                    "rejection_reason",
+                    "updated_at",
+                ]
+            )
+            changes = {}
+            if before != self.valid_through:
+                changes["valid_through"] = [_as_text(before), _as_text(self.valid_through)]
+            self.record(action, by=by, changes=changes)
+
+    def close(self, *, by: AbstractBaseUser | None) -> None:
+        """Take a published posting off the public site; it can be reopened."""
+        self._require_status(self.Status.PUBLISHED, doing="closed")
+        with transaction.atomic():
+            self.status = self.Status.CLOSED
+            self.save(update_fields=["status", "updated_at"])
+            self.record(PostingEvent.Action.CLOSED, by=by)
+
+    def reopen(self, *, by: AbstractBaseUser | None) -> None:
+        """Publish a closed posting again, with a fresh valid-through date if it had passed."""
+        self._require_status(self.Status.CLOSED, doing="reopened")
+        now = timezone.now()
+        before = self.valid_through
+        with transaction.atomic():
+            self.status = self.Status.PUBLISHED
+            if self.valid_through is None or self.valid_through <= now:
+                self.valid_through = now + self.DEFAULT_VALIDITY
+            self.save(update_fields=["status", "valid_through", "updated_at"])
+            changes = {}
+            if before != self.valid_through:
+                changes["valid_through"] = [_as_text(before), _as_text(self.valid_through)]
+            self.record(PostingEvent.Action.REOPENED, by=by, changes=changes)
+
+    def extend(self, *, by: AbstractBaseUser | None, days: int) -> None:
+        """Push the valid-through date `days` later, counting from now if it has passed."""
+        self._require_status(self.Status.PUBLISHED, doing="extended")
+        now = timezone.now()
+        before = self.valid_through
+        start = before if before is not None and before > now else now
+        with transaction.atomic():
+            self.valid_through = start + timedelta(days=days)
+            self.save(update_fields=["valid_through", "updated_at"])
+            self.record(
+                PostingEvent.Action.EXTENDED,
+                by=by,
+                changes={"valid_through": [_as_text(before), _as_text(self.valid_through)]},
+            )
+
+    def duplicate(self, *, by: AbstractBaseUser | None) -> Posting:
+        """A new draft with this posting's content, for the next hire of the same kind."""
+        copy = Posting(
+            organisation=self.organisation,
+            role=self.role,
+            title=self.title,
+            description=self.description,
+            responsibilities=self.responsibilities,
+            qualifications=self.qualifications,
+            employment_type=self.employment_type,
+            workplace=self.workplace,
+            city=self.city,
+            region=self.region,
+            country=self.country,
+            remote_countries=self.remote_countries,
+            salary_min=self.salary_min,
+            salary_max=self.salary_max,
+            salary_currency=self.salary_currency,
+            salary_period=self.salary_period,
+            apply_url=self.apply_url,
+            apply_email=self.apply_email,
+        )
+        with transaction.atomic():
+            copy.create(by=by, note=f"Copied from “{self.title}” (#{self.pk}).")
+            self.record(PostingEvent.Action.DUPLICATED, by=by, note=f"Copied to #{copy.pk}.")
+        return copy
+
+
+def _as_text(value: object) -> str:
+    """A field value as it is stored in a PostingEvent's changes."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return str(value)
 
 
 def annual(amount: Decimal | None, per_year: int | None) -> Decimal | None:
