@@ -1,21 +1,277 @@
-"""RSS and Atom feeds of postings, and the XML feed for job aggregators."""
+"""RSS and Atom feeds of postings, and the XML feed for job aggregators.
 
+Every feed starts from `Posting.objects.public()`, the one rule for what the public may
+see, so an expired, closed or suspended posting never reaches a feed reader or aggregator.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import Any
+from urllib.parse import urlencode
+from xml.sax.saxutils import XMLGenerator
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape, format_html
+from django.utils.text import Truncator
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from postings.display import country_name, place_text, salary_text
+from postings.filters import PostingFilter
+from postings.jsonld import description_html
+from postings.markup import plain_text
+from postings.models import EmploymentType, Posting, Workplace
+
+FEED_ITEM_COUNT = 50
+AGGREGATOR_ITEM_COUNT = 1000
+FEED_MAX_AGE = 60 * 5
+SUMMARY_WORDS = 60
+# Parameters of /jobs/ that shape the page, not the search: left out of a feed's title.
+NOT_SEARCH_PARAMETERS = {"page", "sort"}
+
+# XML 1.0 forbids most control characters; one in a title would break the whole feed.
+XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    return XML_INVALID.sub("", text or "")
+
+
+@dataclass
+class FeedQuery:
+    """One request's search: the FilterSet over public postings and the host it came to."""
+
+    filterset: PostingFilter
+    host: str
+    query_string: str
+
+    def summary(self) -> str:
+        """ "“coo” · Workplace: Remote": what the search asks for, in words."""
+        form = self.filterset.form
+        form.is_valid()  # Only valid fields count, as they do for the results.
+        parts = []
+        for name, field in form.fields.items():
+            value = form.cleaned_data.get(name)
+            if name in NOT_SEARCH_PARAMETERS or value in (None, "", [], ()):
+                continue
+            shown = country_name(value) if name == "country" else describe(field, value)
+            if name == "q":
+                parts.append(f"“{shown}”")
+            else:
+                parts.append(f"{field.label or name.replace('_', ' ').capitalize()}: {shown}")
+        return xml_safe(Truncator(" · ".join(parts)).chars(200))
+
+
+def describe(field: Any, value: Any) -> str:
+    """A cleaned form value as a person would say it: choice labels, not codes."""
+    if isinstance(value, list | tuple | set) or hasattr(value, "model"):
+        return ", ".join(describe(field, one) for one in value)
+    if isinstance(value, Model):
+        return str(value)
+    choices = dict(getattr(field, "choices", None) or [])
+    return str(choices.get(value, value))
 
 
 class PostingRssFeed(Feed):
-    title = "TODO(feeds)"
-    link = "/jobs/"
+    """The newest public postings, filtered by the same parameters as /jobs/."""
 
-    def items(self):
-        raise Http404("TODO(feeds)")
+    url_name = "postings:posting_feed_rss"
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().__call__(request, *args, **kwargs)
+        patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
+        return response
+
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FeedQuery:
+        parameters = request.GET.copy()
+        parameters.pop("page", None)
+        return FeedQuery(
+            filterset=PostingFilter(request.GET, queryset=Posting.objects.public()),
+            host=request.get_host().split(":")[0],
+            query_string=urlencode(sorted(parameters.lists()), doseq=True),
+        )
+
+    def title(self, obj: FeedQuery) -> str:
+        summary = obj.summary()
+        return f"{settings.SITE_NAME} jobs: {summary}" if summary else f"{settings.SITE_NAME} jobs"
+
+    def description(self, obj: FeedQuery) -> str:
+        summary = obj.summary()
+        if summary:
+            return f"The newest jobs on {settings.SITE_NAME} matching {summary}."
+        return f"The newest jobs on {settings.SITE_NAME}."
+
+    def link(self, obj: FeedQuery) -> str:
+        url = reverse("postings:posting_list")
+        return f"{url}?{obj.query_string}" if obj.query_string else url
+
+    def feed_url(self, obj: FeedQuery) -> str:
+        # The feed's own address keeps its search, so readers subscribe to that search.
+        url = reverse(self.url_name)
+        return f"{url}?{obj.query_string}" if obj.query_string else url
+
+    def items(self, obj: FeedQuery) -> list[Posting]:
+        # A feed is read newest first whatever order the search page was sorted in.
+        postings = list(
+            obj.filterset.qs.select_related("organisation", "role").order_by(
+                "-published_at", "-pk"
+            )[:FEED_ITEM_COUNT]
+        )
+        for posting in postings:
+            # Item methods see only the item: give each its stable id here.
+            posting.feed_guid = f"tag:{obj.host},{posting.created_at:%Y-%m-%d}:posting:{posting.pk}"
+        return postings
+
+    def item_title(self, item: Posting) -> str:
+        # RSS readers treat a title as HTML: escape it once more, as Django's default does.
+        return escape(xml_safe(f"{item.title} at {item.organisation.name}"))
+
+    def item_description(self, item: Posting) -> str:
+        """A short HTML summary: the facts, then the description's opening words as text."""
+        facts = (
+            item.organisation.name,
+            place_text(item),
+            item.get_workplace_display(),
+            item.get_employment_type_display(),
+            salary_text(item),
+        )
+        summary = Truncator(plain_text(item.description)).words(SUMMARY_WORDS)
+        return xml_safe(format_html("<p>{}</p><p>{}</p>", " · ".join(filter(None, facts)), summary))
+
+    def item_pubdate(self, item: Posting) -> datetime:
+        return item.published_at
+
+    def item_updateddate(self, item: Posting) -> datetime:
+        return item.updated_at
+
+    def item_guid(self, item: Posting) -> str:
+        return item.feed_guid
+
+    item_guid_is_permalink = False
+
+    def item_author_name(self, item: Posting) -> str:
+        return xml_safe(item.organisation.name)
+
+    def item_author_link(self, item: Posting) -> str | None:
+        return item.organisation.website or None
+
+    def item_categories(self, item: Posting) -> list[str]:
+        return [
+            xml_safe(item.role.title),
+            item.get_employment_type_display(),
+            item.get_workplace_display(),
+        ]
 
 
 class PostingAtomFeed(PostingRssFeed):
     feed_type = Atom1Feed
+    url_name = "postings:posting_feed_atom"
+
+    def subtitle(self, obj: FeedQuery) -> str:
+        return self.description(obj)
+
+    def item_title(self, item: Posting) -> str:
+        # An Atom title is plain text.
+        return xml_safe(f"{item.title} at {item.organisation.name}")
 
 
+# --- The aggregator feed ---------------------------------------------------------------
+
+JOB_TYPES = {
+    EmploymentType.FULL_TIME: "fulltime",
+    EmploymentType.PART_TIME: "parttime",
+    EmploymentType.CONTRACT: "contract",
+    EmploymentType.TEMPORARY: "temporary",
+    EmploymentType.INTERNSHIP: "internship",
+}
+REMOTE_TYPES = {Workplace.REMOTE: "Fully remote", Workplace.HYBRID: "Hybrid remote"}
+
+
+def rfc2822(moment: datetime | None) -> str:
+    return format_datetime(moment.astimezone(UTC), usegmt=True) if moment else ""
+
+
+def cdata(text: str) -> str:
+    """A CDATA section holding `text`; a "]]>" inside is split across two sections."""
+    return "<![CDATA[" + xml_safe(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+class AggregatorFeedWriter:
+    """Writes the `<source>` document with XMLGenerator, which escapes every text node."""
+
+    def __init__(self) -> None:
+        self.out = io.StringIO()
+        self.xml = XMLGenerator(self.out, encoding="utf-8")
+
+    def element(self, name: str, text: str = "") -> None:
+        self.xml.startElement(name, {})
+        self.xml.characters(xml_safe(text))
+        self.xml.endElement(name)
+
+    def cdata_element(self, name: str, text: str) -> None:
+        self.xml.startElement(name, {})
+        # XMLGenerator has no CDATA call; its start tag is already written in full, so the
+        # section can go straight to the same stream.
+        self.out.write(cdata(text))
+        self.xml.endElement(name)
+
+    def job(self, posting: Posting, request: HttpRequest) -> None:
+        self.xml.startElement("job", {})
+        self.element("title", posting.title)
+        self.element("date", rfc2822(posting.published_at))
+        self.element("referencenumber", str(posting.pk))
+        self.element("url", request.build_absolute_uri(posting.get_absolute_url()))
+        self.element("company", posting.organisation.name)
+        self.element("city", posting.city)
+        self.element("state", posting.region)
+        self.element("country", posting.country)
+        self.cdata_element("description", description_html(posting))
+        self.element("salary", salary_text(posting))
+        self.element("jobtype", JOB_TYPES.get(posting.employment_type, ""))
+        self.element("category", posting.role.title)
+        self.element("expirationdate", rfc2822(posting.valid_through))
+        self.element("remotetype", REMOTE_TYPES.get(posting.workplace, ""))
+        if posting.workplace == Workplace.REMOTE and posting.remote_country_list:
+            self.element(
+                "remotecountries",
+                ", ".join(country_name(code) for code in posting.remote_country_list),
+            )
+        self.xml.endElement("job")
+
+    def document(self, postings: Any, request: HttpRequest) -> str:
+        self.xml.startDocument()
+        self.xml.startElement("source", {})
+        self.element("publisher", settings.SITE_NAME)
+        self.element("publisherurl", request.build_absolute_uri(reverse("postings:home")))
+        self.element("lastBuildDate", rfc2822(timezone.now()))
+        for posting in postings:
+            self.job(posting, request)
+        self.xml.endElement("source")
+        self.xml.endDocument()
+        return self.out.getvalue()
+
+
+@require_GET
+@cache_control(public=True, max_age=FEED_MAX_AGE)
 def aggregator_feed(request: HttpRequest) -> HttpResponse:
-    raise Http404("TODO(feeds)")
+    """/jobs/feed.xml: the newest 1,000 open postings in the shape job aggregators read."""
+    postings = (
+        Posting.objects.public()
+        .select_related("organisation", "role")
+        .newest_first()[:AGGREGATOR_ITEM_COUNT]
+        .iterator(chunk_size=250)
+    )
+    body = AggregatorFeedWriter().document(postings, request)
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")

@@ -22,3 +22,10 @@ def salary(posting: Posting) -> str:
 def place(posting: Posting) -> str:
     """`{{ posting|place }}`: "Manchester, England, United Kingdom"."""
     return display.place_text(posting)
+
+
+@register.filter
+def with_article(noun: str) -> str:
+    """`{{ role.title|with_article }}`: "an Operations Manager", "a Director of Operations"."""
+    article = "an" if noun[:1].lower() in "aeiou" and noun else "a"
+    return f"{article} {noun}"

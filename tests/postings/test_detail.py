@@ -1,20 +1,406 @@
 """The posting page: /jobs/<slug>/, its JSON-LD, and the recruiter's preview of it."""
 
+import json
+import re
+from datetime import timedelta
+from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
+from django.test import RequestFactory
+from django.utils import timezone
 
-from tests.factories import PostingFactory
+from postings.models import Posting, SalaryPeriod, Workplace
+from postings.views.detail import render_posting_page
+from tests.factories import OrganisationFactory, PostingFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 
-def test_open_posting_shows_its_title_and_organisation(client):
-    posting = PostingFactory(title="Director of Operations", organisation__name="Acme")
+
+def page(client, posting: Posting) -> str:
+    response = client.get(posting.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    return response.content.decode()
+
+
+def job_posting_data(html: str) -> dict:
+    blocks = [json.loads(block) for block in JSON_LD.findall(html)]
+    job_postings = [block for block in blocks if block.get("@type") == "JobPosting"]
+    assert len(job_postings) == 1, blocks
+    return job_postings[0]
+
+
+@pytest.fixture
+def director_posting():
+    role = RoleFactory(title="Director of Operations", onet_soc_code="11-1021.00")
+    return PostingFactory(
+        role=role,
+        title="Director of Operations",
+        organisation=OrganisationFactory(
+            name="Northwind Freight", website="https://northwind.example", is_verified=True
+        ),
+        city="Manchester",
+        region="England",
+        country="GB",
+        salary_min=Decimal("60000"),
+        salary_max=Decimal("85000"),
+        salary_currency="GBP",
+        salary_period=SalaryPeriod.YEAR,
+        responsibilities="Run the warehouses\n- Own the budget",
+        qualifications="Ten years in logistics\nA degree",
+    )
+
+
+# --- What a job seeker reads ---------------------------------------------------------------
+
+
+def test_posting_page_shows_organisation_place_terms_and_dates(client, director_posting):
+    html = page(client, director_posting)
+
+    assert "<h1" in html
+    assert html.count("<h1") == 1
+    assert '<a href="https://northwind.example" rel="nofollow noopener">Northwind Freight</a>' in (
+        html
+    )
+    assert "Verified employer" in html
+    assert "Manchester, England, United Kingdom" in html
+    assert "On-site" in html
+    assert "Full-time" in html
+    assert "£60,000–£85,000 per year" in html
+    assert director_posting.published_at.strftime("%-d %B %Y") in html
+    assert director_posting.valid_through.strftime("%-d %B %Y") in html
+
+
+def test_posting_page_title_names_job_organisation_and_city(client, director_posting):
+    html = page(client, director_posting)
+
+    title = re.search(r"<title>(.*?)</title>", html, re.DOTALL).group(1)
+    assert title.startswith("Director of Operations at Northwind Freight — Manchester")
+    description = re.search(r'<meta name="description" content="(.*?)">', html).group(1)
+    assert description.startswith("Director of Operations at Northwind Freight")
+    assert len(description) <= 160
+    canonical = f"http://testserver{director_posting.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{canonical}">' in html
+
+
+def test_responsibilities_and_qualifications_are_lists(client, director_posting):
+    html = page(client, director_posting)
+
+    assert "<li>Run the warehouses</li>" in html
+    assert "<li>Own the budget</li>" in html
+    assert "<li>Ten years in logistics</li>" in html
+
+
+def test_description_is_markdown_with_scripts_removed(client):
+    posting = PostingFactory(
+        description="You will **lead** a team.\n\n<script>alert('owned')</script>\n\n"
+        '<a href="javascript:alert(1)">click</a>'
+    )
+
+    html = page(client, posting)
+
+    assert "<strong>lead</strong>" in html
+    assert "alert('owned')" not in html
+    assert "javascript:" not in html
+
+
+def test_unverified_organisation_has_no_badge(client):
+    posting = PostingFactory(organisation__is_verified=False)
+
+    assert "Verified employer" not in page(client, posting)
+
+
+def test_apply_button_links_to_the_employers_page(client, director_posting):
+    html = page(client, director_posting)
+
+    assert 'class="button" href="https://example.com/apply"' in html
+
+
+def test_apply_by_email_when_the_posting_has_no_apply_url(client):
+    posting = PostingFactory(apply_url="", apply_email="jobs@northwind.example", title="COO")
+
+    html = page(client, posting)
+
+    assert 'href="mailto:jobs@northwind.example?subject=Application%3A%20COO"' in html
+
+
+def test_posting_links_to_its_roles_explainer(client, director_posting):
+    html = page(client, director_posting)
+
+    assert 'href="/roles/director-of-operations/">What does a Director of Operations do?</a>' in (
+        html
+    )
+
+
+def test_explainer_link_reads_well_for_a_role_starting_with_a_vowel(client):
+    posting = PostingFactory(role=RoleFactory(title="Operations Manager"))
+
+    assert "What does an Operations Manager do?" in page(client, posting)
+
+
+def test_unpublished_role_gets_no_explainer_link(client):
+    posting = PostingFactory(role=RoleFactory(title="Secret Role", is_published=False))
+
+    assert "What does a Secret Role do?" not in page(client, posting)
+
+
+def test_remote_posting_lists_the_countries_it_is_open_to_by_name(client):
+    posting = PostingFactory(workplace=Workplace.REMOTE, remote_countries="GB IE DE")
+
+    html = page(client, posting)
+
+    assert "Open to applicants in" in html
+    assert "United Kingdom, Ireland, Germany" in html
+
+
+def test_remote_posting_without_countries_is_open_anywhere(client):
+    posting = PostingFactory(workplace=Workplace.REMOTE, remote_countries="")
+
+    assert "Anywhere" in page(client, posting)
+
+
+def test_similar_postings_are_open_postings_for_the_same_role(client, director_posting):
+    role = director_posting.role
+    PostingFactory(role=role, title="Head of Operations North")
+    PostingFactory(role=role, title="Expired Ops Job", expired=True)
+    PostingFactory(role=role, title="Draft Ops Job", draft=True)
+    PostingFactory(title="Unrelated Marketing Job")
+
+    html = page(client, director_posting)
+
+    assert "Similar jobs" in html
+    assert "Head of Operations North" in html
+    assert "Expired Ops Job" not in html
+    assert "Draft Ops Job" not in html
+    assert "Unrelated Marketing Job" not in html
+    similar = html.split('id="similar-jobs"')[1]
+    assert director_posting.get_absolute_url() not in similar
+
+
+# --- Which postings have a page ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [Posting.Status.DRAFT, Posting.Status.IN_REVIEW])
+def test_unpublished_postings_are_not_found(client, status):
+    posting = PostingFactory(status=status, published_at=None)
+
+    response = client.get(posting.get_absolute_url())
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_unknown_slug_is_not_found(client):
+    response = client.get("/jobs/no-such-job/")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_suspended_organisations_postings_are_not_found(client):
+    posting = PostingFactory(organisation__is_suspended=True)
+
+    response = client.get(posting.get_absolute_url())
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_posting_scheduled_for_later_is_not_open_yet(client):
+    posting = PostingFactory(published_at=timezone.now() + timedelta(days=2))
+
+    html = page(client, posting)
+
+    assert "no longer accepting applications" in html
+    assert "application/ld+json" not in html
+
+
+@pytest.mark.parametrize("trait", ["expired", "closed"])
+def test_expired_and_closed_postings_stay_readable_with_a_notice_and_no_json_ld(client, trait):
+    posting = PostingFactory(title="Operations Manager", **{trait: True})
 
     response = client.get(posting.get_absolute_url())
 
     assert response.status_code == HTTPStatus.OK
-    body = response.content.decode()
-    assert "Director of Operations" in body
-    assert "Acme" in body
+    html = response.content.decode()
+    assert "Operations Manager" in html
+    assert "This job is no longer accepting applications" in html
+    assert "application/ld+json" not in html
+    assert "https://example.com/apply" not in html
+    assert 'class="button"' not in html
+
+
+# --- JSON-LD -------------------------------------------------------------------------------
+
+
+def test_on_site_posting_carries_a_complete_job_posting(client, director_posting):
+    data = job_posting_data(page(client, director_posting))
+
+    assert data["@context"] == "https://schema.org/"
+    assert data["title"] == "Director of Operations"
+    assert "<strong>lead</strong>" in data["description"]
+    assert "<li>Run the warehouses</li>" in data["description"]
+    assert data["datePosted"] == director_posting.published_at.isoformat()
+    assert data["validThrough"] == director_posting.valid_through.isoformat()
+    assert data["hiringOrganization"] == {
+        "@type": "Organization",
+        "name": "Northwind Freight",
+        "sameAs": "https://northwind.example",
+        "url": "https://northwind.example",
+    }
+    assert data["jobLocation"] == {
+        "@type": "Place",
+        "address": {
+            "@type": "PostalAddress",
+            "addressLocality": "Manchester",
+            "addressRegion": "England",
+            "addressCountry": "GB",
+        },
+    }
+    assert "jobLocationType" not in data
+    assert data["employmentType"] == "FULL_TIME"
+    assert data["baseSalary"] == {
+        "@type": "MonetaryAmount",
+        "currency": "GBP",
+        "value": {
+            "@type": "QuantitativeValue",
+            "minValue": 60000,
+            "maxValue": 85000,
+            "unitText": "YEAR",
+        },
+    }
+    assert data["identifier"] == {
+        "@type": "PropertyValue",
+        "name": "Northwind Freight",
+        "value": str(director_posting.pk),
+    }
+    assert data["directApply"] is False
+    assert data["url"] == f"http://testserver{director_posting.get_absolute_url()}"
+    assert data["occupationalCategory"] == "11-1021.00"
+    assert data["relevantOccupation"] == {
+        "@type": "Occupation",
+        "name": "Director of Operations",
+        "occupationalCategory": "11-1021.00",
+    }
+
+
+def test_remote_posting_is_telecommute_with_applicant_countries(client):
+    posting = PostingFactory(workplace=Workplace.REMOTE, remote_countries="GB IE")
+
+    data = job_posting_data(page(client, posting))
+
+    assert data["jobLocationType"] == "TELECOMMUTE"
+    assert data["applicantLocationRequirements"] == [
+        {"@type": "Country", "name": "United Kingdom", "identifier": "GB"},
+        {"@type": "Country", "name": "Ireland", "identifier": "IE"},
+    ]
+    assert "jobLocation" not in data
+
+
+def test_remote_posting_open_anywhere_keeps_its_base_place(client):
+    posting = PostingFactory(workplace=Workplace.REMOTE, remote_countries="", city="", region="")
+
+    data = job_posting_data(page(client, posting))
+
+    assert data["jobLocationType"] == "TELECOMMUTE"
+    assert "applicantLocationRequirements" not in data
+    assert data["jobLocation"]["address"] == {"@type": "PostalAddress", "addressCountry": "GB"}
+
+
+def test_hybrid_posting_has_a_place_and_is_not_telecommute(client):
+    posting = PostingFactory(workplace=Workplace.HYBRID)
+
+    data = job_posting_data(page(client, posting))
+
+    assert data["jobLocation"]["address"]["addressLocality"] == "Manchester"
+    assert "jobLocationType" not in data
+
+
+@pytest.mark.parametrize(
+    ("employment_type", "expected"),
+    [("part_time", "PART_TIME"), ("contract", "CONTRACTOR"), ("internship", "INTERN")],
+)
+def test_employment_type_uses_googles_names(client, employment_type, expected):
+    posting = PostingFactory(employment_type=employment_type)
+
+    assert job_posting_data(page(client, posting))["employmentType"] == expected
+
+
+def test_hourly_salary_with_one_figure_is_a_single_value(client):
+    posting = PostingFactory(
+        salary_min=Decimal("42.50"),
+        salary_max=None,
+        salary_currency="USD",
+        salary_period=SalaryPeriod.HOUR,
+    )
+
+    html = page(client, posting)
+
+    assert "From $42.50 per hour" in html
+    assert job_posting_data(html)["baseSalary"]["value"] == {
+        "@type": "QuantitativeValue",
+        "value": 42.5,
+        "unitText": "HOUR",
+    }
+
+
+def test_posting_without_salary_or_expiry_leaves_those_properties_out(client):
+    posting = PostingFactory(
+        salary_min=None, salary_max=None, salary_currency="", valid_through=None
+    )
+
+    data = job_posting_data(page(client, posting))
+
+    assert "baseSalary" not in data
+    assert "validThrough" not in data
+
+
+def test_script_in_the_title_cannot_break_out_of_the_json_ld(client):
+    title = "Ops lead</script><script>alert(1)</script>"
+    posting = PostingFactory(title=title)
+
+    html = page(client, posting)
+
+    assert "<script>alert(1)" not in html
+    assert job_posting_data(html)["title"] == title
+
+
+# --- Preview -------------------------------------------------------------------------------
+
+
+def test_preview_of_a_draft_shows_the_page_with_a_notice_and_noindex(rf: RequestFactory):
+    posting = PostingFactory(draft=True, title="Chief Operating Officer")
+    request = rf.get("/recruiters/postings/1/preview/")
+
+    response = render_posting_page(request, posting, preview=True).render()
+
+    html = response.content.decode()
+    assert "Preview — not yet public" in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert "Chief Operating Officer" in html
+    assert 'class="button" href="https://example.com/apply"' in html
+    assert "no longer accepting applications" not in html
+    assert "application/ld+json" not in html
+    assert 'rel="canonical"' not in html
+
+
+def test_public_page_is_not_marked_as_a_preview(client, director_posting):
+    html = page(client, director_posting)
+
+    assert "Preview" not in html
+    assert "noindex" not in html
+
+
+# --- Cost ----------------------------------------------------------------------------------
+
+
+def test_posting_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    """Guards the N+1 of similar postings fetching their organisation one by one, and the
+    posting's organisation and role loaded lazily."""
+    posting = PostingFactory()
+    PostingFactory.create_batch(12, role=posting.role)
+
+    with django_assert_max_num_queries(2):
+        response = client.get(posting.get_absolute_url())
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.content.decode().count('class="result"') == 4

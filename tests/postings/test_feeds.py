@@ -1,0 +1,316 @@
+"""RSS and Atom feeds of postings, and the XML job feed for aggregators."""
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.utils import timezone
+
+from postings import feeds
+from postings.models import Workplace
+from tests.factories import PostingFactory
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+AGGREGATOR_JOB_ELEMENTS = [
+    "title",
+    "date",
+    "referencenumber",
+    "url",
+    "company",
+    "city",
+    "state",
+    "country",
+    "description",
+    "salary",
+    "jobtype",
+    "category",
+    "expirationdate",
+    "remotetype",
+]
+
+
+def parse_xml(document: bytes | str) -> ET.Element:
+    return ET.fromstring(document)  # noqa: S314 - the site's own output, under test
+
+
+def get_xml(client, url: str, **params) -> ET.Element:
+    response = client.get(url, params)
+    assert response.status_code == HTTPStatus.OK
+    return parse_xml(response.content)
+
+
+def rss_items(client, **params) -> list[ET.Element]:
+    return get_xml(client, "/jobs/feed/rss/", **params).findall("./channel/item")
+
+
+def rss_titles(client, **params) -> list[str]:
+    return [item.findtext("title") for item in rss_items(client, **params)]
+
+
+@pytest.fixture
+def postings_of_every_kind():
+    """One open posting and one of every kind the public must not find."""
+    return {
+        "open": PostingFactory(title="Open Job", organisation__name="Acme"),
+        "draft": PostingFactory(title="Draft Job", draft=True),
+        "expired": PostingFactory(title="Expired Job", expired=True),
+        "closed": PostingFactory(title="Closed Job", closed=True),
+        "suspended": PostingFactory(title="Suspended Job", organisation__is_suspended=True),
+        "scheduled": PostingFactory(
+            title="Scheduled Job", published_at=timezone.now() + timedelta(days=3)
+        ),
+    }
+
+
+# --- RSS and Atom ----------------------------------------------------------------------------
+
+
+def test_rss_feed_lists_only_public_postings(client, postings_of_every_kind):
+    assert rss_titles(client) == ["Open Job at Acme"]
+
+
+def test_rss_feed_lists_newest_first(client):
+    now = timezone.now()
+    PostingFactory(title="Older", published_at=now - timedelta(days=5))
+    PostingFactory(title="Newest", published_at=now - timedelta(hours=1))
+    PostingFactory(title="Middle", published_at=now - timedelta(days=2))
+
+    titles = rss_titles(client)
+
+    assert [title.split(" at ")[0] for title in titles] == ["Newest", "Middle", "Older"]
+
+
+def test_rss_item_has_link_date_guid_organisation_and_categories(client):
+    posting = PostingFactory(
+        title="Operations Manager",
+        organisation__name="Northwind",
+        role__title="Operations Manager",
+        workplace=Workplace.HYBRID,
+    )
+
+    channel = get_xml(client, "/jobs/feed/rss/").find("channel")
+    item = channel.find("item")
+
+    assert channel.findtext("title") == "Rolewise jobs"
+    assert channel.findtext("link") == "http://testserver/jobs/"
+    assert item.findtext("title") == "Operations Manager at Northwind"
+    assert item.findtext("link") == f"http://testserver{posting.get_absolute_url()}"
+    assert item.findtext("pubDate")
+    assert item.findtext(f"{DC}creator") == "Northwind"
+    assert [c.text for c in item.findall("category")] == [
+        "Operations Manager",
+        "Full-time",
+        "Hybrid",
+    ]
+    guid = item.find("guid")
+    assert guid.get("isPermaLink") == "false"
+    assert guid.text.endswith(f":posting:{posting.pk}")
+    assert "£60,000–£80,000 per year" in item.findtext("description")
+
+
+def test_rss_guid_stays_the_same_when_the_posting_is_edited(client):
+    posting = PostingFactory(title="Before")
+    guid_before = rss_items(client)[0].findtext("guid")
+
+    posting.title = "After"
+    posting.slug = "a-new-slug"
+    posting.save()
+    item = rss_items(client)[0]
+
+    assert item.findtext("title").startswith("After")
+    assert item.findtext("guid") == guid_before
+
+
+def test_rss_description_is_a_plain_summary_without_markup_from_the_author(client):
+    PostingFactory(description="Lead **the** team.\n\n<script>alert('x')</script>")
+
+    description = rss_items(client)[0].findtext("description")
+
+    assert "Lead the team." in description
+    assert "<script>" not in description
+    assert "<strong>" not in description
+
+
+def test_feed_accepts_the_search_parameters_and_names_the_search(client):
+    PostingFactory(title="Remote Job", workplace=Workplace.REMOTE, organisation__name="A")
+    PostingFactory(title="Office Job", workplace=Workplace.ON_SITE, organisation__name="B")
+
+    channel = get_xml(client, "/jobs/feed/rss/", workplace="remote", country="GB").find("channel")
+
+    assert [item.findtext("title") for item in channel.findall("item")] == ["Remote Job at A"]
+    assert "Remote" in channel.findtext("title")
+    assert "United Kingdom" in channel.findtext("title")
+    assert channel.findtext("link") == "http://testserver/jobs/?country=GB&workplace=remote"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"workplace": "on-the-moon"},
+        {"salary_min": "lots", "posted_within": "-3", "page": "x", "sort": "random"},
+        {"q": "x" * 5000},
+        {"country": "<script>", "role": "no-such-role", "currency": "€€€"},
+    ],
+)
+def test_feeds_answer_bad_parameters_without_an_error(client, params):
+    PostingFactory()
+
+    for url in ("/jobs/feed/rss/", "/jobs/feed/atom/"):
+        response = client.get(url, params)
+        assert response.status_code == HTTPStatus.OK
+        parse_xml(response.content)
+
+
+def test_rss_feed_is_capped(client, monkeypatch):
+    monkeypatch.setattr(feeds, "FEED_ITEM_COUNT", 3)
+    PostingFactory.create_batch(5)
+
+    assert len(rss_items(client)) == 3
+
+
+def test_atom_feed_parses_and_lists_only_public_postings(client, postings_of_every_kind):
+    feed = get_xml(client, "/jobs/feed/atom/")
+
+    entries = feed.findall(f"{ATOM}entry")
+    assert [entry.findtext(f"{ATOM}title") for entry in entries] == ["Open Job at Acme"]
+    entry = entries[0]
+    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Acme"
+    assert entry.find(f"{ATOM}link").get("href").startswith("http://testserver/jobs/")
+    assert entry.findtext(f"{ATOM}published")
+    assert entry.findtext(f"{ATOM}id").endswith(f":posting:{postings_of_every_kind['open'].pk}")
+
+
+def test_atom_titles_are_plain_text(client):
+    PostingFactory(title="R&D <Operations> Lead", organisation__name="Smith & Co")
+
+    entry = get_xml(client, "/jobs/feed/atom/").find(f"{ATOM}entry")
+
+    assert entry.findtext(f"{ATOM}title") == "R&D <Operations> Lead at Smith & Co"
+
+
+def test_control_characters_in_a_title_do_not_break_the_feeds(client):
+    PostingFactory(title="Ops\x0bManager\x00")
+
+    for url in ("/jobs/feed/rss/", "/jobs/feed/atom/", "/jobs/feed.xml"):
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.OK
+        assert "OpsManager" in response.content.decode()
+
+
+def test_feeds_run_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    """Guards the N+1 of each item fetching its organisation and role for its author and
+    categories."""
+    PostingFactory.create_batch(30)
+
+    for url in ("/jobs/feed/rss/", "/jobs/feed/atom/", "/jobs/feed/rss/?workplace=on_site"):
+        with django_assert_max_num_queries(3):
+            response = client.get(url)
+        assert response.status_code == HTTPStatus.OK
+
+
+# --- The aggregator feed ---------------------------------------------------------------------
+
+
+def test_aggregator_feed_has_the_source_header(client):
+    source = get_xml(client, "/jobs/feed.xml")
+
+    assert source.tag == "source"
+    assert source.findtext("publisher") == "Rolewise"
+    assert source.findtext("publisherurl") == "http://testserver/"
+    assert source.findtext("lastBuildDate").endswith("GMT")
+
+
+def test_aggregator_feed_lists_only_open_postings(client, postings_of_every_kind):
+    jobs = get_xml(client, "/jobs/feed.xml").findall("job")
+
+    assert [job.findtext("title") for job in jobs] == ["Open Job"]
+
+
+def test_aggregator_job_has_every_element(client):
+    posting = PostingFactory(
+        title="Director of Operations",
+        organisation__name="Northwind",
+        role__title="Director of Operations",
+        workplace=Workplace.REMOTE,
+        remote_countries="GB IE",
+    )
+
+    job = get_xml(client, "/jobs/feed.xml").find("job")
+
+    assert [child.tag for child in job][: len(AGGREGATOR_JOB_ELEMENTS)] == AGGREGATOR_JOB_ELEMENTS
+    assert job.findtext("referencenumber") == str(posting.pk)
+    assert job.findtext("url") == f"http://testserver{posting.get_absolute_url()}"
+    assert job.findtext("company") == "Northwind"
+    assert job.findtext("city") == "Manchester"
+    assert job.findtext("state") == "England"
+    assert job.findtext("country") == "GB"
+    assert job.findtext("salary") == "£60,000–£80,000 per year"
+    assert job.findtext("jobtype") == "fulltime"
+    assert job.findtext("category") == "Director of Operations"
+    assert job.findtext("remotetype") == "Fully remote"
+    assert job.findtext("remotecountries") == "United Kingdom, Ireland"
+    assert job.findtext("date").endswith("GMT")
+    assert job.findtext("expirationdate").endswith("GMT")
+    assert "<strong>lead</strong>" in job.findtext("description")
+
+
+def test_aggregator_description_is_cdata_that_survives_a_cdata_end_marker(client):
+    PostingFactory(description="Use `a[b[0]]>c` in code & <script>alert(1)</script>")
+
+    response = client.get("/jobs/feed.xml")
+
+    body = response.content.decode()
+    assert "<description><![CDATA[" in body
+    assert "<script>" not in body
+    description = parse_xml(response.content).find("job").findtext("description")
+    assert "a[b[0]]&gt;c" in description
+    assert "&amp;" in description
+
+
+def test_cdata_end_marker_inside_a_description_is_split_safely():
+    document = f"<description>{feeds.cdata('a ]]> b <i>x</i>')}</description>"
+
+    assert parse_xml(document).text == "a ]]> b <i>x</i>"
+
+
+def test_aggregator_feed_escapes_text_elements(client):
+    PostingFactory(title="R&D </title><evil/> Lead")
+
+    job = get_xml(client, "/jobs/feed.xml").find("job")
+
+    assert job.findtext("title") == "R&D </title><evil/> Lead"
+    assert job.find("evil") is None
+
+
+def test_on_site_job_has_an_empty_remote_type(client):
+    PostingFactory(workplace=Workplace.ON_SITE, valid_through=None)
+
+    job = get_xml(client, "/jobs/feed.xml").find("job")
+
+    assert job.findtext("remotetype") == ""
+    assert job.findtext("expirationdate") == ""
+
+
+def test_aggregator_feed_is_capped_to_the_newest(client, monkeypatch):
+    monkeypatch.setattr(feeds, "AGGREGATOR_ITEM_COUNT", 2)
+    now = timezone.now()
+    for days in (4, 1, 3, 2):
+        PostingFactory(title=f"{days} days old", published_at=now - timedelta(days=days))
+
+    jobs = get_xml(client, "/jobs/feed.xml").findall("job")
+
+    assert [job.findtext("title") for job in jobs] == ["1 days old", "2 days old"]
+
+
+def test_aggregator_feed_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    """Guards the N+1 of each job fetching its organisation and role."""
+    PostingFactory.create_batch(30)
+
+    with django_assert_max_num_queries(1):
+        response = client.get("/jobs/feed.xml")
+
+    assert response.content.decode().count("<job>") == 30
