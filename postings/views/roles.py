@@ -1,16 +1,255 @@
 """Public role pages: the directory, explainers and comparisons."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, Max, Min, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from postings import occupation
+from postings.models import Posting, PostingQuerySet
+from roles.filters import RoleFilter
+from roles.models import Level, Role
+from roles.wages import SOURCE, SOURCE_URL, wages_for
+
+OPEN_POSTING_COUNT = 5
+SAME_FUNCTION_COUNT = 6
+COMPARE_SEPARATOR = "-vs-"
 
 
+@dataclass
+class SalaryRange:
+    """Open postings' salaries in one currency, as yearly amounts."""
+
+    currency: str
+    low: Decimal | None
+    high: Decimal | None
+    postings: int
+
+
+@dataclass
+class RelatedRole:
+    role: Role
+    relation: str
+    compare_url: str = ""
+
+
+def salary_ranges(postings: PostingQuerySet, *, by_role: bool = False) -> list[dict]:
+    """Per currency (and role), how many open postings and their lowest and highest yearly
+    salary, in one aggregate query. Postings without a salary count under currency ""."""
+    keys = ["role_id", "salary_currency"] if by_role else ["salary_currency"]
+    return list(
+        postings.order_by()
+        .values(*keys)
+        .annotate(
+            postings=Count("pk"),
+            low=Min(Coalesce("salary_min_annual", "salary_max_annual")),
+            high=Max(Coalesce("salary_max_annual", "salary_min_annual")),
+        )
+        .order_by(*keys)
+    )
+
+
+def salary_summary(rows: list[dict]) -> tuple[int, list[SalaryRange]]:
+    """The number of open postings, and the salary range in each currency quoted."""
+    total = sum(row["postings"] for row in rows)
+    ranges = [
+        SalaryRange(row["salary_currency"], row["low"], row["high"], row["postings"])
+        for row in rows
+        if row["salary_currency"] and (row["low"] is not None or row["high"] is not None)
+    ]
+    return total, ranges
+
+
+def related_roles(role: Role) -> list[RelatedRole]:
+    """Neighbours by reporting line and career step, labelled with how they relate."""
+    related: dict[int, RelatedRole] = {}
+
+    def add(other: Role, relation: str) -> None:
+        if other.pk != role.pk and other.pk not in related:
+            related[other.pk] = RelatedRole(other, relation, compare_url(role, other))
+
+    for manager in occupation.managers(role):
+        add(manager, f"The {role.short_title} reports to this role")
+    for report in occupation.direct_reports(role):
+        add(report, f"Reports to the {role.short_title}")
+    for step in role.steps_out.all():
+        add(step.to_role, "A next step from this role")
+    for step in role.steps_in.all():
+        add(step.from_role, "A role people come from")
+    return list(related.values())
+
+
+@require_GET
 def role_directory(request: HttpRequest) -> TemplateResponse:
-    raise Http404("TODO(roles-pages)")
+    open_postings = (
+        Posting.objects.public()
+        .filter(role=OuterRef("pk"))
+        .order_by()
+        .values("role")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    roles = (
+        Role.objects.published()
+        .only("title", "slug", "abbreviation", "function", "level", "brief_answer")
+        .annotate(open_postings=Coalesce(Subquery(open_postings, output_field=IntegerField()), 0))
+        .order_by("title", "pk")
+    )
+    role_filter = RoleFilter(request.GET or None, queryset=roles)
+    by_level: dict[str, list[Role]] = {value: [] for value in Level.values}
+    for role in role_filter.qs:
+        by_level.setdefault(role.level, []).append(role)
+    groups = [
+        {"label": Level(value).label, "value": value, "roles": members}
+        for value, members in by_level.items()
+        if members
+    ]
+    return TemplateResponse(
+        request,
+        "roles/role_list.html",
+        {
+            "filter": role_filter,
+            "groups": groups,
+            "role_count": sum(len(group["roles"]) for group in groups),
+            "is_filtered": role_filter.is_bound and role_filter.form.is_valid(),
+        },
+    )
 
 
+@require_GET
 def role_explainer(request: HttpRequest, slug: str) -> TemplateResponse:
-    raise Http404("TODO(roles-pages)")
+    try:
+        role = Role.objects.published().with_parts().get(slug=slug)
+    except Role.DoesNotExist:
+        raise Http404("No published role has this address.") from None
+
+    related = related_roles(role)
+    same_function = (
+        Role.objects.published()
+        .filter(function=role.function)
+        .exclude(pk__in=[role.pk, *(item.role.pk for item in related)])
+        .only("title", "slug", "abbreviation", "level", "function")[:SAME_FUNCTION_COUNT]
+    )
+    related += [
+        RelatedRole(
+            other, f"Also in {role.get_function_display().lower()}", compare_url(role, other)
+        )
+        for other in same_function
+    ]
+
+    postings = Posting.objects.public().for_role(role)
+    open_postings = list(
+        postings.newest_first().select_related("organisation")[:OPEN_POSTING_COUNT]
+    )
+    open_count, ranges = salary_summary(salary_ranges(postings))
+
+    wages = wages_for(role.wage_soc_code)
+    url = request.build_absolute_uri(role.get_absolute_url())
+    return TemplateResponse(
+        request,
+        "roles/role_detail.html",
+        {
+            "role": role,
+            "page_title": occupation.explainer_title(role),
+            "question": occupation.explainer_question(role),
+            "meta_description": occupation.cut_on_word(role.brief_answer),
+            "full_name": occupation.full_name(role),
+            "areas": occupation.responsibilities_by_area(role),
+            "qualifications": occupation.qualifications(role),
+            "education": occupation.education_sentence(role),
+            "experience": occupation.experience_phrase(role),
+            "managers": occupation.managers(role),
+            "direct_reports": occupation.direct_reports(role),
+            "steps_in": list(role.steps_in.all()),
+            "steps_out": list(role.steps_out.all()),
+            "faqs": list(role.faqs.all()),
+            "related": related,
+            "open_postings": open_postings,
+            "open_count": open_count,
+            "salary_ranges": ranges,
+            "wages": wages,
+            "wage_rows": occupation.wage_percentiles(wages) if wages else [],
+            "wage_source": SOURCE,
+            "wage_source_url": SOURCE_URL,
+            "sources": [line.strip() for line in role.sources.splitlines() if line.strip()],
+            "json_ld": occupation.occupation_json_ld(role, url=url, wages=wages),
+        },
+    )
 
 
+def split_pair(pair: str) -> list[tuple[str, str]]:
+    """Every way to read "<a>-vs-<b>" as two slugs (a slug may itself contain "-vs-")."""
+    splits = []
+    start = pair.find(COMPARE_SEPARATOR)
+    while start != -1:
+        a, b = pair[:start], pair[start + len(COMPARE_SEPARATOR) :]
+        if a and b:
+            splits.append((a, b))
+        start = pair.find(COMPARE_SEPARATOR, start + 1)
+    return splits
+
+
+def compare_url(a: Role, b: Role) -> str:
+    return reverse("postings:role_compare", kwargs={"pair": f"{a.slug}{COMPARE_SEPARATOR}{b.slug}"})
+
+
+@require_GET
 def role_compare(request: HttpRequest, pair: str) -> TemplateResponse:
-    raise Http404("TODO(roles-pages)")
+    # Both orders render, each with the reader's choice on the left; the canonical link
+    # names the one with the slugs in alphabetical order, so search engines see one page.
+    splits = split_pair(pair)
+    slugs = {slug for split in splits for slug in split}
+    found = {
+        role.slug: role for role in Role.objects.published().with_parts().filter(slug__in=slugs)
+    }
+    try:
+        a, b = next((found[a], found[b]) for a, b in splits if a != b and a in found and b in found)
+    except StopIteration:
+        raise Http404(
+            "Compare two different published roles: /roles/compare/<a>-vs-<b>/."
+        ) from None
+
+    rows = salary_ranges(Posting.objects.public().filter(role__in=[a, b]), by_role=True)
+    sides = []
+    for role in (a, b):
+        wages = wages_for(role.wage_soc_code)
+        open_count, ranges = salary_summary([row for row in rows if row["role_id"] == role.pk])
+        sides.append(
+            {
+                "role": role,
+                "full_name": occupation.full_name(role),
+                "areas": occupation.responsibilities_by_area(role),
+                "qualifications": occupation.qualifications(role),
+                "education": occupation.education_sentence(role),
+                "experience": occupation.experience_phrase(role),
+                "managers": occupation.managers(role),
+                "direct_reports": occupation.direct_reports(role),
+                "wages": wages,
+                "open_count": open_count,
+                "salary_ranges": ranges,
+            }
+        )
+    first, second = sorted((a, b), key=lambda role: role.slug)
+    wages_a, wages_b = sides[0]["wages"], sides[1]["wages"]
+    return TemplateResponse(
+        request,
+        "roles/role_compare.html",
+        {
+            "a": sides[0],
+            "b": sides[1],
+            "sides": sides,
+            "comparison": occupation.compare(a, b),
+            "same_occupation": bool(wages_a and wages_b and wages_a.soc_code == wages_b.soc_code),
+            "wage_source": SOURCE,
+            "wage_source_url": SOURCE_URL,
+            "canonical_url": request.build_absolute_uri(compare_url(first, second)),
+            "swap_url": compare_url(b, a),
+        },
+    )

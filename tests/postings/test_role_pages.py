@@ -1,0 +1,651 @@
+"""The public role pages: the directory, explainers and comparisons."""
+
+import json
+import re
+from datetime import timedelta
+from decimal import Decimal
+from html import unescape
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from postings.models import SalaryPeriod
+from postings.occupation import cut_on_word, experience_phrase
+from roles.models import EducationLevel, Function, Level, Qualification, Responsibility, Role
+from roles.wages import SOURCE, SOURCE_URL, wages_for
+from tests.factories import (
+    AlternateTitleFactory,
+    CareerStepFactory,
+    FAQFactory,
+    OrganisationFactory,
+    PostingFactory,
+    QualificationFactory,
+    ReportingLineFactory,
+    ResponsibilityFactory,
+    RoleFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
+CAREER_PATH = re.compile(r'<figure class="career-path".*?</figure>', re.DOTALL)
+
+# Queries a page may run, whatever the number of roles and parts (see the guards below).
+EXPLAINER_QUERIES = 12
+DIRECTORY_QUERIES = 1
+COMPARE_QUERIES = 10
+
+
+def get_page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK, response.status_code
+    return response.content.decode()
+
+
+def compare_url(a: Role, b: Role) -> str:
+    return reverse("postings:role_compare", kwargs={"pair": f"{a.slug}-vs-{b.slug}"})
+
+
+def occupation_data(html: str) -> dict:
+    blocks = [json.loads(block) for block in JSON_LD.findall(html)]
+    occupations = [block for block in blocks if block.get("@type") == "Occupation"]
+    assert len(occupations) == 1, blocks
+    return occupations[0]
+
+
+@pytest.fixture
+def ceo():
+    return RoleFactory(
+        title="Chief Executive Officer",
+        abbreviation="CEO",
+        function=Function.EXECUTIVE,
+        level=Level.EXECUTIVE,
+        onet_soc_code="11-1011.00",
+        brief_answer="A chief executive officer leads the whole organisation.",
+    )
+
+
+@pytest.fixture
+def coo(ceo):
+    coo = RoleFactory(
+        title="Chief Operating Officer",
+        abbreviation="COO",
+        function=Function.OPERATIONS,
+        level=Level.EXECUTIVE,
+        onet_soc_code="11-1011.00",
+        education_level=EducationLevel.BACHELOR,
+        fields_of_study="Business administration, Operations management, Economics",
+        experience_years_min=10,
+        experience_years_max=15,
+        brief_answer=(
+            "A chief operating officer (COO) runs the day-to-day operations of a company and "
+            "turns the chief executive's strategy into working processes, budgets and teams "
+            "across every department of the business."
+        ),
+        overview="The COO is the CEO's **second in command**.\n\n<script>alert(1)</script>",
+        sources="O*NET OnLine, 11-1011.00 Chief Executives: https://www.onetonline.org/",
+    )
+    AlternateTitleFactory(role=coo, title="Head of Operations")
+    ReportingLineFactory(role=coo, manager=ceo)
+    for order, (area, text) in enumerate(
+        [
+            (Responsibility.Area.STRATEGY, "Turn the company strategy into operating plans."),
+            (Responsibility.Area.OPERATIONS, "Run the day-to-day operations of the company."),
+            (Responsibility.Area.STRATEGY, "Set yearly goals for every department."),
+            (Responsibility.Area.FINANCE, "Own the operating budget."),
+        ]
+    ):
+        ResponsibilityFactory(role=coo, area=area, text=text, order=order)
+    QualificationFactory(
+        role=coo, kind=Qualification.Kind.SKILL, text="Leading large teams.", order=1
+    )
+    QualificationFactory(
+        role=coo,
+        kind=Qualification.Kind.KNOWLEDGE,
+        text="Lean and Six Sigma methods.",
+        is_required=False,
+        order=2,
+    )
+    FAQFactory(role=coo, question="Is a COO above a CFO?", answer="Usually they are peers.")
+    return coo
+
+
+@pytest.fixture
+def director(coo):
+    director = RoleFactory(
+        title="Director of Operations",
+        level=Level.DIRECTOR,
+        onet_soc_code="11-1021.00",
+        education_level=EducationLevel.BACHELOR,
+        experience_years_min=5,
+        experience_years_max=8,
+    )
+    ReportingLineFactory(role=director, manager=coo)
+    ResponsibilityFactory(
+        role=director, area=Responsibility.Area.OPERATIONS, text="Run the warehouses."
+    )
+    ResponsibilityFactory(
+        role=director, area=Responsibility.Area.PEOPLE, text="Hire the site managers."
+    )
+    CareerStepFactory(from_role=director, to_role=coo, typical_years=6)
+    return director
+
+
+@pytest.fixture
+def founder(coo):
+    founder = RoleFactory(
+        title="Founder", function=Function.ENTREPRENEURSHIP, level=Level.OWNER, onet_soc_code=""
+    )
+    CareerStepFactory(from_role=coo, to_role=founder, order=2, note="Some start a company.")
+    return founder
+
+
+@pytest.fixture
+def draft(coo):
+    draft = RoleFactory(title="Chief Transformation Officer", is_published=False)
+    ReportingLineFactory(role=draft, manager=coo)
+    CareerStepFactory(from_role=coo, to_role=draft, order=3)
+    return draft
+
+
+@pytest.fixture
+def graph(ceo, coo, director, founder, draft):
+    CareerStepFactory(from_role=coo, to_role=ceo, order=1, typical_years=5)
+    return {"ceo": ceo, "coo": coo, "director": director, "founder": founder, "draft": draft}
+
+
+# The explainer -----------------------------------------------------------------------
+
+
+def test_coo_explainer_says_whom_the_coo_reports_to_with_a_link_to_the_ceo(client, graph):
+    html = get_page(client, graph["coo"].get_absolute_url())
+
+    reporting = html.split('id="reporting-title"')[1].split("</section>")[0]
+    reports_to, direct_reports = reporting.split("Direct reports")
+    assert '<a href="/roles/chief-executive-officer/">Chief Executive Officer</a>' in reports_to
+    assert '<a href="/roles/director-of-operations/">Director of Operations</a>' in direct_reports
+
+
+def test_explainer_answers_the_question_first(client, graph):
+    html = get_page(client, graph["coo"].get_absolute_url()).split("<main")[1]
+
+    assert html.count("<h1") == 1
+    assert html.index("What is a Chief Operating Officer (COO)?</h1>") < html.index(
+        "runs the day-to-day operations of a company"
+    )
+    assert html.index("runs the day-to-day operations") < html.index("second in command")
+
+
+def test_explainer_title_and_meta_description_are_written_for_search(client, graph):
+    html = get_page(client, graph["coo"].get_absolute_url())
+
+    assert (
+        "<title>What is a Chief Operating Officer (COO)? "
+        "Role, responsibilities, pay and career path</title>"
+    ) in html
+    description = unescape(re.search(r'<meta name="description" content="([^"]*)">', html)[1])
+    assert description.startswith("A chief operating officer (COO) runs the day-to-day")
+    assert len(description) <= 160
+    assert description.endswith("…")
+
+
+def test_explainer_renders_the_overview_as_sanitised_markdown(client, graph):
+    html = get_page(client, graph["coo"].get_absolute_url())
+
+    assert "<strong>second in command</strong>" in html
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_explainer_lists_responsibilities_grouped_by_area_in_order(client, graph):
+    html = get_page(client, graph["coo"].get_absolute_url())
+
+    section = html.split('id="responsibilities-title"')[1].split("</section>")[0]
+    positions = [
+        section.index(text)
+        for text in [
+            "<h3>Strategy and planning</h3>",
+            "Turn the company strategy into operating plans.",
+            "Set yearly goals for every department.",
+            "<h3>Operations</h3>",
+            "Run the day-to-day operations of the company.",
+            "<h3>Finance and budget</h3>",
+            "Own the operating budget.",
+        ]
+    ]
+    assert positions == sorted(positions)
+
+
+def test_explainer_states_education_and_experience_plainly(client, graph):
+    html = get_page(client, graph["coo"].get_absolute_url())
+
+    assert (
+        "A bachelor&#x27;s degree, usually in business administration, operations management "
+        "or economics."
+    ) in html
+    assert "10–15 years of experience" in html
+    required = html.split("<h3>Required</h3>")[1].split("</ul>")[0]
+    preferred = html.split("<h3>Preferred</h3>")[1].split("</ul>")[0]
+    assert "Leading large teams." in required
+    assert "Lean and Six Sigma methods." in preferred
+
+
+def test_explainer_shows_the_wages_of_the_whole_occupation_with_their_source(client, graph):
+    html = get_page(client, graph["coo"].get_absolute_url())
+    wages = wages_for("11-1011")
+
+    assert "Chief Executives in the US, all industries" in html
+    table = html.split('<table class="wage-table">')[1].split("</table>")[0]
+    for label, amount in [
+        ("10th percentile", wages.annual_p10),
+        ("25th percentile", wages.annual_p25),
+        ("Median", wages.annual_median),
+        ("75th percentile", wages.annual_p75),
+        ("90th percentile", wages.annual_p90),
+        ("Mean", wages.annual_mean),
+    ]:
+        assert f'<th scope="row">{label}</th><td>${amount:,}</td>' in table
+    assert f'<a href="{SOURCE_URL}">{SOURCE}</a>' in html
+
+
+def test_explainer_without_an_occupation_code_shows_no_wage_table(client, graph):
+    html = get_page(client, graph["founder"].get_absolute_url())
+
+    assert "wage-table" not in html
+    assert "estimatedSalary" not in html
+
+
+def test_explainer_carries_occupation_json_ld(client, graph):
+    html = get_page(client, graph["coo"].get_absolute_url())
+    data = occupation_data(html)
+    wages = wages_for("11-1011")
+
+    assert data["@context"] == "https://schema.org"
+    assert data["name"] == "Chief Operating Officer"
+    assert data["alternateName"] == ["COO", "Head of Operations"]
+    assert data["description"].startswith("A chief operating officer (COO) runs")
+    assert data["responsibilities"] == [
+        "Turn the company strategy into operating plans.",
+        "Run the day-to-day operations of the company.",
+        "Set yearly goals for every department.",
+        "Own the operating budget.",
+    ]
+    assert data["qualifications"] == ["Leading large teams.", "Lean and Six Sigma methods."]
+    assert data["skills"] == ["Leading large teams.", "Lean and Six Sigma methods."]
+    assert data["educationRequirements"]["@type"] == "EducationalOccupationalCredential"
+    assert data["educationRequirements"]["credentialCategory"] == "bachelor degree"
+    assert data["experienceRequirements"] == {
+        "@type": "OccupationalExperienceRequirements",
+        "monthsOfExperience": 120,
+    }
+    category = data["occupationalCategory"]
+    assert category["@type"] == "CategoryCode"
+    assert category["codeValue"] == "11-1011.00"
+    assert category["inCodeSet"]["name"].startswith("O*NET-SOC")
+    assert category["inCodeSet"]["url"].startswith("https://www.onetcenter.org/")
+    [salary] = data["estimatedSalary"]
+    assert salary == {
+        "@type": "MonetaryAmountDistribution",
+        "name": "base",
+        "currency": "USD",
+        "duration": "P1Y",
+        "percentile10": wages.annual_p10,
+        "percentile25": wages.annual_p25,
+        "median": wages.annual_median,
+        "percentile75": wages.annual_p75,
+        "percentile90": wages.annual_p90,
+    }
+    assert data["occupationLocation"] == [{"@type": "Country", "name": "United States"}]
+    assert data["url"] == "http://testserver/roles/chief-operating-officer/"
+    assert '"@type": "JobPosting"' not in html
+
+
+def test_career_path_lists_where_people_come_from_and_the_next_steps_as_text(client, graph):
+    html = get_page(client, graph["coo"].get_absolute_url())
+
+    [figure] = CAREER_PATH.findall(html)
+    assert "<figcaption" in figure
+    comes_from, leads_to = figure.split("Where it leads")
+    assert '<a href="/roles/director-of-operations/">Director of Operations</a>' in comes_from
+    assert "after about 6 years in that role" in comes_from
+    next_steps = leads_to.split("<ol")[1].split("</ol>")[0]
+    assert next_steps.index("Chief Executive Officer") < next_steps.index("Founder")
+    assert "Some start a company." in next_steps
+
+
+def test_draft_role_is_not_found(client, graph):
+    response = client.get(graph["draft"].get_absolute_url())
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_draft_role_is_never_linked_from_published_pages(client, graph):
+    pages = [
+        graph["coo"].get_absolute_url(),
+        reverse("postings:role_directory"),
+        compare_url(graph["coo"], graph["director"]),
+    ]
+    for url in pages:
+        html = get_page(client, url)
+        assert "Chief Transformation Officer" not in html, url
+        assert graph["draft"].slug not in html, url
+
+
+def test_explainer_shows_faqs_as_expandable_questions(client, graph):
+    html = get_page(client, graph["coo"].get_absolute_url())
+
+    assert '<summary class="faq__question">Is a COO above a CFO?</summary>' in html
+    assert "Usually they are peers." in html
+
+
+def test_explainer_links_to_compare_with_each_neighbour(client, graph):
+    html = get_page(client, graph["coo"].get_absolute_url())
+
+    for neighbour in ("ceo", "director", "founder"):
+        assert f'href="{compare_url(graph["coo"], graph[neighbour])}"' in html
+
+
+def test_explainer_shows_open_postings_newest_first_and_their_salary_range(client, graph):
+    coo = graph["coo"]
+    now = timezone.now()
+    PostingFactory(role=coo, title="COO, older", published_at=now - timedelta(days=9))
+    PostingFactory(
+        role=coo,
+        title="COO, newest",
+        published_at=now - timedelta(hours=2),
+        salary_min=Decimal("90000"),
+        salary_max=Decimal("150000"),
+    )
+    PostingFactory(
+        role=coo,
+        title="COO, monthly pay",
+        salary_min=Decimal("8000"),
+        salary_max=Decimal("10000"),
+        salary_currency="EUR",
+        salary_period=SalaryPeriod.MONTH,
+    )
+    PostingFactory(role=coo, title="COO, expired", expired=True, salary_max=Decimal("900000"))
+    PostingFactory(role=coo, title="COO, draft", draft=True, salary_max=Decimal("900000"))
+    PostingFactory(role=coo, title="COO, closed", closed=True, salary_max=Decimal("900000"))
+    PostingFactory(
+        role=coo,
+        title="COO, suspended employer",
+        organisation=OrganisationFactory(is_suspended=True),
+    )
+
+    html = get_page(client, coo.get_absolute_url())
+
+    jobs = html.split('id="jobs-title"')[1].split("</section>")[0]
+    assert jobs.index("COO, newest") < jobs.index("COO, older")
+    for hidden in ("expired", "draft", "closed", "suspended employer"):
+        assert f"COO, {hidden}" not in html
+    assert 'href="/jobs/?role=chief-operating-officer"' in jobs
+    assert "See all 3 open COO jobs" in jobs
+    pay = html.split('id="pay-title"')[1].split("</section>")[0]
+    assert "GBP 60,000–150,000 a year, across 2 open postings" in pay
+    assert "EUR 96,000–120,000 a year, across 1 open posting" in pay
+    assert "900,000" not in pay
+
+
+def test_explainer_with_no_open_postings_says_so(client, graph):
+    PostingFactory(role=graph["coo"], expired=True)
+
+    html = get_page(client, graph["coo"].get_absolute_url())
+
+    assert "No COO jobs are open right now." in html
+    assert "No open posting for this role states a salary right now." in html
+
+
+def test_unknown_role_is_not_found(client):
+    response = client.get("/roles/chief-happiness-officer/")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def role_with_parts(n: int, suffix: str) -> Role:
+    role = RoleFactory(title=f"Busy Role {suffix}")
+    for i in range(n):
+        AlternateTitleFactory(role=role)
+        ResponsibilityFactory(role=role, area=list(Responsibility.Area)[i % 10])
+        QualificationFactory(role=role, is_required=bool(i % 2))
+        FAQFactory(role=role)
+        ReportingLineFactory(role=role, manager=RoleFactory())
+        ReportingLineFactory(role=RoleFactory(), manager=role)
+        CareerStepFactory(from_role=role, to_role=RoleFactory())
+        CareerStepFactory(from_role=RoleFactory(), to_role=role)
+        PostingFactory(role=role, salary_currency=["GBP", "EUR", "USD"][i % 3])
+    return role
+
+
+def test_explainer_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    """Guards against an N+1 over a role's parts, neighbours and open postings: every
+    reporting line, career step and posting on the page comes from one prefetch or one
+    aggregate, never a query per row."""
+    counts = []
+    for n, suffix in [(3, "small"), (30, "large")]:
+        role = role_with_parts(n, suffix)
+        with django_assert_max_num_queries(EXPLAINER_QUERIES) as captured:
+            get_page(client, role.get_absolute_url())
+        counts.append(len(captured))
+
+    assert counts[0] == counts[1]
+
+
+# The directory -------------------------------------------------------------------------
+
+
+def test_directory_lists_published_roles_by_level_then_title_with_brief_answers(client, graph):
+    html = get_page(client, reverse("postings:role_directory"))
+
+    positions = [
+        html.index(text)
+        for text in [
+            '<h2 id="level-executive">Executive',
+            "Chief Executive Officer (CEO)",
+            "Chief Operating Officer (COO)",
+            '<h2 id="level-director">Director',
+            "Director of Operations",
+            '<h2 id="level-owner">Owner or founder',
+            ">Founder<",
+        ]
+    ]
+    assert positions == sorted(positions)
+    assert "A chief executive officer leads the whole organisation." in html
+    assert "4 roles." in html
+    assert '<span class="badge">2 roles</span>' in html
+
+
+def test_directory_shows_each_roles_open_jobs(client, graph):
+    PostingFactory.create_batch(2, role=graph["coo"])
+    PostingFactory(role=graph["coo"], expired=True)
+
+    html = get_page(client, reverse("postings:role_directory"))
+
+    assert '<a href="/jobs/?role=chief-operating-officer">2 open jobs</a>' in html
+
+
+def test_directory_filters_by_function(client, graph):
+    html = get_page(client, reverse("postings:role_directory") + "?function=operations")
+
+    assert "Chief Operating Officer" in html
+    assert "Director of Operations" in html
+    assert "Chief Executive Officer" not in html
+    assert "2 roles match." in html
+
+
+def test_directory_filters_by_level(client, graph):
+    html = get_page(client, reverse("postings:role_directory") + "?level=director")
+
+    assert "Director of Operations" in html
+    assert "Chief Operating Officer" not in html
+    assert "1 role matches." in html
+
+
+def test_directory_filter_form_has_labels(client, graph):
+    html = get_page(client, reverse("postings:role_directory"))
+
+    assert '<label for="id_function">Function:</label>' in html
+    assert '<label for="id_level">Level:</label>' in html
+    assert 'method="get"' in html
+
+
+@pytest.mark.parametrize(
+    "query", ["function=astronaut", "level=" + "x" * 5000, "function[]=1&level=%00"]
+)
+def test_directory_answers_bad_filter_values_with_a_form_error(client, graph, query):
+    response = client.get(reverse("postings:role_directory") + "?" + query)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Select a valid choice." in response.content.decode()
+
+
+def test_directory_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    """Guards against an N+1 over roles: each role's count of open postings is a subquery
+    of the one query that lists the roles."""
+    counts = []
+    for n in (3, 30):
+        for _ in range(n):
+            PostingFactory(role=RoleFactory())
+        with django_assert_max_num_queries(DIRECTORY_QUERIES) as captured:
+            get_page(client, reverse("postings:role_directory") + "?function=operations")
+        counts.append(len(captured))
+
+    assert counts[0] == counts[1]
+
+
+# The comparison ------------------------------------------------------------------------
+
+
+def test_compare_page_shows_both_roles_section_by_section(client, graph):
+    html = get_page(client, compare_url(graph["coo"], graph["director"]))
+
+    assert "<h1>Chief Operating Officer (COO) vs Director of Operations</h1>" in html
+    table = html.split('<table class="compare-table">')[1].split("</table>")[0]
+    for heading in [
+        "In brief",
+        "Level and function",
+        "Education",
+        "Experience",
+        "Responsibilities",
+        "Qualifications",
+        "Reports to",
+        "Direct reports",
+        "US pay of the occupation (yearly)",
+        "Open postings",
+    ]:
+        assert f'<th scope="row">{heading}</th>' in table
+    assert "10–15 years of experience" in table
+    assert "5–8 years of experience" in table
+    assert "Run the warehouses." in table
+    assert f"${wages_for('11-1021').annual_median:,}" in table
+    assert f"${wages_for('11-1011').annual_median:,}" in table
+    head = table.split("<thead>")[1].split("</thead>")[0]
+    assert head.index("Chief Operating Officer (COO)") < head.index("Director of Operations")
+
+
+def test_compare_page_says_what_the_roles_share_and_how_they_differ(client, graph):
+    html = get_page(client, compare_url(graph["coo"], graph["director"]))
+
+    shared = html.split('id="shared-title"')[1].split("</section>")[0]
+    assert "Both are operations roles." in shared
+    assert "The Director of Operations reports to the COO." in shared
+    assert "people commonly move from Director of Operations to Chief Operating Officer" in shared
+    assert "Areas of responsibility in common: Operations." in shared
+    differ = html.split('id="differ-title"')[1].split("</section>")[0]
+    assert "The COO is the more senior role" in differ
+    assert "Only the COO covers strategy and planning, finance and budget." in differ
+    assert "Only the Director of Operations covers people and culture." in differ
+
+
+def test_compare_page_names_a_common_manager(client, graph):
+    cfo = RoleFactory(title="Chief Financial Officer", abbreviation="CFO", level=Level.EXECUTIVE)
+    ReportingLineFactory(role=cfo, manager=graph["ceo"])
+
+    html = get_page(client, compare_url(graph["coo"], cfo))
+
+    shared = html.split('id="shared-title"')[1].split("</section>")[0]
+    assert '<a href="/roles/chief-executive-officer/">Chief Executive Officer</a>' in shared
+    assert "Both sit at the executive level." in shared
+
+
+def test_compare_page_in_either_order_renders_with_one_canonical_address(client, graph):
+    forward = get_page(client, compare_url(graph["coo"], graph["director"]))
+    backward = get_page(client, compare_url(graph["director"], graph["coo"]))
+
+    canonical = (
+        '<link rel="canonical" href="http://testserver/roles/compare/'
+        'chief-operating-officer-vs-director-of-operations/">'
+    )
+    assert canonical in forward
+    assert canonical in backward
+    assert "<h1>Director of Operations vs Chief Operating Officer (COO)</h1>" in backward
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        "chief-operating-officer-vs-chief-happiness-officer",
+        "chief-operating-officer-vs-chief-transformation-officer",
+        "chief-operating-officer-vs-chief-operating-officer",
+        "chief-operating-officer",
+        "chief-operating-officer-vs-",
+        "-vs-chief-operating-officer",
+        "vs",
+        "x" * 500,
+    ],
+)
+def test_compare_page_is_not_found_for_unknown_draft_same_or_malformed_pairs(client, graph, pair):
+    response = client.get(f"/roles/compare/{pair}/")
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_compare_page_reads_a_slug_that_itself_contains_vs(client, graph):
+    RoleFactory(title="Build vs Buy Analyst")
+
+    html = get_page(client, "/roles/compare/build-vs-buy-analyst-vs-chief-operating-officer/")
+
+    assert "<h1>Build vs Buy Analyst vs Chief Operating Officer (COO)</h1>" in html
+
+
+def test_compare_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    """Guards against an N+1 over both roles' parts and postings: the two roles come with
+    one prefetch per kind of part, and their postings' salaries in one aggregate."""
+    counts = []
+    for n, suffix in [(3, "small"), (30, "large")]:
+        a, b = role_with_parts(n, f"{suffix} a"), role_with_parts(n, f"{suffix} b")
+        with django_assert_max_num_queries(COMPARE_QUERIES) as captured:
+            get_page(client, compare_url(a, b))
+        counts.append(len(captured))
+
+    assert counts[0] == counts[1]
+
+
+# The wording helpers -------------------------------------------------------------------
+
+
+def test_meta_description_is_cut_on_a_word():
+    text = "word " * 50
+
+    cut = cut_on_word(text)
+
+    assert len(cut) <= 160
+    assert cut.endswith("word…")
+    assert cut_on_word("Short enough.") == "Short enough."
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        (3, 5, "3–5 years of experience"),
+        (10, None, "At least 10 years of experience"),
+        (None, 2, "Up to 2 years of experience"),
+        (1, 1, "1 year of experience"),
+        (None, None, ""),
+    ],
+)
+def test_experience_is_said_plainly(low, high, expected):
+    role = Role(experience_years_min=low, experience_years_max=high)
+
+    assert experience_phrase(role) == expected
