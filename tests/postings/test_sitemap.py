@@ -1,0 +1,72 @@
+"""/sitemap.xml: the fixed pages, published role explainers and open postings."""
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import PostingFactory, RoleFactory
+
+pytestmark = pytest.mark.django_db
+
+NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap(client) -> dict[str, str | None]:
+    """Each URL in the sitemap mapped to its lastmod."""
+    response = client.get("/sitemap.xml")
+    assert response.status_code == HTTPStatus.OK
+    root = ET.fromstring(response.content)  # noqa: S314 - the site's own output, under test
+    return {
+        url.findtext("sm:loc", namespaces=NS): url.findtext("sm:lastmod", namespaces=NS)
+        for url in root.findall("sm:url", NS)
+    }
+
+
+def test_sitemap_lists_home_role_directory_and_job_search(client):
+    urls = sitemap(client)
+
+    for path in ("/", "/roles/", "/jobs/"):
+        assert f"http://testserver{path}" in urls
+
+
+def test_sitemap_lists_published_roles_with_their_last_change(client):
+    role = RoleFactory(title="Chief Operating Officer")
+    RoleFactory(title="Hidden Role", is_published=False)
+
+    urls = sitemap(client)
+
+    url = "http://testserver/roles/chief-operating-officer/"
+    assert urls[url] == role.updated_at.date().isoformat()
+    assert "http://testserver/roles/hidden-role/" not in urls
+
+
+def test_sitemap_lists_open_postings_and_leaves_out_the_rest(client):
+    open_posting = PostingFactory()
+    hidden = [
+        PostingFactory(draft=True),
+        PostingFactory(status="in_review", published_at=None),
+        PostingFactory(expired=True),
+        PostingFactory(closed=True),
+        PostingFactory(organisation__is_suspended=True),
+        PostingFactory(published_at=timezone.now() + timedelta(days=1)),
+    ]
+
+    urls = sitemap(client)
+
+    open_url = f"http://testserver{open_posting.get_absolute_url()}"
+    assert urls[open_url] == open_posting.updated_at.date().isoformat()
+    for posting in hidden:
+        assert f"http://testserver{posting.get_absolute_url()}" not in urls
+
+
+def test_sitemap_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    """Guards against a query per posting or role (each URL's lastmod comes from its row)."""
+    PostingFactory.create_batch(30)
+
+    with django_assert_max_num_queries(4):
+        urls = sitemap(client)
+
+    assert sum("/jobs/posting-" in url for url in urls) == 30
