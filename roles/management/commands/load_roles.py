@@ -1,0 +1,305 @@
+"""Load the role content in roles/content/ into the database, safely and repeatably.
+
+Each JSON file there describes one role, its parts (alternate titles, responsibilities,
+qualifications, FAQs) and its relations (whom it reports to, where it leads). A role that
+already exists is left exactly as it is, parts included, so edits made in the admin survive
+every `make run`; only what is missing is added.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from roles.models import (
+    FAQ,
+    AlternateTitle,
+    CareerStep,
+    Qualification,
+    ReportingLine,
+    Responsibility,
+    Role,
+)
+
+CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
+
+# Parts are numbered in steps of ten so an editor can slot a new one in between in the admin.
+ORDER_STEP = 10
+
+ROLE_FIELDS = {
+    "slug",
+    "title",
+    "abbreviation",
+    "function",
+    "level",
+    "brief_answer",
+    "overview",
+    "education_level",
+    "fields_of_study",
+    "experience_years_min",
+    "experience_years_max",
+    "onet_soc_code",
+    "isco_code",
+    "sources",
+    "is_published",
+}
+PART_KEYS = {"alternate_titles", "responsibilities", "qualifications", "faqs"}
+RELATION_KEYS = {"reports_to", "career_steps"}
+REQUIRED_KEYS = {"slug", "title", "function", "level", "brief_answer"}
+ITEM_KEYS = {
+    "responsibilities": ({"area", "text"}, set()),
+    "qualifications": ({"kind", "text"}, {"required"}),
+    "faqs": ({"question", "answer"}, set()),
+    "reports_to": ({"manager"}, {"typical"}),
+    "career_steps": ({"to_role"}, {"typical_years", "note"}),
+}
+
+
+class ContentError(CommandError):
+    pass
+
+
+@dataclass
+class Report:
+    roles: list[str] = field(default_factory=list)
+    reporting_lines: list[str] = field(default_factory=list)
+    career_steps: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_content(directory: Path) -> list[dict[str, Any]]:
+    """Every role document in `directory`, checked for shape (not yet for values)."""
+    if not directory.is_dir():
+        raise ContentError(f"No role content folder at {directory}.")
+    documents = []
+    for path in sorted(directory.glob("*.json")):
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise ContentError(f"{path.name}: not valid JSON ({error}).") from error
+        _check_shape(path.name, document)
+        if document["slug"] != path.stem:
+            raise ContentError(
+                f"{path.name}: the file name must be the slug ({document['slug']}.json)."
+            )
+        documents.append(document)
+    if not documents:
+        raise ContentError(f"No role files (*.json) in {directory}.")
+    return documents
+
+
+def _check_shape(name: str, document: Any) -> None:
+    if not isinstance(document, dict):
+        raise ContentError(f"{name}: expected one JSON object per file.")
+    unknown = document.keys() - ROLE_FIELDS - PART_KEYS - RELATION_KEYS
+    if unknown:
+        raise ContentError(f"{name}: unknown keys {sorted(unknown)}.")
+    missing = REQUIRED_KEYS - document.keys()
+    if missing:
+        raise ContentError(f"{name}: missing keys {sorted(missing)}.")
+    for key in PART_KEYS | RELATION_KEYS:
+        if not isinstance(document.get(key, []), list):
+            raise ContentError(f"{name}: {key} must be a list.")
+    for title in document.get("alternate_titles", []):
+        if not isinstance(title, str):
+            raise ContentError(f"{name}: alternate_titles must be strings.")
+    for key, (required, optional) in ITEM_KEYS.items():
+        for position, item in enumerate(document.get(key, []), start=1):
+            where = f"{name}: {key} #{position}"
+            if not isinstance(item, dict):
+                raise ContentError(f"{where}: expected an object.")
+            unknown_keys = item.keys() - required - optional
+            if unknown_keys:
+                raise ContentError(f"{where}: unknown keys {sorted(unknown_keys)}.")
+            if required - item.keys():
+                raise ContentError(f"{where}: missing keys {sorted(required - item.keys())}.")
+
+
+def _text(value: Any, separator: str) -> str:
+    """A text field written either as a string or, for readability, as a list of lines."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return separator.join(str(line).strip() for line in value)
+    return str(value)
+
+
+def build_role(document: dict[str, Any]) -> Role:
+    values = {key: document[key] for key in ROLE_FIELDS if key in document}
+    values["overview"] = _text(values.get("overview"), "\n\n")
+    values["fields_of_study"] = _text(values.get("fields_of_study"), ", ")
+    values["sources"] = _text(values.get("sources"), "\n")
+    for key in ("abbreviation", "onet_soc_code", "isco_code"):
+        values[key] = values.get(key) or ""
+    return Role(**values)
+
+
+def build_parts(role: Role, document: dict[str, Any]) -> list[Any]:
+    parts: list[Any] = []
+    for position, title in enumerate(document.get("alternate_titles", []), start=1):
+        parts.append(AlternateTitle(role=role, title=title, order=position * ORDER_STEP))
+    for position, item in enumerate(document.get("responsibilities", []), start=1):
+        parts.append(
+            Responsibility(
+                role=role, area=item["area"], text=item["text"], order=position * ORDER_STEP
+            )
+        )
+    for position, item in enumerate(document.get("qualifications", []), start=1):
+        parts.append(
+            Qualification(
+                role=role,
+                kind=item["kind"],
+                text=item["text"],
+                is_required=item.get("required", True),
+                order=position * ORDER_STEP,
+            )
+        )
+    for position, item in enumerate(document.get("faqs", []), start=1):
+        parts.append(
+            FAQ(
+                role=role,
+                question=item["question"],
+                answer=item["answer"],
+                order=position * ORDER_STEP,
+            )
+        )
+    return parts
+
+
+def _validate(instance: Any, source: str) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise ContentError(f"{source}: {instance.__class__.__name__}: {error}") from error
+
+
+@transaction.atomic
+def load_roles(documents: list[dict[str, Any]]) -> Report:
+    """Create the roles, parts and relations that do not exist yet; touch nothing else."""
+    report = Report()
+    declared = {document["slug"] for document in documents}
+    roles = {role.slug: role for role in Role.objects.filter(slug__in=declared)}
+    titles = dict(Role.objects.exclude(slug__in=declared).values_list("title", "slug"))
+
+    for document in documents:
+        slug, source = document["slug"], f"{document['slug']}.json"
+        if slug in roles:
+            continue
+        if document["title"] in titles:
+            # An editor renamed this role's slug in the admin: their version wins.
+            report.warnings.append(
+                f"Skipped {slug}: a role titled {document['title']!r} already exists "
+                f"as {titles[document['title']]}."
+            )
+            continue
+        role = build_role(document)
+        _validate(role, source)
+        role.save()
+        parts = build_parts(role, document)
+        for part in parts:
+            _validate(part, source)
+        for model in (AlternateTitle, Responsibility, Qualification, FAQ):
+            model.objects.bulk_create([part for part in parts if isinstance(part, model)])
+        roles[slug] = role
+        report.roles.append(
+            f"{role.title} ({len(document.get('responsibilities', []))} responsibilities, "
+            f"{len(document.get('qualifications', []))} qualifications, "
+            f"{len(document.get('faqs', []))} FAQs)"
+        )
+
+    _load_relations(documents, roles, declared, report)
+    return report
+
+
+def _load_relations(
+    documents: list[dict[str, Any]], roles: dict[str, Role], declared: set[str], report: Report
+) -> None:
+    referenced = {item["manager"] for d in documents for item in d.get("reports_to", [])} | {
+        item["to_role"] for d in documents for item in d.get("career_steps", [])
+    }
+    roles.update(
+        (role.slug, role) for role in Role.objects.filter(slug__in=referenced - roles.keys())
+    )
+    unknown = referenced - declared - roles.keys()
+    if unknown:
+        raise ContentError(f"Relations name roles that exist nowhere: {sorted(unknown)}.")
+
+    lines = set(ReportingLine.objects.values_list("role__slug", "manager__slug"))
+    steps = set(CareerStep.objects.values_list("from_role__slug", "to_role__slug"))
+    for document in documents:
+        slug, source = document["slug"], f"{document['slug']}.json"
+        for position, item in enumerate(document.get("reports_to", []), start=1):
+            pair = (slug, item["manager"])
+            if pair in lines or not (slug in roles and item["manager"] in roles):
+                continue
+            line = ReportingLine(
+                role=roles[slug],
+                manager=roles[item["manager"]],
+                is_typical=item.get("typical", True),
+                order=position * ORDER_STEP,
+            )
+            _validate(line, source)
+            line.save()
+            lines.add(pair)
+            report.reporting_lines.append(str(line))
+        for position, item in enumerate(document.get("career_steps", []), start=1):
+            pair = (slug, item["to_role"])
+            if pair in steps or not (slug in roles and item["to_role"] in roles):
+                continue
+            step = CareerStep(
+                from_role=roles[slug],
+                to_role=roles[item["to_role"]],
+                note=item.get("note", ""),
+                typical_years=item.get("typical_years"),
+                order=position * ORDER_STEP,
+            )
+            _validate(step, source)
+            step.save()
+            steps.add(pair)
+            report.career_steps.append(str(step))
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the role content from roles/content/. Safe to repeat: roles that already exist "
+        "(by slug) are left as they are, with their parts; only missing roles, reporting lines "
+        "and career steps are created."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--path",
+            type=Path,
+            default=CONTENT_DIR,
+            help="Folder of role files (default: the content shipped with the app).",
+        )
+
+    def handle(self, *args, path: Path, verbosity: int, **options) -> None:
+        report = load_roles(read_content(path))
+        if verbosity == 0:
+            return
+        for warning in report.warnings:
+            self.stderr.write(self.style.WARNING(warning))
+        for label, created in (
+            ("role", report.roles),
+            ("reporting line", report.reporting_lines),
+            ("career step", report.career_steps),
+        ):
+            for item in created:
+                self.stdout.write(f"Created {label}: {item}")
+        total = len(report.roles) + len(report.reporting_lines) + len(report.career_steps)
+        if total:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created {len(report.roles)} roles, {len(report.reporting_lines)} reporting "
+                    f"lines and {len(report.career_steps)} career steps."
+                )
+            )
+        else:
+            self.stdout.write("Roles already loaded: nothing to create.")
