@@ -205,13 +205,12 @@ def test_suspended_organisations_postings_are_not_found(client):
     assert response.status_code == HTTPStatus.NOT_FOUND
 
 
-def test_posting_scheduled_for_later_is_not_open_yet(client):
+def test_posting_scheduled_for_later_is_not_found_yet(client):
     posting = PostingFactory(published_at=timezone.now() + timedelta(days=2))
 
-    html = page(client, posting)
+    response = client.get(posting.get_absolute_url())
 
-    assert "no longer accepting applications" in html
-    assert "application/ld+json" not in html
+    assert response.status_code == HTTPStatus.NOT_FOUND
 
 
 @pytest.mark.parametrize("trait", ["expired", "closed"])
