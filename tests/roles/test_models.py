@@ -1,0 +1,141 @@
+import pytest
+from django.db import IntegrityError, transaction
+
+from roles.models import Role
+from tests.factories import (
+    AlternateTitleFactory,
+    CareerStepFactory,
+    ReportingLineFactory,
+    RoleFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_role_cannot_need_more_minimum_than_maximum_experience():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleFactory(experience_years_min=6, experience_years_max=2)
+
+
+def test_an_open_ended_or_equal_experience_range_is_allowed():
+    RoleFactory(experience_years_min=15, experience_years_max=None)
+    RoleFactory(experience_years_min=None, experience_years_max=3)
+    RoleFactory(experience_years_min=4, experience_years_max=4)
+
+    assert Role.objects.count() == 3
+
+
+def test_a_role_cannot_report_to_itself():
+    role = RoleFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReportingLineFactory(role=role, manager=role)
+
+
+def test_a_role_reports_to_the_same_manager_only_once():
+    line = ReportingLineFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReportingLineFactory(role=line.role, manager=line.manager, is_typical=False)
+
+
+def test_a_career_step_cannot_lead_to_the_same_role():
+    role = RoleFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CareerStepFactory(from_role=role, to_role=role)
+
+
+def test_a_career_step_between_two_roles_exists_only_once():
+    step = CareerStepFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CareerStepFactory(from_role=step.from_role, to_role=step.to_role, note="Again.")
+
+
+def test_an_alternate_title_appears_once_per_role():
+    title = AlternateTitleFactory(title="Head of Operations")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AlternateTitleFactory(role=title.role, title="Head of Operations")
+    AlternateTitleFactory(title="Head of Operations")
+
+
+def test_two_roles_cannot_share_a_slug():
+    RoleFactory(slug="chief-operating-officer", title="Chief Operating Officer")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Role.objects.create(
+            slug="chief-operating-officer",
+            title="Chief Operations Officer",
+            function="operations",
+            level="executive",
+            brief_answer="A copy.",
+        )
+
+
+def test_published_excludes_drafts():
+    published = RoleFactory(title="Published Role")
+    RoleFactory(title="Draft Role", is_published=False)
+
+    assert list(Role.objects.published()) == [published]
+
+
+def test_with_parts_leaves_draft_roles_out_of_the_relations():
+    role = RoleFactory(title="Director of Operations")
+    published_manager = RoleFactory(title="General Manager")
+    draft_manager = RoleFactory(title="Regional Director", is_published=False)
+    ReportingLineFactory(role=role, manager=published_manager)
+    ReportingLineFactory(role=role, manager=draft_manager)
+    CareerStepFactory(from_role=role, to_role=draft_manager)
+    CareerStepFactory(from_role=role, to_role=published_manager)
+
+    loaded = Role.objects.with_parts().get(pk=role.pk)
+
+    assert [line.manager for line in loaded.reporting_lines.all()] == [published_manager]
+    assert [step.to_role for step in loaded.steps_out.all()] == [published_manager]
+
+
+def test_fields_of_study_list_splits_on_commas_and_drops_blanks():
+    role = RoleFactory(fields_of_study=" Business administration, Economics,, Digital marketing ,")
+
+    assert role.fields_of_study_list == [
+        "Business administration",
+        "Economics",
+        "Digital marketing",
+    ]
+
+
+def test_fields_of_study_list_is_empty_without_fields():
+    assert RoleFactory(fields_of_study="").fields_of_study_list == []
+
+
+@pytest.mark.parametrize(
+    ("onet_soc_code", "wage_soc_code"),
+    [("11-1011.00", "11-1011"), ("11-3031.01", "11-3031"), ("13-1111", "13-1111"), ("", "")],
+)
+def test_wage_soc_code_drops_the_onet_suffix(onet_soc_code, wage_soc_code):
+    assert RoleFactory(onet_soc_code=onet_soc_code).wage_soc_code == wage_soc_code
+
+
+def test_short_title_prefers_the_abbreviation():
+    assert RoleFactory(title="Chief Operating Officer", abbreviation="COO").short_title == "COO"
+    assert RoleFactory(title="Founder", abbreviation="").short_title == "Founder"
+
+
+def test_a_role_links_to_its_explainer():
+    role = RoleFactory(slug="director-of-operations", title="Director of Operations")
+
+    assert role.get_absolute_url() == "/roles/director-of-operations/"
+
+
+def test_parts_and_relations_read_as_text():
+    line = ReportingLineFactory(
+        role__title="Chief Operating Officer", manager__title="Chief Executive Officer"
+    )
+    step = CareerStepFactory(
+        from_role__title="Director of Operations", to_role__title="General Manager"
+    )
+
+    assert str(line) == "Chief Operating Officer reports to Chief Executive Officer"
+    assert str(step) == "Director of Operations → General Manager"
