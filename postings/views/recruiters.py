@@ -1,12 +1,438 @@
-"""The recruiter side: dashboard and posting management for one's own organisation."""
+"""The recruiter side: dashboard and posting management for one's own organisation, sign-up
+and invitations.
 
-from django.http import Http404, HttpRequest
+Every view that touches a posting finds it among the user's own organisation's postings, so a
+posting of another organisation is a 404; every state change is a POST.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from postings import services
+from postings.completeness import check_posting
+from postings.forms import (
+    ExtendForm,
+    InvitationForm,
+    InvitationSignupForm,
+    OrganisationForm,
+    PostingForm,
+    SignupForm,
+    initial_from_role,
+)
+from postings.models import Membership, Posting
+from postings.views.detail import render_posting_page
+from roles.models import Role
+
+# The dashboard's groups, in the order a recruiter works through them.
+STATUS_GROUPS = [
+    Posting.Status.DRAFT,
+    Posting.Status.IN_REVIEW,
+    Posting.Status.PUBLISHED,
+    Posting.Status.CLOSED,
+]
+
+MemberView = Callable[..., HttpResponseBase]
 
 
+def membership_of(user: Any) -> Membership | None:
+    return Membership.objects.select_related("organisation").filter(user=user).first()
+
+
+def member_required(view: MemberView) -> Callable[..., HttpResponseBase]:
+    """Log in first; without an organisation, go to the dashboard, which says how to get one.
+    The view receives the user's membership after the request."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        membership = membership_of(request.user)
+        if membership is None:
+            messages.info(request, "Create an organisation or accept an invitation first.")
+            return redirect("recruiters:dashboard")
+        return view(request, membership, *args, **kwargs)
+
+    return wrapper
+
+
+def own_posting(membership: Membership, pk: int) -> Posting:
+    """One of the member's organisation's postings; anyone else's is a 404."""
+    return get_object_or_404(
+        Posting.objects.for_organisation(membership.organisation).select_related(
+            "organisation", "role"
+        ),
+        pk=pk,
+    )
+
+
+def is_expired(posting: Posting) -> bool:
+    return (
+        posting.status == Posting.Status.PUBLISHED
+        and posting.valid_through is not None
+        and posting.valid_through <= timezone.now()
+    )
+
+
+# --- Dashboard ---------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
 def dashboard(request: HttpRequest) -> TemplateResponse:
-    raise Http404("TODO(recruiters)")
+    membership = membership_of(request.user)
+    if membership is None:
+        return TemplateResponse(request, "recruiters/no_organisation.html")
+    postings = list(
+        Posting.objects.for_organisation(membership.organisation)
+        .select_related("role")
+        .prefetch_related("role__responsibilities", "role__qualifications")
+        .order_by("-updated_at", "-pk")
+    )
+    now = timezone.now()
+    for posting in postings:
+        posting.expired = is_expired(posting)
+        posting.completeness = check_posting(posting, now=now)
+    groups = [
+        {
+            "status": status,
+            "label": status.label,
+            "postings": [posting for posting in postings if posting.status == status],
+        }
+        for status in STATUS_GROUPS
+    ]
+    return TemplateResponse(
+        request,
+        "recruiters/dashboard.html",
+        {
+            "membership": membership,
+            "organisation": membership.organisation,
+            "groups": groups,
+            "expired_count": sum(posting.expired for posting in postings),
+            "extend_form": ExtendForm(),
+            "review_required": settings.POSTINGS_REQUIRE_REVIEW,
+        },
+    )
 
 
-def signup(request: HttpRequest) -> TemplateResponse:
-    raise Http404("TODO(recruiters)")
+@require_http_methods(["GET", "POST"])
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponseBase:
+    if membership_of(request.user) is not None:
+        return redirect("recruiters:dashboard")
+    if request.method == "POST":
+        form = OrganisationForm(request.POST)
+        if form.is_valid():
+            organisation = services.organisation_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                website=form.cleaned_data["website"],
+            )
+            messages.success(request, f"{organisation.name} is set up. You are its owner.")
+            return redirect("recruiters:dashboard")
+    else:
+        form = OrganisationForm()
+    return TemplateResponse(request, "recruiters/organisation_form.html", {"form": form})
+
+
+# --- Postings ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def posting_create(request: HttpRequest, membership: Membership) -> HttpResponseBase:
+    roles = Role.objects.published().only("title", "slug", "abbreviation")
+    if request.method == "POST":
+        form = PostingForm(request.POST)
+        if form.is_valid():
+            posting = form.save(commit=False)
+            posting.organisation = membership.organisation
+            posting.create(by=request.user)
+            messages.success(request, "Draft saved. Preview it, or publish it when it is ready.")
+            return redirect("recruiters:posting_manage", pk=posting.pk)
+        return posting_form_page(request, form, membership=membership)
+
+    slug = request.GET.get("role", "")
+    role = Role.objects.published().filter(slug=slug).first() if slug else None
+    if role is None:
+        return TemplateResponse(
+            request,
+            "recruiters/role_pick.html",
+            {"roles": roles, "unknown_role": bool(slug)},
+        )
+    form = PostingForm(initial=initial_from_role(role))
+    return posting_form_page(request, form, membership=membership, role=role)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def posting_manage(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
+    posting = own_posting(membership, pk)
+    if request.method == "POST":
+        publishing = request.POST.get("intent") == "publish"
+        form = PostingForm(request.POST, instance=posting, publishing=publishing)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    posting = form.save(commit=False)
+                    posting.edit(by=request.user, changes=form.changes())
+                    if publishing:
+                        posting.publish(by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("recruiters:posting_manage", pk=pk)
+            messages.success(request, published_message(posting) if publishing else "Saved.")
+            return redirect("recruiters:posting_manage", pk=posting.pk)
+        # The instance holds the rejected values now: show the stored ones beside the form.
+        posting = own_posting(membership, pk)
+    else:
+        form = PostingForm(instance=posting)
+    return posting_form_page(request, form, membership=membership, posting=posting)
+
+
+def posting_form_page(
+    request: HttpRequest,
+    form: PostingForm,
+    *,
+    membership: Membership,
+    posting: Posting | None = None,
+    role: Role | None = None,
+) -> TemplateResponse:
+    """The new-posting and manage pages: the form, its checklist, actions and history."""
+    context: dict[str, Any] = {
+        "form": form,
+        "posting": posting,
+        "organisation": membership.organisation,
+        "extend_form": ExtendForm(),
+        "review_required": settings.POSTINGS_REQUIRE_REVIEW,
+    }
+    if posting is not None:
+        posting.expired = is_expired(posting)
+        context["completeness"] = check_posting(posting)
+        context["events"] = history(posting)
+    elif role is not None:
+        draft = Posting(organisation=membership.organisation, **form.initial)
+        context["completeness"] = check_posting(draft)
+        context["role"] = role
+    return TemplateResponse(request, "recruiters/posting_form.html", context)
+
+
+def history(posting: Posting) -> list[dict[str, Any]]:
+    """The posting's events, newest first, with changed fields named as the form names them."""
+    labels = {name: str(field.label) for name, field in PostingForm.base_fields.items()}
+    rows = []
+    for event in posting.events.select_related("actor").order_by("-created_at", "-pk"):
+        rows.append(
+            {
+                "event": event,
+                "changes": [
+                    {"label": labels.get(name, name), "before": change[0], "after": change[1]}
+                    for name, change in event.changes.items()
+                    if isinstance(change, list) and len(change) == 2
+                ],
+            }
+        )
+    return rows
+
+
+def published_message(posting: Posting) -> str:
+    if posting.status == Posting.Status.IN_REVIEW:
+        return "Submitted for review. Staff will publish it or say what to change."
+    return "Published. It is on the public site now."
+
+
+@require_GET
+@member_required
+def posting_preview(request: HttpRequest, membership: Membership, pk: int) -> TemplateResponse:
+    return render_posting_page(request, own_posting(membership, pk), preview=True)
+
+
+@require_POST
+@member_required
+def posting_publish(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
+    posting = own_posting(membership, pk)
+    form = PostingForm.for_stored(posting, publishing=True)
+    if not form.is_valid():
+        messages.error(request, "Mend the fields marked below before publishing.")
+        return posting_form_page(
+            request, form, membership=membership, posting=own_posting(membership, pk)
+        )
+    try:
+        with transaction.atomic():
+            posting = form.save(commit=False)
+            posting.edit(by=request.user, changes=form.changes())
+            posting.publish(by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, published_message(posting))
+    return redirect_back(request, posting)
+
+
+@require_POST
+@member_required
+def posting_close(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
+    return change_state(request, own_posting(membership, pk), "close", "Closed.")
+
+
+@require_POST
+@member_required
+def posting_reopen(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
+    return change_state(request, own_posting(membership, pk), "reopen", "Reopened.")
+
+
+@require_POST
+@member_required
+def posting_extend(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
+    posting = own_posting(membership, pk)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose how long to extend the posting by.")
+        return redirect_back(request, posting)
+    days = form.cleaned_data["days"]
+    return change_state(
+        request, posting, "extend", f"Extended by {days} days.", days=form.cleaned_data["days"]
+    )
+
+
+@require_POST
+@member_required
+def posting_duplicate(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
+    posting = own_posting(membership, pk)
+    copy = posting.duplicate(by=request.user)
+    messages.success(request, "This is a new draft copied from the posting. Edit and publish it.")
+    return redirect("recruiters:posting_manage", pk=copy.pk)
+
+
+def change_state(
+    request: HttpRequest, posting: Posting, method: str, done: str, **kwargs: Any
+) -> HttpResponse:
+    try:
+        getattr(posting, method)(by=request.user, **kwargs)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect_back(request, posting)
+
+
+def redirect_back(request: HttpRequest, posting: Posting) -> HttpResponse:
+    """Back to the dashboard when the action came from there, else to the posting."""
+    if request.POST.get("next") == "dashboard":
+        return redirect("recruiters:dashboard")
+    return redirect("recruiters:posting_manage", pk=posting.pk)
+
+
+# --- Invitations -------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def invitation_list(request: HttpRequest, membership: Membership) -> HttpResponseBase:
+    if not membership.is_owner:
+        raise PermissionDenied("Only the organisation's owners invite recruiters.")
+    organisation = membership.organisation
+    if request.method == "POST":
+        form = InvitationForm(request.POST, organisation=organisation)
+        if form.is_valid():
+            invitation = services.invitation_send(
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                invited_by=request.user,
+                request=request,
+            )
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("recruiters:invitation_list")
+    else:
+        form = InvitationForm(organisation=organisation)
+    return TemplateResponse(
+        request,
+        "recruiters/invitation_list.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "members": organisation.memberships.select_related("user").order_by("created_at"),
+            "invitations": organisation.invitations.select_related("invited_by").filter(
+                accepted_at__isnull=True
+            ),
+        },
+    )
+
+
+# --- Accounts ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponseBase:
+    if request.user.is_authenticated:
+        return redirect("recruiters:dashboard")
+    if request.method == "POST":
+        form = SignupForm(request.POST)
+        if form.is_valid():
+            user = services.signup(
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                organisation_name=form.cleaned_data["organisation_name"],
+                website=form.cleaned_data["website"],
+            )
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome! Start your first posting from a role.")
+            return redirect("recruiters:dashboard")
+    else:
+        form = SignupForm()
+    return TemplateResponse(request, "registration/signup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponseBase:
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.InvitationError as error:
+        return TemplateResponse(
+            request,
+            "registration/invitation_invalid.html",
+            {"reason": str(error)},
+            status=400,
+        )
+    context: dict[str, Any] = {"invitation": invitation, "organisation": invitation.organisation}
+    if request.user.is_authenticated:
+        membership = membership_of(request.user)
+        if membership is not None:
+            context["membership"] = membership
+        elif request.method == "POST":
+            services.invitation_accept(invitation=invitation, user=request.user)
+            messages.success(request, f"You are now a recruiter of {invitation.organisation}.")
+            return redirect("recruiters:dashboard")
+        return TemplateResponse(request, "registration/invitation_accept.html", context)
+
+    if request.method == "POST":
+        form = InvitationSignupForm(request.POST, email=invitation.email)
+        if form.is_valid():
+            with transaction.atomic():
+                user = services.account_create(
+                    name=form.cleaned_data["name"],
+                    email=invitation.email,
+                    password=form.cleaned_data["password1"],
+                )
+                services.invitation_accept(invitation=invitation, user=user)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome! You are a recruiter of {invitation.organisation}.")
+            return redirect("recruiters:dashboard")
+    else:
+        form = InvitationSignupForm(email=invitation.email)
+    context["form"] = form
+    return TemplateResponse(request, "registration/invitation_accept.html", context)

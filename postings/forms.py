@@ -1,0 +1,416 @@
+"""Forms of the recruiter side: accounts, organisations, invitations and postings."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db.models import Q
+from django.utils import timezone
+
+from postings.models import Membership, Organisation, Posting, _as_text
+from roles.models import Role
+
+# ISO 3166-1 alpha-2: every officially assigned code.
+_ISO_COUNTRY_CODES = """
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
+    BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM
+    DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS
+    GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN
+    KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ
+    MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM
+    PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV
+    SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI
+    VN VU WF WS YE YT ZA ZM ZW
+"""
+ISO_COUNTRY_CODES = frozenset(_ISO_COUNTRY_CODES.split())
+
+User = get_user_model()
+
+
+def country_code_error(code: str) -> ValidationError:
+    return ValidationError(
+        "“%(code)s” is not an ISO 3166-1 country code. Use two letters, e.g. GB or US.",
+        code="country",
+        params={"code": code},
+    )
+
+
+# --- Accounts ------------------------------------------------------------------------
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, asking for the email address that sign-up made the username."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].widget.attrs["autocomplete"] = "email"
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        # Sign-up stores addresses in lower case; staff usernames keep their case.
+        return username.lower() if "@" in username else username
+
+
+class AccountForm(forms.Form):
+    """A new user's name and password, checked by the site's password validators."""
+
+    name = forms.CharField(
+        label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters; not only digits, not a common password.",
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="The same password, to catch typing mistakes.",
+    )
+
+    def email_address(self) -> str:
+        raise NotImplementedError
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords differ.")
+        elif password1:
+            email = self.email_address()
+            candidate = User(username=email, email=email, first_name=cleaned.get("name", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class SignupForm(AccountForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=150,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="You log in with it; password resets are sent to it.",
+    )
+    organisation_name = forms.CharField(
+        label="Organisation name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        help_text="The employer your postings are published under.",
+    )
+    website = forms.URLField(
+        label="Organisation website",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text="Optional, e.g. https://example.com.",
+    )
+
+    field_order = ["name", "email", "password1", "password2", "organisation_name", "website"]
+
+    def email_address(self) -> str:
+        return self.cleaned_data.get("email", "")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
+            raise ValidationError(
+                "An account with this email address exists already: log in, or reset its "
+                "password if you have forgotten it.",
+                code="taken",
+            )
+        return email
+
+
+class InvitationSignupForm(AccountForm):
+    """Sign-up through an invitation: the email address is the one invited."""
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email.strip().lower()
+
+    def email_address(self) -> str:
+        return self.email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if User.objects.filter(Q(username__iexact=self.email) | Q(email__iexact=self.email)):
+            raise ValidationError(
+                "An account with this email address exists already: log in to join.",
+                code="taken",
+            )
+        return cleaned
+
+
+# --- Organisations and invitations -----------------------------------------------------
+
+
+class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(
+        label="Organisation website",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text="Optional, e.g. https://example.com.",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "website"]
+        labels = {"name": "Organisation name"}
+        help_texts = {"name": "The employer your postings are published under."}
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=150,
+        help_text="We send this address a link to join as a recruiter. It works for 7 days.",
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if Membership.objects.filter(user__email__iexact=email).exists():
+            raise ValidationError(
+                "Someone with this email address belongs to an organisation already.",
+                code="member",
+            )
+        return email
+
+
+# --- Postings --------------------------------------------------------------------------
+
+
+class PostingForm(forms.ModelForm):
+    """A posting's content. `publishing` adds what a public posting must have."""
+
+    valid_through = forms.DateField(
+        label="Valid through",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The last day applications are open (YYYY-MM-DD). Empty: 60 days after "
+        "publishing.",
+    )
+    apply_url = forms.URLField(
+        label="Apply link",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Your application page, starting https://.",
+    )
+
+    class Meta:
+        model = Posting
+        fields = [
+            "role",
+            "title",
+            "description",
+            "responsibilities",
+            "qualifications",
+            "employment_type",
+            "workplace",
+            "city",
+            "region",
+            "country",
+            "remote_countries",
+            "salary_min",
+            "salary_max",
+            "salary_currency",
+            "salary_period",
+            "apply_url",
+            "apply_email",
+            "valid_through",
+        ]
+        labels = {
+            "title": "Job title",
+            "country": "Country code",
+            "remote_countries": "Remote: countries applicants may live in",
+            "salary_min": "Salary from",
+            "salary_max": "Salary up to",
+            "salary_currency": "Salary currency",
+            "salary_period": "Salary period",
+            "apply_email": "Apply by email",
+        }
+        help_texts = {
+            "role": "The role template this posting follows; its explainer is linked from it.",
+            "title": "The job's title as candidates search for it, e.g. Director of Operations.",
+            "description": "The team, the work and what success looks like. Markdown: a blank "
+            "line between paragraphs, **bold**, lists with “- ”.",
+            "responsibilities": "One per line. Started from the role; keep, edit or add.",
+            "qualifications": "One per line: education, experience, skills.",
+            "salary_min": "A number, e.g. 60000.",
+            "salary_max": "A number, at least the minimum.",
+            "apply_email": "Or an address applications go to. One of the two is needed to publish.",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 10}),
+            "responsibilities": forms.Textarea(attrs={"rows": 8}),
+            "qualifications": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args: Any, publishing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.publishing = publishing
+        published = Q(is_published=True)
+        if self.instance.role_id:
+            published |= Q(pk=self.instance.role_id)
+        self.fields["role"].queryset = Role.objects.filter(published)
+        self.fields["role"].empty_label = "Choose a role"
+        for name in ("salary_min", "salary_max"):
+            self.fields[name].validators.append(MinValueValidator(0))
+            self.fields[name].widget.attrs["min"] = "0"
+        self.fields["country"].widget.attrs.update({"autocomplete": "country", "size": 4})
+        self.fields["salary_currency"].widget.attrs["size"] = 5
+        if self.instance.valid_through:
+            self.initial["valid_through"] = timezone.localdate(self.instance.valid_through)
+        # The values before this form changes anything, for the posting's history.
+        self.before = {name: self.value_text(name) for name in self._meta.fields}
+
+    @classmethod
+    def for_stored(cls, posting: Posting, *, publishing: bool = False) -> PostingForm:
+        """A bound form of the posting as stored: to check it before publishing."""
+        unbound = cls(instance=posting)
+        data = {}
+        for name, bound_field in unbound._bound_items():
+            value = bound_field.initial
+            data[name] = "" if value is None else value
+        return cls(data, instance=posting, publishing=publishing)
+
+    def value_text(self, name: str) -> str:
+        if name == "role":
+            return str(self.instance.role) if self.instance.role_id else ""
+        value = getattr(self.instance, name)
+        if isinstance(value, Decimal):
+            # As stored: 60000 and 60000.00 are the same salary.
+            value = value.quantize(Decimal("0.01"))
+        return _as_text(value)
+
+    def changes(self) -> dict[str, list[str]]:
+        """Each field the form changed, mapped to [before, after]."""
+        after = {name: self.value_text(name) for name in self.before}
+        return {
+            name: [self.before[name], after[name]]
+            for name in self.before
+            if self.before[name] != after[name]
+        }
+
+    def clean_title(self) -> str:
+        return self.cleaned_data["title"].strip()
+
+    def clean_country(self) -> str:
+        code = self.cleaned_data["country"].strip().upper()
+        if code and code not in ISO_COUNTRY_CODES:
+            raise country_code_error(code)
+        return code
+
+    def clean_remote_countries(self) -> str:
+        codes = [
+            code.upper() for code in re.split(r"[\s,;]+", self.cleaned_data["remote_countries"])
+        ]
+        codes = [code for code in codes if code]
+        for code in codes:
+            if code not in ISO_COUNTRY_CODES:
+                raise country_code_error(code)
+        return " ".join(dict.fromkeys(codes))
+
+    def clean_salary_currency(self) -> str:
+        return self.cleaned_data["salary_currency"].strip().upper()
+
+    def clean_valid_through(self) -> datetime | None:
+        day: date | None = self.cleaned_data["valid_through"]
+        if day is None:
+            return None
+        changed = "valid_through" in self.changed_data
+        if not changed and self.instance.valid_through is not None:
+            return self.instance.valid_through
+        if day < timezone.localdate() and (changed or self.publishing):
+            raise ValidationError("This date has passed: choose today or a later day.", code="past")
+        # Open until the end of the chosen day, in the site's time zone.
+        return datetime.combine(day, time(23, 59, 59), tzinfo=timezone.get_current_timezone())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        salary_min, salary_max = cleaned.get("salary_min"), cleaned.get("salary_max")
+        if salary_min is not None and salary_max is not None and salary_min > salary_max:
+            self.add_error(
+                "salary_min",
+                ValidationError(
+                    "The minimum salary is above the maximum: swap them or correct one.",
+                    code="salary_range",
+                ),
+            )
+        has_salary = salary_min is not None or salary_max is not None
+        if has_salary and not cleaned.get("salary_currency") and "salary_currency" in cleaned:
+            self.add_error(
+                "salary_currency",
+                ValidationError("Give the salary's currency, e.g. GBP.", code="currency"),
+            )
+        if has_salary and not cleaned.get("salary_period") and "salary_period" in cleaned:
+            self.add_error(
+                "salary_period",
+                ValidationError(
+                    "Say whether the salary is per year, month, day or hour.", code="period"
+                ),
+            )
+        needs_apply_route = self.publishing or self.instance.status != Posting.Status.DRAFT
+        if (
+            needs_apply_route
+            and "apply_url" in cleaned
+            and "apply_email" in cleaned
+            and not cleaned["apply_url"]
+            and not cleaned["apply_email"]
+        ):
+            self.add_error(
+                "apply_url",
+                ValidationError(
+                    "Give an apply link or an email address: candidates need a way to apply.",
+                    code="apply_route",
+                ),
+            )
+        return cleaned
+
+
+def initial_from_role(role: Role) -> dict[str, Any]:
+    """A new posting's starting point: the role's title, responsibilities and qualifications."""
+    return {
+        "role": role,
+        "title": role.title,
+        "responsibilities": "\n".join(item.text for item in role.responsibilities.all()),
+        "qualifications": "\n".join(item.text for item in role.qualifications.all()),
+    }
+
+
+class ExtendForm(forms.Form):
+    days = forms.TypedChoiceField(
+        label="Extend by",
+        coerce=int,
+        choices=[(14, "2 weeks"), (30, "30 days"), (60, "60 days"), (90, "90 days")],
+        initial=30,
+    )
+
+
+class RejectForm(forms.Form):
+    """Staff's reason for sending postings back, shown to their recruiters."""
+
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Shown to the posting's recruiters on their dashboard. Say what to change.",
+    )
