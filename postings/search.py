@@ -1,0 +1,238 @@
+"""Full-text search over postings: one interface, a backend per database.
+
+    matching(postings, text)  the postings that match, in their current order
+    ranked(postings, text)    the same, annotated with `search_rank` (higher is better)
+    snippets(postings, text)  {pk: highlighted excerpt of the description}, for one page
+
+PostgreSQL keeps a weighted tsvector in `postings_posting.search_vector`, and SQLite an FTS5
+table `postings_posting_fts`; triggers in both databases keep them current when a posting or
+its role's titles change (migration 0002_search). The column is not a model field on
+purpose: no query that loads postings ever carries the document along.
+
+Weights, the same on both: the posting's title with the role's title and abbreviation (A),
+the role's alternate titles (B), responsibilities and qualifications (C), description (D).
+So "COO" finds Chief Operating Officer postings that never say COO, and "operations
+director" finds Director of Operations postings through the role's alternate titles.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
+from django.db import connections
+from django.db.models import Expression, FloatField, Value
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    from postings.models import PostingQuerySet
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 16
+SNIPPET_WORDS = 30
+# Marks around the matched words in a snippet. Unlikely in a description; the text is
+# escaped first and only whole pairs become <mark>, so a stray one is harmless.
+MARK_START, MARK_END = "\u27e6", "\u27e7"
+MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
+# Markdown punctuation that reads as noise in a plain-text excerpt.
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MARKDOWN_NOISE = re.compile(r"[*_`#>|]+|^\s*[-+]\s+", re.MULTILINE)
+
+
+def clean_query(text: str | None) -> str:
+    """What a visitor typed, made safe to search for: no NULs, single spaces, capped length."""
+    text = (text or "").replace("\x00", "")
+    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
+
+
+def matching(postings: PostingQuerySet, text: str) -> PostingQuerySet:
+    """The postings that match `text`; all of them when it holds nothing to search for."""
+    text = clean_query(text)
+    return backend(postings.db).matching(postings, text) if text else postings
+
+
+def ranked(postings: PostingQuerySet, text: str) -> PostingQuerySet:
+    """The matching postings annotated with `search_rank`, higher for a better match."""
+    text = clean_query(text)
+    return backend(postings.db).ranked(postings, text) if text else unranked(postings)
+
+
+def unranked(postings: PostingQuerySet) -> PostingQuerySet:
+    """All the postings, each ranked alike: the answer to a query with nothing to search."""
+    return postings.annotate(search_rank=Value(0.0, output_field=FloatField()))
+
+
+def snippets(postings: Iterable, text: str, using: str = "default") -> dict[int, SafeString]:
+    """Highlighted excerpts of the given postings' descriptions; one query, for one page."""
+    text = clean_query(text)
+    ids = [posting.pk for posting in postings]
+    if not text or not ids:
+        return {}
+    raw = backend(using).raw_snippets(ids, text)
+    return {pk: highlight(excerpt) for pk, excerpt in raw.items() if excerpt}
+
+
+def highlight(excerpt: str) -> SafeString:
+    """Escape an excerpt and turn the backend's marks into <mark> elements."""
+    excerpt = MARKDOWN_NOISE.sub("", MARKDOWN_LINK.sub(r"\1", excerpt))
+    html = MARKED.sub(r"<mark>\1</mark>", str(escape(" ".join(excerpt.split()))))
+    return mark_safe(html.replace(MARK_START, "").replace(MARK_END, ""))  # noqa: S308
+
+
+def backend(using: str) -> PostgresSearch | SqliteSearch:
+    vendor = connections[using].vendor
+    if vendor == "postgresql":
+        return PostgresSearch(using)
+    if vendor == "sqlite":
+        return SqliteSearch(using)
+    raise NotImplementedError(f"No posting search for the {vendor} database.")
+
+
+class PostingDocument(Expression):
+    """The posting's tsvector column, named through the query's own alias so that it stays
+    right inside subqueries."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        column = connection.ops.quote_name("search_vector")
+        return f"{compiler.quote_name_unless_alias(alias)}.{column}", []
+
+
+class PostgresSearch:
+    config = "english"
+
+    def __init__(self, using: str) -> None:
+        self.using = using
+
+    def query(self, text: str) -> SearchQuery:
+        # websearch_to_tsquery accepts anything a person types: quotes, or, -word.
+        return SearchQuery(text, search_type="websearch", config=self.config)
+
+    def matching(self, postings: PostingQuerySet, text: str) -> PostingQuerySet:
+        return postings.alias(search_document=PostingDocument()).filter(
+            search_document=self.query(text)
+        )
+
+    def ranked(self, postings: PostingQuerySet, text: str) -> PostingQuerySet:
+        query = self.query(text)
+        return (
+            postings.alias(search_document=PostingDocument())
+            .filter(search_document=query)
+            .annotate(search_rank=SearchRank(PostingDocument(), query, cover_density=True))
+        )
+
+    def raw_snippets(self, ids: list[int], text: str) -> dict[int, str]:
+        from postings.models import Posting
+
+        headline = SearchHeadline(
+            "description",
+            self.query(text),
+            config=self.config,
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            max_words=SNIPPET_WORDS,
+            min_words=SNIPPET_WORDS // 2,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+        rows = Posting.objects.using(self.using).filter(pk__in=ids).annotate(snippet=headline)
+        return dict(rows.values_list("pk", "snippet"))
+
+
+FTS_TABLE = "postings_posting_fts"
+FTS_MATCH = "SELECT rowid FROM postings_posting_fts WHERE postings_posting_fts MATCH %s"
+# Phrases in double quotes (an opening quote may be left unclosed), or bare words.
+QUERY_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+WORD = re.compile(r"\w+")
+
+
+def fts5_query(text: str) -> str:
+    """A person's words as an FTS5 query that cannot fail to parse, shaped like PostgreSQL's
+    websearch syntax: words must all match, "quoted phrases" match in order, `or` offers an
+    alternative, `-word` excludes. Every term is quoted, so FTS5 operators, column filters
+    and stray punctuation in the input are only ever text. "" when nothing is searchable."""
+    groups: list[list[str]] = []
+    excluded: list[str] = []
+    either = False
+    for match in QUERY_TOKEN.finditer(text):
+        minus, phrase, bare = match.groups()
+        if bare is not None:
+            if bare.lower() == "or":
+                either = bool(groups)
+                continue
+            if bare.startswith("-"):
+                minus, bare = "-", bare[1:]
+            words = WORD.findall(bare)
+        else:
+            words = WORD.findall(phrase)
+        if not words:
+            continue
+        term = '"{}"'.format(" ".join(words))
+        if minus:
+            excluded.append(term)
+        elif either:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        either = False
+        if len(groups) + len(excluded) >= MAX_TERMS:
+            break
+    if not groups:
+        return ""
+    query = " AND ".join("(" + " OR ".join(group) + ")" for group in groups)
+    return query + "".join(f" NOT {term}" for term in excluded)
+
+
+class SqliteSearch:
+    def __init__(self, using: str) -> None:
+        self.using = using
+
+    def matching(self, postings: PostingQuerySet, text: str) -> PostingQuerySet:
+        query = fts5_query(text)
+        if not query:
+            return postings
+        # Fixed SQL; the query is a parameter. A subquery with no outer reference, so the
+        # result nests in other queries.
+        return postings.filter(id__in=RawSQL(FTS_MATCH, [query]))  # noqa: S611
+
+    def ranked(self, postings: PostingQuerySet, text: str) -> PostingQuerySet:
+        query = fts5_query(text)
+        if not query:
+            return unranked(postings)
+        # A join, because bm25() only ranks inside the query that matches: as a correlated
+        # subquery it re-scores the whole match set for every row (seconds at 100,000
+        # postings, against milliseconds joined). The column weights are the table's
+        # configured `rank` (bm25 10, 10, 4, 2, 1); negated so that higher is better, as on
+        # PostgreSQL. Unlike `matching`, the result cannot be nested in a subquery.
+        return postings.extra(  # noqa: S610 - fixed SQL; the query text is a parameter
+            tables=[FTS_TABLE],
+            where=[f"{FTS_TABLE}.rowid = postings_posting.id", f"{FTS_TABLE} MATCH %s"],
+            params=[query],
+            select={"search_rank": f"-{FTS_TABLE}.rank"},
+        )
+
+    def raw_snippets(self, ids: list[int], text: str) -> dict[int, str]:
+        query = fts5_query(text)
+        if not query:
+            return {}
+        # Column 4 is the description; the page's ids come as one JSON array parameter.
+        sql = (
+            "SELECT rowid, snippet(postings_posting_fts, 4, %s, %s, '…', %s) "
+            "FROM postings_posting_fts WHERE postings_posting_fts MATCH %s "
+            "AND rowid IN (SELECT value FROM json_each(%s))"
+        )
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(sql, [MARK_START, MARK_END, SNIPPET_WORDS, query, json.dumps(ids)])
+            return dict(cursor.fetchall())
