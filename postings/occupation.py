@@ -82,6 +82,14 @@ def join_or(items: list[str]) -> str:
     return f"{', '.join(items[:-1])} or {items[-1]}"
 
 
+def education_level_phrase(role: Role) -> str:
+    """ "a bachelor's degree", for the middle of a sentence."""
+    if role.education_level == EducationLevel.NONE:
+        return "no formal education"
+    phrase = EDUCATION_PHRASE.get(role.education_level, role.get_education_level_display())
+    return phrase[0].lower() + phrase[1:]
+
+
 def education_sentence(role: Role) -> str:
     """The education employers usually ask for, said plainly."""
     if role.education_level == EducationLevel.NONE:

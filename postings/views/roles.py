@@ -21,6 +21,7 @@ from roles.wages import SOURCE, SOURCE_URL, wages_for
 OPEN_POSTING_COUNT = 5
 SAME_FUNCTION_COUNT = 6
 COMPARE_SEPARATOR = "-vs-"
+MAX_PAIR_LENGTH = 2 * Role._meta.get_field("slug").max_length + len(COMPARE_SEPARATOR)
 
 
 @dataclass
@@ -204,6 +205,8 @@ def compare_url(a: Role, b: Role) -> str:
 def role_compare(request: HttpRequest, pair: str) -> TemplateResponse:
     # Both orders render, each with the reader's choice on the left; the canonical link
     # names the one with the slugs in alphabetical order, so search engines see one page.
+    if len(pair) > MAX_PAIR_LENGTH:
+        raise Http404("No two roles have addresses this long.")
     splits = split_pair(pair)
     slugs = {slug for split in splits for slug in split}
     found = {
@@ -228,6 +231,7 @@ def role_compare(request: HttpRequest, pair: str) -> TemplateResponse:
                 "areas": occupation.responsibilities_by_area(role),
                 "qualifications": occupation.qualifications(role),
                 "education": occupation.education_sentence(role),
+                "education_level": occupation.education_level_phrase(role),
                 "experience": occupation.experience_phrase(role),
                 "managers": occupation.managers(role),
                 "direct_reports": occupation.direct_reports(role),

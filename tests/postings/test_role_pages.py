@@ -119,6 +119,7 @@ def director(coo):
         level=Level.DIRECTOR,
         onet_soc_code="11-1021.00",
         education_level=EducationLevel.BACHELOR,
+        fields_of_study="Logistics, Supply chain management",
         experience_years_min=5,
         experience_years_max=8,
     )
@@ -556,6 +557,13 @@ def test_compare_page_says_what_the_roles_share_and_how_they_differ(client, grap
     assert "The COO is the more senior role" in differ
     assert "Only the COO covers strategy and planning, finance and budget." in differ
     assert "Only the Director of Operations covers people and culture." in differ
+    assert (
+        "Education: both usually ask for a bachelor&#x27;s degree, in different fields." in differ
+    )
+    assert (
+        "Experience: 10–15 years of experience for the COO, 5–8 years of experience for the "
+        "Director of Operations."
+    ) in differ
 
 
 def test_compare_page_names_a_common_manager(client, graph):
@@ -593,6 +601,7 @@ def test_compare_page_in_either_order_renders_with_one_canonical_address(client,
         "-vs-chief-operating-officer",
         "vs",
         "x" * 500,
+        "-vs-".join(["chief-operating-officer"] * 300),
     ],
 )
 def test_compare_page_is_not_found_for_unknown_draft_same_or_malformed_pairs(client, graph, pair):
