@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from postings import feeds
 from postings.models import Workplace
-from tests.factories import PostingFactory
+from tests.factories import PostingFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,6 +145,32 @@ def test_feed_accepts_the_search_parameters_and_names_the_search(client):
     assert "Remote" in channel.findtext("title")
     assert "United Kingdom" in channel.findtext("title")
     assert channel.findtext("link") == "http://testserver/jobs/?country=GB&workplace=remote"
+
+
+def test_feed_searches_like_the_job_search(client):
+    coo = RoleFactory(title="Chief Operating Officer", abbreviation="COO")
+    PostingFactory(role=coo, title="Chief Operating Officer", organisation__name="Acme")
+    PostingFactory(title="Warehouse Supervisor", organisation__name="Depot")
+
+    feed = get_xml(client, "/jobs/feed/atom/", q="COO")
+
+    assert feed.findtext(f"{ATOM}title") == "Rolewise jobs: “COO”"
+    assert [entry.findtext(f"{ATOM}title") for entry in feed.findall(f"{ATOM}entry")] == [
+        "Chief Operating Officer at Acme"
+    ]
+
+
+def test_feed_filtered_by_role_names_the_role(client):
+    role = RoleFactory(title="Director of Operations")
+    PostingFactory(role=role, organisation__name="Acme")
+    PostingFactory(organisation__name="Other")
+
+    channel = get_xml(client, "/jobs/feed/rss/", role=role.slug).find("channel")
+
+    assert channel.findtext("title") == "Rolewise jobs: Role: Director of Operations"
+    assert [item.findtext("title") for item in channel.findall("item")] == [
+        "Director of Operations at Acme"
+    ]
 
 
 @pytest.mark.parametrize(
