@@ -226,6 +226,7 @@ def test_expired_and_closed_postings_stay_readable_with_a_notice_and_no_json_ld(
     assert "application/ld+json" not in html
     assert "https://example.com/apply" not in html
     assert 'class="button"' not in html
+    assert "Apply before" not in html
 
 
 # --- JSON-LD -------------------------------------------------------------------------------
