@@ -46,7 +46,7 @@ MARK_START, MARK_END = "\u27e6", "\u27e7"
 MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
 # Markdown punctuation that reads as noise in a plain-text excerpt.
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-MARKDOWN_NOISE = re.compile(r"[*_`#>|]+|^\s*[-+]\s+", re.MULTILINE)
+MARKDOWN_NOISE = re.compile(r"[*_`]+|^\s*(?:[-+>]|#{1,6})\s+", re.MULTILINE)
 
 
 def clean_query(text: str | None) -> str:
