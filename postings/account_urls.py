@@ -11,9 +11,7 @@ urlpatterns = [
     path("signup/", recruiters.signup, name="signup"),
     path(
         "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
         name="login",
     ),
     path("invitations/<str:token>/", recruiters.invitation_accept, name="invitation_accept"),

@@ -338,11 +338,15 @@ class PostingForm(forms.ModelForm):
             return None
         changed = "valid_through" in self.changed_data
         if not changed and self.instance.valid_through is not None:
-            return self.instance.valid_through
-        if day < timezone.localdate() and (changed or self.publishing):
+            # Untouched: keep the stored moment rather than move it to the end of its day.
+            moment = self.instance.valid_through
+        else:
+            # Open until the end of the chosen day, in the site's time zone.
+            moment = datetime.combine(day, time(23, 59, 59), tzinfo=timezone.get_current_timezone())
+        # An expired posting may be edited as it is; a new date, or publishing, needs a future one.
+        if moment <= timezone.now() and (changed or self.publishing):
             raise ValidationError("This date has passed: choose today or a later day.", code="past")
-        # Open until the end of the chosen day, in the site's time zone.
-        return datetime.combine(day, time(23, 59, 59), tzinfo=timezone.get_current_timezone())
+        return moment
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -13,6 +13,7 @@ from postings.models import Membership, Organisation, Posting, PostingEvent
 from roles.models import EducationLevel, Qualification, Responsibility
 from tests.factories import (
     MembershipFactory,
+    PostingEventFactory,
     PostingFactory,
     QualificationFactory,
     ResponsibilityFactory,
@@ -437,6 +438,42 @@ def test_the_dashboard_publish_button_checks_the_stored_posting(recruiter_client
     assert "apply_url" in response.context["form"].errors
     posting.refresh_from_db()
     assert posting.status == Posting.Status.DRAFT
+
+
+def test_publishing_a_draft_whose_stored_date_has_passed_asks_for_a_new_one(
+    recruiter_client, membership, role
+):
+    posting = PostingFactory(
+        organisation=membership.organisation,
+        role=role,
+        draft=True,
+        valid_through=timezone.now() - timedelta(days=3),
+    )
+
+    response = recruiter_client.post(
+        reverse("recruiters:posting_publish", kwargs={"pk": posting.pk})
+    )
+
+    assert "This date has passed" in " ".join(response.context["form"].errors["valid_through"])
+    posting.refresh_from_db()
+    assert posting.status == Posting.Status.DRAFT
+
+
+def test_manage_page_query_count_does_not_grow_with_the_history(
+    recruiter_client, membership, django_assert_max_num_queries
+):
+    """Guards the N+1 of naming who made each change in the history (actor fetched with
+    its event)."""
+    posting = PostingFactory(organisation=membership.organisation)
+    for _ in range(3):
+        PostingEventFactory(posting=posting, actor=UserFactory())
+    with django_assert_max_num_queries(8):
+        recruiter_client.get(manage_url(posting))
+    for _ in range(30):
+        PostingEventFactory(posting=posting, actor=UserFactory())
+    with django_assert_max_num_queries(8):
+        response = recruiter_client.get(manage_url(posting))
+    assert len(response.context["events"]) == 33
 
 
 # --- State changes ---------------------------------------------------------------------
