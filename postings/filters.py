@@ -300,6 +300,8 @@ class PostingFilter(django_filters.FilterSet):
         based: dict[str, int] = {}
         open_to: dict[str, int] = {}
         anywhere = 0
+        # Open to anywhere and based in the country: counted once, among those based there.
+        anywhere_based: dict[str, int] = {}
         for country, workplace, remote_countries, count in rows:
             if country:
                 based[country] = based.get(country, 0) + count
@@ -307,6 +309,7 @@ class PostingFilter(django_filters.FilterSet):
                 continue
             if not remote_countries:
                 anywhere += count
+                anywhere_based[country] = anywhere_based.get(country, 0) + count
                 continue
             for code in set(remote_countries.split()) - {country}:
                 open_to[code] = open_to.get(code, 0) + count
@@ -315,7 +318,7 @@ class PostingFilter(django_filters.FilterSet):
             FacetOption(
                 code,
                 country_name(code),
-                based.get(code, 0) + open_to.get(code, 0) + anywhere,
+                based.get(code, 0) + open_to.get(code, 0) + anywhere - anywhere_based.get(code, 0),
                 code == chosen,
             )
             for code in codes
