@@ -132,7 +132,8 @@ class PostingFilter(django_filters.FilterSet):
         max_value=MAX_SALARY,
         max_digits=12,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "numeric"}),
+        # Text, not number: a number input cannot echo back what it failed to read.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 15}),
     )
     currency = django_filters.ChoiceFilter(
         label="Currency", choices=CURRENCIES, method="filter_currency", empty_label="Any currency"

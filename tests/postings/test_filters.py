@@ -238,6 +238,8 @@ def test_unreadable_parameters_are_shown_as_form_errors(client):
     assert "Enter a whole number." in html
     assert "Select a valid choice." in html
     assert 'aria-invalid="true"' in html
+    for described_by in re.findall(r'aria-describedby="([^"]+)"', html):
+        assert f'id="{described_by}"' in html
     assert set(RESULT_TITLE.findall(html)) == {"Still listed"}
 
 
