@@ -1,0 +1,87 @@
+"""Security headers and cookie flags, under the settings production runs with."""
+
+from http import HTTPStatus
+
+import pytest
+
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+STYLESHEET_BUDGET_BYTES = 24 * 1024
+
+
+@pytest.fixture
+def https_settings(settings):
+    """What DJANGO_HTTPS=1 turns on (jobsite/settings.py), applied to this test."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    return settings
+
+
+def test_plain_http_is_redirected_to_https(client, https_settings):
+    response = client.get("/roles/")
+
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "https://testserver/roles/"
+
+
+def test_https_responses_carry_every_security_header(client, https_settings):
+    response = client.get("/", headers={"X-Forwarded-Proto": "https"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "geolocation=()" in response["Permissions-Policy"]
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "object-src 'none'" in csp
+    assert "'unsafe-inline'" not in csp
+    assert "'unsafe-eval'" not in csp
+
+
+def test_session_and_csrf_cookies_are_secure_httponly_and_samesite(client, https_settings):
+    UserFactory(username="recruiter@example.com")
+    https = {"X-Forwarded-Proto": "https"}
+    form = client.get("/accounts/login/", headers=https)
+    response = client.post(
+        "/accounts/login/",
+        {"username": "recruiter@example.com", "password": PASSWORD},
+        headers=https,
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    session = response.cookies["sessionid"]
+    assert session["secure"] is True
+    assert session["httponly"] is True
+    assert session["samesite"] == "Lax"
+    csrf = form.cookies["csrftoken"]
+    assert csrf["secure"] is True
+    assert csrf["httponly"] is True
+    assert csrf["samesite"] == "Lax"
+
+
+def test_stylesheet_stays_within_its_budget():
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("css/site.css")
+    with open(path, "rb") as stylesheet:
+        size = len(stylesheet.read())
+
+    assert size <= STYLESHEET_BUDGET_BYTES, f"site.css is {size} bytes"
+
+
+def test_pages_load_no_javascript_of_their_own(client):
+    body = client.get("/").content.decode()
+
+    assert "<script src" not in body
+    assert "<script>" not in body
