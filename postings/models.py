@@ -161,13 +161,13 @@ class PostingQuerySet(models.QuerySet):
     def reachable(self) -> PostingQuerySet:
         """What a posting's own URL may show: open postings, and once-published ones that
         have expired or closed (shown with a notice). `is_open` says which."""
+        now = timezone.now()
         return self.filter(
             status__in=[Posting.Status.PUBLISHED, Posting.Status.CLOSED],
-            published_at__isnull=False,
+            # Scheduled for later: nothing about it is public yet.
+            published_at__lte=now,
             organisation__is_suspended=False,
-        ).annotate(
-            is_open=ExpressionWrapper(open_q(timezone.now()), output_field=models.BooleanField())
-        )
+        ).annotate(is_open=ExpressionWrapper(open_q(now), output_field=models.BooleanField()))
 
     def for_role(self, role: Role) -> PostingQuerySet:
         return self.filter(role=role)

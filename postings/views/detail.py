@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
@@ -24,10 +23,6 @@ def posting_detail(request: HttpRequest, slug: str) -> TemplateResponse:
     posting = get_object_or_404(
         Posting.objects.reachable().select_related("organisation", "role"), slug=slug
     )
-    if not posting.is_open and posting.published_at > timezone.now():
-        # Scheduled for later: reachable() lets it through, but nothing about it is public
-        # yet, and "no longer accepting applications" would be untrue.
-        raise Http404("This posting is not published yet.")
     return render_posting_page(request, posting)
 
 

@@ -85,3 +85,21 @@ def test_suspending_an_organisation_hides_its_postings_at_once():
     posting.organisation.save()
 
     assert posting not in Posting.objects.public()
+
+
+def test_reachable_keeps_closed_and_expired_postings_but_says_they_are_not_open():
+    open_posting = PostingFactory(title="Open")
+    PostingFactory(title="Draft", draft=True)
+    PostingFactory(title="In review", status=Posting.Status.IN_REVIEW, published_at=None)
+    closed = PostingFactory(title="Closed", closed=True)
+    expired = PostingFactory(title="Expired", expired=True)
+    PostingFactory(
+        title="Scheduled",
+        published_at=timezone.now() + timedelta(days=1),
+        valid_through=timezone.now() + timedelta(days=30),
+    )
+    PostingFactory(title="Suspended", organisation=OrganisationFactory(is_suspended=True))
+
+    reachable = {posting.title: posting.is_open for posting in Posting.objects.reachable()}
+
+    assert reachable == {open_posting.title: True, closed.title: False, expired.title: False}
