@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.decorators.cache import cache_page
 
@@ -15,11 +15,18 @@ urlpatterns = [
     path("accounts/", include("postings.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    # An index of sections, so the postings section can page past 50,000 URLs.
     path(
         "sitemap.xml",
-        cache_page(60 * 15)(sitemap),
-        {"sitemaps": sitemaps},
+        cache_page(60 * 15)(sitemap_views.index),
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_page(60 * 15)(sitemap_views.sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap_section",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),

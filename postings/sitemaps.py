@@ -9,7 +9,7 @@ which needs the sitemap index view in front of the sections to be found.
 from datetime import datetime
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.urls import reverse
 
 from postings.models import Posting
@@ -37,6 +37,10 @@ class RoleSitemap(Sitemap):
     def lastmod(self, role: Role) -> datetime:
         return role.updated_at
 
+    def get_latest_lastmod(self) -> datetime | None:
+        # Django's default loads every item to find the newest; one aggregate does.
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
 
 class PostingSitemap(Sitemap):
     changefreq = "weekly"
@@ -46,6 +50,9 @@ class PostingSitemap(Sitemap):
 
     def lastmod(self, posting: Posting) -> datetime:
         return posting.updated_at
+
+    def get_latest_lastmod(self) -> datetime | None:
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 sitemaps = {"pages": PageSitemap, "roles": RoleSitemap, "postings": PostingSitemap}

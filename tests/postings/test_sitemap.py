@@ -15,14 +15,32 @@ NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
 def sitemap(client) -> dict[str, str | None]:
-    """Each URL in the sitemap mapped to its lastmod."""
+    """Each URL in every section the sitemap index names, mapped to its lastmod."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == HTTPStatus.OK
+    urls = {}
+    for section in ET.fromstring(index.content).findall("sm:sitemap", NS):  # noqa: S314
+        response = client.get(section.findtext("sm:loc", namespaces=NS))
+        assert response.status_code == HTTPStatus.OK
+        root = ET.fromstring(response.content)  # noqa: S314 - the site's own output, under test
+        urls.update(
+            {
+                url.findtext("sm:loc", namespaces=NS): url.findtext("sm:lastmod", namespaces=NS)
+                for url in root.findall("sm:url", NS)
+            }
+        )
+    return urls
+
+
+def test_sitemap_is_an_index_of_its_sections(client):
     response = client.get("/sitemap.xml")
-    assert response.status_code == HTTPStatus.OK
+
     root = ET.fromstring(response.content)  # noqa: S314 - the site's own output, under test
-    return {
-        url.findtext("sm:loc", namespaces=NS): url.findtext("sm:lastmod", namespaces=NS)
-        for url in root.findall("sm:url", NS)
-    }
+    assert [loc.text for loc in root.iterfind("sm:sitemap/sm:loc", NS)] == [
+        "http://testserver/sitemap-pages.xml",
+        "http://testserver/sitemap-roles.xml",
+        "http://testserver/sitemap-postings.xml",
+    ]
 
 
 def test_sitemap_lists_home_role_directory_and_job_search(client):
@@ -63,10 +81,13 @@ def test_sitemap_lists_open_postings_and_leaves_out_the_rest(client):
 
 
 def test_sitemap_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
-    """Guards against a query per posting or role (each URL's lastmod comes from its row)."""
+    """Guards against a query per posting or role (each URL's lastmod comes from its row),
+    and against the index loading every row to find the newest. The whole tour: the index
+    counts and dates the roles and postings sections (4), then each section counts and lists
+    its rows (2 + 2; the fixed pages need none)."""
     PostingFactory.create_batch(30)
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(8):
         urls = sitemap(client)
 
     assert sum("/jobs/posting-" in url for url in urls) == 30
