@@ -26,7 +26,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, format_html
 from django.utils.text import Truncator
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from postings.display import country_name, place_text, salary_text
 from postings.filters import PostingFilter
@@ -263,7 +263,7 @@ class AggregatorFeedWriter:
         return self.out.getvalue()
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=FEED_MAX_AGE)
 def aggregator_feed(request: HttpRequest) -> HttpResponse:
     """/jobs/feed.xml: the newest 1,000 open postings in the shape job aggregators read."""

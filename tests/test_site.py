@@ -171,3 +171,17 @@ def test_every_response_carries_the_security_headers(client):
     assert "default-src 'self'" in csp
     assert "unsafe-inline" not in csp
     assert "unsafe-eval" not in csp
+
+
+@pytest.mark.parametrize("path", ["/", "/roles/", "/jobs/", "/jobs/feed/rss/", "/healthz"])
+def test_public_pages_answer_head_requests_for_crawlers_and_monitors(client, path):
+    response = client.head(path)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.content == b""
+
+
+def test_public_pages_refuse_posts(client):
+    response = client.post("/jobs/", {"q": "COO"})
+
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED

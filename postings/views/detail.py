@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.text import Truncator
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from postings import jsonld
 from postings.display import place_text, salary_text
@@ -18,7 +18,7 @@ from postings.models import Posting
 SIMILAR_POSTING_COUNT = 4
 
 
-@require_GET
+@require_safe
 def posting_detail(request: HttpRequest, slug: str) -> TemplateResponse:
     posting = get_object_or_404(
         Posting.objects.reachable().select_related("organisation", "role"), slug=slug

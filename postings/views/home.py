@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from postings.models import Posting, Workplace
 from roles.models import Role
@@ -12,7 +12,7 @@ FEATURED_ROLE_COUNT = 6
 LATEST_POSTING_COUNT = 8
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> TemplateResponse:
     public = Posting.objects.public()
     # Roles with the most open jobs first; the count reuses the one "public" rule.

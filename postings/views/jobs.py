@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from postings import search
 from postings.display import country_name
@@ -30,7 +30,7 @@ CANONICAL_PARAMETERS = (
 )
 
 
-@require_GET
+@require_safe
 def posting_list(request: HttpRequest) -> TemplateResponse:
     filterset = PostingFilter(request.GET, queryset=Posting.objects.public())
     postings = filterset.qs.select_related("organisation", "role").defer(

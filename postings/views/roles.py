@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from postings import occupation
 from postings.models import Posting, PostingQuerySet
@@ -87,7 +87,7 @@ def related_roles(role: Role) -> list[RelatedRole]:
     return list(related.values())
 
 
-@require_GET
+@require_safe
 def role_directory(request: HttpRequest) -> TemplateResponse:
     open_postings = (
         Posting.objects.public()
@@ -124,7 +124,7 @@ def role_directory(request: HttpRequest) -> TemplateResponse:
     )
 
 
-@require_GET
+@require_safe
 def role_explainer(request: HttpRequest, slug: str) -> TemplateResponse:
     try:
         role = Role.objects.published().with_parts().get(slug=slug)
@@ -201,7 +201,7 @@ def compare_url(a: Role, b: Role) -> str:
     return reverse("postings:role_compare", kwargs={"pair": f"{a.slug}{COMPARE_SEPARATOR}{b.slug}"})
 
 
-@require_GET
+@require_safe
 def role_compare(request: HttpRequest, pair: str) -> TemplateResponse:
     # Both orders render, each with the reader's choice on the left; the canonical link
     # names the one with the slugs in alphabetical order, so search engines see one page.
