@@ -371,12 +371,28 @@ class Posting(models.Model):
             self.save()
             self.record(PostingEvent.Action.CREATED, by=by, note=note)
 
-    def edit(self, *, by: AbstractBaseUser | None, changes: dict[str, list]) -> None:
-        """Save edited fields; `changes` maps each changed field to [before, after]."""
+    def edit(
+        self,
+        *,
+        by: AbstractBaseUser | None,
+        changes: dict[str, list],
+        require_review: bool | None = None,
+    ) -> None:
+        """Save edited fields; `changes` maps each changed field to [before, after].
+
+        When staff review postings, editing a live posting sends it back to review, so what
+        the public sees is always what staff approved."""
+        if require_review is None:
+            require_review = settings.POSTINGS_REQUIRE_REVIEW
+        resubmit = require_review and self.status == self.Status.PUBLISHED and bool(changes)
         with transaction.atomic():
+            if resubmit:
+                self.status = self.Status.IN_REVIEW
             self.save()
             if changes:
                 self.record(PostingEvent.Action.EDITED, by=by, changes=changes)
+            if resubmit:
+                self.record(PostingEvent.Action.SUBMITTED, by=by, note="Edited while published.")
 
     def publish(self, *, by: AbstractBaseUser | None, require_review: bool | None = None) -> None:
         """Publish a draft, or submit it for review when staff must approve postings first."""

@@ -185,6 +185,7 @@ def posting_manage(request: HttpRequest, membership: Membership, pk: int) -> Htt
         publishing = request.POST.get("intent") == "publish"
         form = PostingForm(request.POST, instance=posting, publishing=publishing)
         if form.is_valid():
+            was_live = posting.status == Posting.Status.PUBLISHED
             try:
                 with transaction.atomic():
                     posting = form.save(commit=False)
@@ -194,7 +195,16 @@ def posting_manage(request: HttpRequest, membership: Membership, pk: int) -> Htt
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("recruiters:posting_manage", pk=pk)
-            messages.success(request, published_message(posting) if publishing else "Saved.")
+            if publishing:
+                messages.success(request, published_message(posting))
+            elif was_live and posting.status == Posting.Status.IN_REVIEW:
+                messages.success(
+                    request,
+                    "Saved and sent for review: the posting is off the public site until "
+                    "staff approve the change.",
+                )
+            else:
+                messages.success(request, "Saved.")
             return redirect("recruiters:posting_manage", pk=posting.pk)
         # The instance holds the rejected values now: show the stored ones beside the form.
         posting = own_posting(membership, pk)

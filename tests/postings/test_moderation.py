@@ -15,6 +15,7 @@ from tests.factories import (
     PostingFactory,
     StaffFactory,
 )
+from tests.postings.test_recruiters import posting_data
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +127,33 @@ def test_resubmitting_clears_the_reason(client, settings):
 
     posting.refresh_from_db()
     assert (posting.status, posting.rejection_reason) == (Posting.Status.IN_REVIEW, "")
+
+
+@pytest.mark.parametrize(
+    ("require_review", "status_after"), [(True, "in_review"), (False, "published")]
+)
+def test_editing_a_live_posting_goes_back_to_review_only_when_staff_review_postings(
+    client, settings, require_review, status_after
+):
+    settings.POSTINGS_REQUIRE_REVIEW = require_review
+    membership = MembershipFactory()
+    posting = PostingFactory(organisation=membership.organisation, title="Operations Lead")
+    client.force_login(membership.user)
+    data = posting_data(posting.role, title="Operations Lead — now with a bigger team")
+
+    response = client.post(
+        reverse("recruiters:posting_manage", kwargs={"pk": posting.pk}), data, follow=True
+    )
+
+    posting.refresh_from_db()
+    assert posting.title == "Operations Lead — now with a bigger team"
+    assert posting.status == status_after
+    public = client.get(posting.get_absolute_url()).status_code
+    assert public == (HTTPStatus.NOT_FOUND if require_review else HTTPStatus.OK)
+    if require_review:
+        assert "off the public site until staff approve" in response.content.decode()
+        actions = list(posting.events.values_list("action", flat=True))
+        assert actions[:2] == [PostingEvent.Action.SUBMITTED, PostingEvent.Action.EDITED]
 
 
 def test_verifying_an_organisation(staff_client):
