@@ -31,7 +31,7 @@ from django.views.decorators.http import require_safe
 from postings.display import country_name, place_text, salary_text
 from postings.filters import PostingFilter
 from postings.jsonld import description_html
-from postings.markup import plain_text
+from postings.markup import plain_text, web_address
 from postings.models import EmploymentType, Posting, Workplace
 
 FEED_ITEM_COUNT = 50
@@ -165,7 +165,7 @@ class PostingRssFeed(Feed):
         return xml_safe(item.organisation.name)
 
     def item_author_link(self, item: Posting) -> str | None:
-        return item.organisation.website or None
+        return web_address(item.organisation.website) or None
 
     def item_categories(self, item: Posting) -> list[str]:
         return [

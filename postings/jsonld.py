@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from postings.display import country_name
-from postings.markup import render_markdown
+from postings.markup import render_markdown, web_address
 from postings.models import EmploymentType, Posting, SalaryPeriod, Workplace
 
 EMPLOYMENT_TYPES = {
@@ -91,9 +91,10 @@ def description_html(posting: Posting) -> SafeString:
 def hiring_organisation(posting: Posting) -> dict[str, Any]:
     organisation = posting.organisation
     data = {"@type": "Organization", "name": organisation.name}
-    if organisation.website:
-        data["sameAs"] = organisation.website
-        data["url"] = organisation.website
+    website = web_address(organisation.website)
+    if website:
+        data["sameAs"] = website
+        data["url"] = website
     return data
 
 

@@ -42,6 +42,13 @@ def plain_text(text: str) -> str:
     return html.unescape(nh3.clean(rendered, tags=set())).strip()
 
 
+def web_address(url: str) -> str:
+    """`url` if it is a web address, else "": stored data may predate the validators, and
+    a `javascript:` or `data:` address must never become a link."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
 def json_ld(data: dict[str, Any]) -> SafeString:
     """A `<script type="application/ld+json">` block that no value can break out of."""
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
