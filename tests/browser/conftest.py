@@ -79,3 +79,38 @@ def axe_violations(page: Page) -> list[dict]:
         }
         for violation in result["violations"]
     ]
+
+
+@pytest.fixture(params=["with JavaScript", "without JavaScript"])
+def any_page(request) -> Page:
+    """Each journey runs twice: no page may need JavaScript to work."""
+    name = "page" if request.param == "with JavaScript" else "page_without_js"
+    return request.getfixturevalue(name)
+
+
+@pytest.fixture
+def small_page(browser: Browser) -> Page:
+    """A 320-pixel-wide phone screen, the narrowest WCAG's reflow rule asks for."""
+    context = browser.new_context(viewport={"width": 320, "height": 640}, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def log_in(page: Page, live_server, user) -> None:
+    """Give the browser a logged-in session without going through the login form."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )

@@ -1,8 +1,15 @@
 """axe-core finds no violations on the pages people see."""
 
-import pytest
+import re
 
-from tests.browser.conftest import axe_violations
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import axe_violations, log_in
+from tests.browser.site_data import build_site
+from tests.factories import UserFactory
+
+PASSWORD = "a fine long passphrase 7"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,3 +33,140 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(live_server,
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+PUBLIC_PAGES = {
+    "home": "/",
+    "role directory": "/roles/",
+    "role directory, filtered": "/roles/?level=executive",
+    "explainer": "/roles/chief-operating-officer/",
+    "comparison": "/roles/compare/chief-operating-officer-vs-director-of-operations/",
+    "search with results": "/jobs/?q=COO&workplace=remote",
+    "search without results": "/jobs/?q=astronaut",
+    "search with a form error": "/jobs/?salary_min=lots&posted_within=9999",
+    "posting detail": "/jobs/coo-region-1/",
+    "closed posting": "/jobs/closed-coo/",
+    "login": "/accounts/login/",
+    "sign-up": "/accounts/signup/",
+}
+
+
+def violations_on(page, live_server, paths: dict[str, str]) -> dict[str, list[dict]]:
+    found = {}
+    for name, path in paths.items():
+        page.goto(live_server.url + path)
+        found[name] = axe_violations(page)
+    return found
+
+
+def test_public_pages_have_no_accessibility_violations(live_server, page):
+    build_site()
+
+    assert violations_on(page, live_server, PUBLIC_PAGES) == {name: [] for name in PUBLIC_PAGES}
+
+
+def test_forms_showing_errors_have_no_accessibility_violations(live_server, page):
+    site = build_site()
+    found = {}
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email address").fill("nobody@example.com")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    found["login with errors"] = axe_violations(page)
+
+    # Values the browser's own checks let through, so the server's errors show.
+    page.goto(live_server.url + "/accounts/signup/")
+    page.get_by_label("Your name").fill("Mira")
+    page.get_by_label("Email address").fill(site.recruiter.username)
+    page.get_by_label("Password", exact=True).fill("password")
+    page.get_by_label("Password again").fill("different")
+    page.get_by_label("Organisation name").fill("Harbour Foods")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    found["sign-up with errors"] = axe_violations(page)
+
+    assert found == {name: [] for name in found}
+
+
+def test_recruiter_pages_have_no_accessibility_violations(live_server, page):
+    site = build_site()
+    log_in(page, live_server, site.recruiter)
+    found = violations_on(
+        page,
+        live_server,
+        {
+            "dashboard": "/recruiters/",
+            "role picker": "/recruiters/postings/new/",
+            "new posting form": "/recruiters/postings/new/?role=chief-operating-officer",
+            "posting form, filled": f"/recruiters/postings/{site.posting.pk}/",
+            "posting preview": f"/recruiters/postings/{site.posting.pk}/preview/",
+        },
+    )
+
+    page.goto(live_server.url + f"/recruiters/postings/{site.posting.pk}/")
+    page.get_by_label("Salary from").fill("90000")
+    page.get_by_label("Salary up to").fill("10")
+    page.get_by_label("Country code").fill("XX")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    found["posting form with errors"] = axe_violations(page)
+
+    assert found == {name: [] for name in found}
+
+
+def test_focused_links_and_buttons_show_a_visible_outline(live_server, page):
+    page.goto(live_server.url + "/")
+    outlines = {}
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        tag = page.evaluate("document.activeElement.tagName")
+        if tag in {"A", "BUTTON", "INPUT"} and tag not in outlines:
+            outlines[tag] = page.evaluate(
+                "(() => { const style = getComputedStyle(document.activeElement);"
+                " return [style.outlineStyle, style.outlineWidth]; })()"
+            )
+        if len(outlines) == 3:
+            break
+
+    assert set(outlines) == {"A", "BUTTON", "INPUT"}
+    for style, width in outlines.values():
+        assert style != "none"
+        assert float(width.removesuffix("px")) >= 2
+
+
+def test_a_form_with_errors_announces_them_and_ties_each_to_its_field(live_server, page):
+    UserFactory(username="sam@northwind.example", email="sam@northwind.example")
+    page.goto(live_server.url + "/accounts/signup/")
+    page.get_by_label("Your name").fill("Sam")
+    page.get_by_label("Email address").fill("sam@northwind.example")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_label("Organisation name").fill("Northwind Freight")
+    page.get_by_role("button", name="Create my account").click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Please correct the following")
+    expect(summary.get_by_role("link", name=re.compile("^Email address:"))).to_be_visible()
+    email = page.get_by_label("Email address")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    described_by = email.get_attribute("aria-describedby").split()
+    descriptions = " ".join(page.locator(f"#{id_}").inner_text() for id_ in described_by)
+    assert "An account with this email address exists already" in descriptions
+    expect(page.get_by_label("Your name")).not_to_have_attribute("aria-invalid", "true")
+
+    summary.get_by_role("link", name=re.compile("^Email address:")).click()
+    expect(email).to_be_focused()
+
+
+def test_axe_reports_a_page_with_problems(page):
+    """Guards the guard: axe that silently checked nothing would pass every page."""
+    page.set_content(
+        '<!doctype html><html><title>x</title><main><img src="a.png">'
+        '<p style="color:#bbb;background:#fff">Faint</p><input id="q"></main></html>'
+    )
+
+    found = {violation["id"] for violation in axe_violations(page)}
+
+    assert {"image-alt", "color-contrast", "label", "html-has-lang"} <= found

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import BASE_DIR
+from tests.browser.site_data import build_site
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +52,51 @@ def test_pages_are_valid_html(client, tmp_path):
         "not-found": client.get("/no-such-page/").content.decode(),
     }
 
+    assert nu_errors(pages, tmp_path) == {name: [] for name in pages}
+
+
+def test_every_page_people_see_is_valid_html(client, tmp_path):
+    site = build_site()
+    posting = site.posting
+    urls = {
+        "role directory": "/roles/",
+        "role directory, filtered": "/roles/?level=executive&function=nonsense",
+        "explainer": "/roles/chief-operating-officer/",
+        "comparison": "/roles/compare/chief-operating-officer-vs-director-of-operations/",
+        "search with results": "/jobs/?q=COO&workplace=remote&page=2",
+        "search without results": "/jobs/?q=astronaut",
+        "search with a form error": "/jobs/?salary_min=lots&posted_within=9999&sort=x",
+        "posting detail": posting.get_absolute_url(),
+        "closed posting": "/jobs/closed-coo/",
+        "login": "/accounts/login/",
+        "sign-up": "/accounts/signup/",
+    }
+    pages = {name: client.get(url).content.decode() for name, url in urls.items()}
+    pages["login with errors"] = client.post(
+        "/accounts/login/", {"username": "nobody@example.com", "password": "wrong"}
+    ).content.decode()
+    pages["sign-up with errors"] = client.post(
+        "/accounts/signup/",
+        {"name": "", "email": "not an address", "password1": "short", "password2": "other"},
+    ).content.decode()
+
+    client.login(username=site.recruiter.username, password=PASSWORD)
+    manage = f"/recruiters/postings/{posting.pk}/"
+    recruiter_urls = {
+        "dashboard": "/recruiters/",
+        "role picker": "/recruiters/postings/new/",
+        "new posting form": "/recruiters/postings/new/?role=chief-operating-officer",
+        "posting form, filled": manage,
+        "posting preview": f"{manage}preview/",
+    }
+    pages |= {name: client.get(url).content.decode() for name, url in recruiter_urls.items()}
+    pages["posting form with errors"] = client.post(
+        manage, {"title": "", "salary_min": "90000", "salary_max": "10", "country": "XX"}
+    ).content.decode()
+
+    for name in ("login with errors", "sign-up with errors", "posting form with errors"):
+        assert "Please correct the following" in pages[name], name
+    assert "Harbour Foods: your postings" in pages["dashboard"]
     assert nu_errors(pages, tmp_path) == {name: [] for name in pages}
 
 

@@ -1,0 +1,114 @@
+"""What people come to do, in a real browser, with JavaScript on and off: no step may need it."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from postings.models import Posting
+from tests.browser.site_data import ON_SITE_COO_POSTINGS, REMOTE_COO_POSTINGS, build_site
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "a fine long passphrase 7"
+
+
+def test_a_job_seeker_searches_filters_pages_and_opens_a_posting(live_server, any_page):
+    build_site()
+    page = any_page
+    page.goto(live_server.url + "/jobs/")
+
+    page.get_by_label("Keywords").fill("COO")
+    page.get_by_role("button", name="Search", exact=True).click()
+    open_coo_postings = REMOTE_COO_POSTINGS + ON_SITE_COO_POSTINGS
+    expect(
+        page.get_by_role("heading", name=f"{open_coo_postings} jobs, page 1 of 2")
+    ).to_be_visible()
+
+    page.get_by_label("Workplace").select_option(value="remote")
+    page.get_by_role("button", name="Show jobs").click()
+    expect(page).to_have_url(re.compile(r"workplace=remote"))
+    expect(page.get_by_label("Keywords")).to_have_value("COO")
+    expect(
+        page.get_by_role("heading", name=f"{REMOTE_COO_POSTINGS} jobs, page 1 of 2")
+    ).to_be_visible()
+
+    page.get_by_role("link", name="Next page").click()
+    expect(
+        page.get_by_role("heading", name=f"{REMOTE_COO_POSTINGS} jobs, page 2 of 2")
+    ).to_be_visible()
+    results = page.get_by_role("list").filter(has=page.get_by_role("heading", level=3))
+    expect(results.get_by_role("listitem")).to_have_count(REMOTE_COO_POSTINGS - 20)
+
+    first = results.get_by_role("link").first
+    title = first.inner_text()
+    first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    apply = page.get_by_role("link", name="Apply on Harbour Foods’s site")
+    expect(apply).to_have_attribute("href", "https://example.com/apply")
+
+
+def test_a_job_seeker_reads_an_explainer_and_follows_a_career_step(live_server, any_page):
+    build_site()
+    page = any_page
+    page.goto(live_server.url + "/roles/")
+    page.get_by_role("link", name="Chief Operating Officer (COO)").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "What is a Chief Operating Officer (COO)?"
+    )
+    expect(page.get_by_text("Oversee daily operations across every site.")).to_be_visible()
+    career_path = page.get_by_role("region", name="Career path")
+    expect(career_path.get_by_text("Director of Operations")).to_be_visible()
+
+    career_path.get_by_role("link", name="Chief Executive Officer").click()
+    expect(page).to_have_url(live_server.url + "/roles/chief-executive-officer/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "What is a Chief Executive Officer (CEO)?"
+    )
+
+
+def test_a_recruiter_signs_up_publishes_a_posting_and_finds_it_public(live_server, any_page):
+    build_site()
+    page = any_page
+    page.goto(live_server.url + "/accounts/signup/")
+
+    page.get_by_label("Your name").fill("Sam Okafor")
+    page.get_by_label("Email address").fill("sam@northwind.example")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_label("Organisation name").fill("Northwind Freight")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Northwind Freight: your postings")
+
+    page.get_by_role("link", name="New posting").click()
+    page.get_by_label("Role").select_option(label="Chief Operating Officer (COO)")
+    page.get_by_role("button", name="Start the posting").click()
+    expect(page.get_by_label("Job title")).to_have_value("Chief Operating Officer")
+    expect(page.get_by_label("Responsibilities")).to_contain_text("Oversee daily operations")
+
+    page.get_by_label("Job title").fill("Chief Operating Officer, Northwind Freight")
+    page.get_by_label("Description").fill("Run our depots and fleet across the north.")
+    page.get_by_label("City").fill("Leeds")
+    page.get_by_label("Country code").fill("GB")
+    page.get_by_label("Apply link").fill("https://northwind.example/jobs/coo")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    posting = Posting.objects.get(title="Chief Operating Officer, Northwind Freight")
+    assert posting.status == Posting.Status.DRAFT
+
+    page.get_by_role("link", name="Preview").click()
+    expect(page.get_by_text("Preview — not yet public.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(posting.title)
+    page.go_back()
+
+    page.get_by_role("button", name="Save and publish").click()
+    expect(page.get_by_text("Published. It is on the public site now.")).to_be_visible()
+    page.get_by_role("link", name="See it on the site").click()
+    expect(page).to_have_url(live_server.url + posting.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text(posting.title)
+    expect(page.get_by_text("Leeds")).to_be_visible()
+
+    page.goto(live_server.url + "/jobs/?q=Northwind")
+    page.get_by_role("link", name=posting.title).click()
+    expect(page).to_have_url(live_server.url + posting.get_absolute_url())
