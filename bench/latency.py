@@ -1,0 +1,307 @@
+"""Search latency in the server: the /jobs/ page for a fixed mix of queries, timed in-process.
+
+Each request goes through Django's full handler (middleware, view, template) with the test
+client, so the time is what one gunicorn worker spends on it, less the WSGI server and the
+network. After a warm-up, each query is repeated and reported as p50/p95/p99. Then the SQL of
+one request is captured and explained: `EXPLAIN (ANALYZE, BUFFERS)` on PostgreSQL, `EXPLAIN
+QUERY PLAN` (with the statement timed) on SQLite; the plans go to files and a one-line summary
+to the results.
+
+Run by bench/run.py in a process of its own, configured from the environment like the site:
+
+    DATABASE_URL=... CACHE_URL=dummycache:// python -m bench.latency --output latency.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+# The fixed mix: (key, what it is, query parameters). Chosen against seed_demo's data:
+# "operations" matches most postings (the heaviest keyword), "COO" matches only through the
+# role's abbreviation, and the no-hits words appear in no posting.
+QUERY_MIX: list[tuple[str, str, dict[str, str]]] = [
+    ("keyword", "Keyword alone", {"q": "operations"}),
+    (
+        "keyword_filters",
+        "Keyword with two filters",
+        {"q": "operations", "workplace": "remote", "country": "GB"},
+    ),
+    ("filters", "Filters alone", {"employment_type": "full_time", "workplace": "hybrid"}),
+    ("abbreviation", "Abbreviation", {"q": "COO"}),
+    ("no_hits", "No hits", {"q": "xylophone quasar"}),
+    ("deep_page", "Deep page", {"page": "200"}),
+]
+
+EXPLAINER_SLUG = "chief-operating-officer"
+HOST = "127.0.0.1"
+
+
+def search_path(params: dict[str, str]) -> str:
+    return "/jobs/?" + urlencode(params)
+
+
+def percentile(samples: list[float], p: float) -> float:
+    """Nearest-rank percentile: the smallest sample with at least p% of them at or below."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+@dataclass
+class Statement:
+    sql: str
+    kind: str
+    milliseconds: float
+    indexes: list[str]
+    full_scans: list[str]
+
+
+@dataclass
+class Measurement:
+    key: str
+    label: str
+    path: str
+    samples_ms: list[float]
+    bytes: int
+    statements: list[Statement] = field(default_factory=list)
+    explained: bool = False
+    plan_file: str = ""
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.samples_ms, 50)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.samples_ms, 95)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.samples_ms, 99)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(p50=self.p50, p95=self.p95, p99=self.p99, queries=len(self.statements))
+        data["plan_summary"] = self.plan_summary() if self.explained else ""
+        return data
+
+    def plan_summary(self) -> str:
+        """Queries, time in SQL, the slowest statement, the indexes and full scans."""
+        if not self.statements:
+            return "no SQL"
+        total = sum(statement.milliseconds for statement in self.statements)
+        slowest = max(self.statements, key=lambda statement: statement.milliseconds)
+        indexes = sorted({name for statement in self.statements for name in statement.indexes})
+        scans = sorted({name for statement in self.statements for name in statement.full_scans})
+        return (
+            f"{len(self.statements)} queries, {total:.1f} ms in SQL; slowest {slowest.kind} "
+            f"{slowest.milliseconds:.1f} ms; indexes: {', '.join(indexes) or 'none'}; "
+            f"full scans: {', '.join(scans) or 'none'}"
+        )
+
+
+def statement_kind(sql: str) -> str:
+    """A name for a statement of the search page, from the shape of its SQL."""
+    lowered = sql.lower()
+    if "ts_headline" in lowered or "snippet(" in lowered:
+        return "snippets"
+    if "group by" in lowered or "grouping sets" in lowered:
+        return "facets"
+    if "count(" in lowered:
+        return "count"
+    match = re.search(r'\bfrom\s+"?(\w+)"?', lowered)
+    table = match.group(1) if match else "?"
+    return "list" if table == "postings_posting" else table
+
+
+def measure(client, key: str, label: str, path: str, repetitions: int, warmup: int, budget: float):
+    """Time `repetitions` requests for `path` after `warmup` untimed ones; stop early (after
+    at least a few) when the time budget in seconds is spent."""
+    size = 0
+    for _ in range(warmup):
+        size = len(fetch(client, path))
+    samples: list[float] = []
+    deadline = time.perf_counter() + budget
+    while len(samples) < repetitions:
+        started = time.perf_counter()
+        size = len(fetch(client, path))
+        samples.append((time.perf_counter() - started) * 1000)
+        if time.perf_counter() > deadline and len(samples) >= min(repetitions, 5):
+            break
+    return Measurement(key, label, path, samples, size)
+
+
+def fetch(client, path: str) -> bytes:
+    response = client.get(path)
+    if response.status_code != 200:
+        raise RuntimeError(f"{path} answered {response.status_code}, not 200")
+    return response.content
+
+
+def capture(client, path: str) -> list[tuple[str, Any]]:
+    """The SQL statements and parameters of one request for `path`."""
+    from django.db import connection
+
+    statements: list[tuple[str, Any]] = []
+
+    def record(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        fetch(client, path)
+    return statements
+
+
+PG_INDEX = re.compile(r"(?:Index Scan|Index Only Scan) using (\S+)|Bitmap Index Scan on (\S+)")
+PG_SEQ_SCAN = re.compile(r"Seq Scan on (\S+)")
+PG_EXECUTION = re.compile(r"Execution Time: ([\d.]+) ms")
+SQLITE_INDEX = re.compile(r"USING (?:COVERING )?INDEX (\S+)|USING (INTEGER PRIMARY KEY)")
+SQLITE_SCAN = re.compile(r"^SCAN (\w+)$")
+
+
+def explain(statements: list[tuple[str, Any]]) -> tuple[list[Statement], str]:
+    """Explain each SELECT: the parsed statements and the plans as text."""
+    from django.db import connection
+
+    parsed: list[Statement] = []
+    text: list[str] = []
+    for number, (sql, params) in enumerate(statements, start=1):
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            continue
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                indexes = [a or b for a, b in PG_INDEX.findall(plan)]
+                scans = PG_SEQ_SCAN.findall(plan)
+                found = PG_EXECUTION.search(plan)
+                milliseconds = float(found.group(1)) if found else 0.0
+            else:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+                details = [row[3] for row in cursor.fetchall()]
+                plan = "\n".join(details)
+                indexes = [a or b for detail in details for a, b in SQLITE_INDEX.findall(detail)]
+                scans = [m.group(1) for d in details if (m := SQLITE_SCAN.match(d.strip()))]
+                started = time.perf_counter()
+                cursor.execute(sql, params)
+                cursor.fetchall()
+                milliseconds = (time.perf_counter() - started) * 1000
+        kind = statement_kind(sql)
+        parsed.append(Statement(sql, kind, milliseconds, sorted(set(indexes)), sorted(set(scans))))
+        text.append(
+            f"-- Statement {number} ({kind}), {milliseconds:.2f} ms\n{sql}\n-- params: "
+            f"{params!r}\n{plan}\n"
+        )
+    return parsed, "\n".join(text)
+
+
+def page_paths() -> list[tuple[str, str, str]]:
+    """The other pages the load test requests, for their in-server time: home, an
+    explainer and the newest public posting."""
+    from postings.models import Posting
+    from roles.models import Role
+
+    roles = Role.objects.published()
+    role = roles.filter(slug=EXPLAINER_SLUG).first() or roles.order_by("slug").first()
+    posting = Posting.objects.public().newest_first().first()
+    pages = [("home", "Home", "/")]
+    if role:
+        pages.append(("explainer", "Role explainer", role.get_absolute_url()))
+    if posting:
+        pages.append(("detail", "Posting detail", posting.get_absolute_url()))
+    return pages
+
+
+def run(
+    *,
+    repetitions: int = 100,
+    warmup: int = 5,
+    budget: float = 30.0,
+    plans_dir: Path | None = None,
+    plan_prefix: str = "",
+) -> dict[str, Any]:
+    """Measure the query mix and the other pages; explain the searches' SQL."""
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_HOST=HOST, raise_request_exception=True)
+    searches = []
+    for key, label, params in QUERY_MIX:
+        measurement = measure(client, key, label, search_path(params), repetitions, warmup, budget)
+        measurement.statements, plans = explain(capture(client, measurement.path))
+        measurement.explained = True
+        if plans_dir is not None:
+            plans_dir.mkdir(parents=True, exist_ok=True)
+            plan_file = plans_dir / f"{plan_prefix}{key}.txt"
+            plan_file.write_text(f"-- GET {measurement.path}\n\n{plans}")
+            measurement.plan_file = plan_file.name
+        searches.append(measurement)
+    pages = []
+    for key, label, path in page_paths():
+        measurement = measure(client, key, label, path, max(3, repetitions // 5), warmup, budget)
+        measurement.statements = [
+            Statement(sql, statement_kind(sql), 0.0, [], []) for sql, _ in capture(client, path)
+        ]
+        pages.append(measurement)
+    return {
+        "vendor": connection.vendor,
+        "searches": [measurement.as_dict() for measurement in searches],
+        "pages": [measurement.as_dict() for measurement in pages],
+    }
+
+
+def table(result: dict[str, Any]) -> str:
+    """The measurements as a Markdown table."""
+    lines = [
+        "| query | path | p50 ms | p95 ms | p99 ms | runs | queries | KB | plan |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in result["searches"] + result["pages"]:
+        lines.append(
+            f"| {row['label']} | `{row['path']}` | {row['p50']:.1f} | {row['p95']:.1f} | "
+            f"{row['p99']:.1f} | {len(row['samples_ms'])} | {row['queries']} | "
+            f"{row['bytes'] / 1024:.0f} | {row['plan_summary']} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repetitions", type=int, default=100)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--budget", type=float, default=30.0, help="seconds per query at most")
+    parser.add_argument("--plans", type=Path, help="folder for the query plans")
+    parser.add_argument("--plan-prefix", default="")
+    parser.add_argument("--output", type=Path, help="write the results here as JSON")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobsite.settings")
+    import django
+
+    django.setup()
+    result = run(
+        repetitions=args.repetitions,
+        warmup=args.warmup,
+        budget=args.budget,
+        plans_dir=args.plans,
+        plan_prefix=args.plan_prefix,
+    )
+    if args.output:
+        args.output.write_text(json.dumps(result, indent=1))
+    print(table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    sys.exit(main())

@@ -1,0 +1,735 @@
+"""`make bench`: seed, measure search latency in the server, load the site under gunicorn, and
+write one table to bench/RESULTS.md.
+
+For each database (PostgreSQL, SQLite) and size (10,000 and 100,000 postings by default):
+
+1. Seed once: `migrate`, `load_roles`, `seed_demo --postings N --seed 1` into the database
+   `bench_<N>` (PostgreSQL, then VACUUM ANALYZE) or bench/out/bench_<N>.sqlite3; a database
+   that already holds N postings is reused.
+2. Search latency in the server (bench/latency.py): the fixed query mix through Django's
+   handler in-process, cache off, p50/p95/p99, and the plan of each search's SQL in
+   bench/out/plans/.
+3. Throughput: gunicorn (2 sync workers, DJANGO_DEBUG=0) on 127.0.0.1 under
+   `wrk -t2 -c8 --latency` for home, an explainer, a search and a posting, with the cache off
+   (CACHE_URL=dummycache://), in local memory (the default) and in Redis if it answers; beside
+   them a bare WSGI app and a trivial Django view returning the search page's bytes.
+
+Run it alone on the machine (`flock` on the shared lock): the server, the database and wrk
+share the cores, so only ratios measured in one run mean much.
+
+    .venv/bin/python bench/run.py --sizes 10000,100000 --databases postgresql,sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import latency  # noqa: E402
+
+BENCH = ROOT / "bench"
+OUT = BENCH / "out"
+RESULTS = BENCH / "RESULTS.md"
+HOST = "127.0.0.1"
+# This harness's ports: the site, the bare WSGI app, the trivial Django view.
+SITE_PORT, BARE_PORT, DJANGO_PORT = 8200, 8201, 8202
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+REDIS_PORT = 6379
+WORKERS = 2
+SEED = 1
+
+SEARCH_PAGE = latency.search_path(latency.QUERY_MIX[0][2])
+EXPLAINER_PAGE = f"/roles/{latency.EXPLAINER_SLUG}/"
+FIXED_PAGE = "/bench/fixed/"
+
+# Targets from the issue, on PostgreSQL at 100,000 postings unless said otherwise.
+SEARCH_P95_TARGETS = {("postgresql", 100_000): 30, ("postgresql", 1_000_000): 150}
+SEARCH_P95_TARGETS[("sqlite", 100_000)] = 100
+THROUGHPUT_TARGETS = [
+    # (page, cache mode, least share of the trivial Django view's requests/s)
+    ("explainer", "locmem", 0.70),
+    ("explainer", "off", 0.25),
+    ("detail", "locmem", 0.70),
+    ("detail", "off", 0.25),
+    ("search", "locmem", 0.25),
+]
+TARGET_RUN = ("postgresql", 100_000)
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+# -- Environment ------------------------------------------------------------------------
+
+
+def site_env(database_url: str, cache_url: str, secret: str, **extra: str) -> dict[str, str]:
+    """The site's environment as production has it, with this run's database and cache."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_HTTPS="0",
+        DJANGO_SECRET_KEY=secret,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=database_url,
+        CACHE_URL=cache_url,
+        PYTHONPATH=str(ROOT),
+        **extra,
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str, quiet: bool = False) -> None:
+    output = subprocess.DEVNULL if quiet else None
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=output
+    )
+
+
+def ensure_wrk() -> None:
+    """Install Debian's wrk if it is missing, as scripts/ensure-postgres does PostgreSQL."""
+    if shutil.which("wrk"):
+        return
+    log("wrk is missing: installing it from Debian's packages (apt-get install wrk)")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)
+    if not shutil.which("wrk"):
+        sys.exit("wrk could not be installed; install it (apt-get install wrk) and rerun.")
+
+
+def redis_answers(db: int) -> bool:
+    """PING Redis on loopback and empty this run's database number if it answers."""
+    try:
+        with socket.create_connection((HOST, REDIS_PORT), timeout=1) as sock:
+            sock.sendall(f"PING\r\nSELECT {db}\r\nFLUSHDB\r\n".encode())
+            time.sleep(0.1)
+            return sock.recv(100).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+# -- Databases --------------------------------------------------------------------------
+
+
+def database_url(database: str, size: int) -> str:
+    if database == "postgresql":
+        return f"{POSTGRES}/bench_{size}"
+    return f"sqlite:///{OUT / f'bench_{size}.sqlite3'}"
+
+
+def postgres(sql: str, dbname: str = "postgres", params: tuple = ()) -> list[tuple]:
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES}/{dbname}", autocommit=True) as connection:
+        cursor = connection.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def posting_count(database: str, size: int) -> int | None:
+    """How many postings the size's database holds; None if it has none or no tables."""
+    try:
+        if database == "postgresql":
+            return postgres("SELECT count(*) FROM postings_posting", f"bench_{size}")[0][0]
+        path = OUT / f"bench_{size}.sqlite3"
+        if not path.exists():
+            return None
+        with contextlib.closing(sqlite3.connect(path)) as connection:
+            return connection.execute("SELECT count(*) FROM postings_posting").fetchone()[0]
+    except Exception:  # a missing database or table: not seeded
+        return None
+
+
+def drop_database(database: str, size: int) -> None:
+    if database == "postgresql":
+        postgres(f"DROP DATABASE IF EXISTS bench_{size} WITH (FORCE)")
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            (OUT / f"bench_{size}.sqlite3{suffix}").unlink(missing_ok=True)
+
+
+def seed(database: str, size: int, secret: str) -> float:
+    """Make the size's database hold exactly `size` demo postings; the seconds it took."""
+    count = posting_count(database, size)
+    if count == size:
+        log(f"{database} {size:,}: already seeded, reused")
+        return 0.0
+    if count is not None and count > size:
+        drop_database(database, size)
+    exists = "SELECT 1 FROM pg_database WHERE datname = %s"
+    if database == "postgresql" and not postgres(exists, params=(f"bench_{size}",)):
+        postgres(f"CREATE DATABASE bench_{size}")
+    log(f"{database} {size:,}: migrating and seeding")
+    started = time.perf_counter()
+    env = site_env(database_url(database, size), "dummycache://", secret)
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "load_roles", quiet=True)
+    manage(env, "seed_demo", "--postings", str(size), "--seed", str(SEED))
+    if database == "postgresql":
+        # As autovacuum would soon: planner statistics and a visibility map for the plans.
+        postgres("VACUUM ANALYZE", f"bench_{size}")
+    seconds = time.perf_counter() - started
+    log(f"{database} {size:,}: seeded in {seconds:.0f} s")
+    return seconds
+
+
+# -- Latency in the server --------------------------------------------------------------
+
+
+def measure_latency(database: str, size: int, secret: str, args) -> dict[str, Any]:
+    log(f"{database} {size:,}: search latency in the server")
+    output = OUT / f"latency-{database}-{size}.json"
+    env = site_env(database_url(database, size), "dummycache://", secret)
+    command = [
+        sys.executable,
+        "-m",
+        "bench.latency",
+        "--repetitions",
+        str(args.repetitions),
+        "--budget",
+        str(args.budget),
+        "--plans",
+        str(OUT / "plans"),
+        "--plan-prefix",
+        f"{database}-{size}-",
+        "--output",
+        str(output),
+    ]
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    return json.loads(output.read_text())
+
+
+# -- Throughput under load --------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def gunicorn(module: str, port: int, env: dict[str, str], ready_path: str, name: str):
+    """A gunicorn with 2 sync workers on 127.0.0.1:port, stopped on the way out."""
+    (OUT / "logs").mkdir(parents=True, exist_ok=True)
+    with (OUT / "logs" / f"{name}.log").open("w") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                module,
+                "--bind",
+                f"{HOST}:{port}",
+                "--workers",
+                str(WORKERS),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until_ready(process, f"http://{HOST}:{port}{ready_path}", name)
+            yield f"http://{HOST}:{port}"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_until_ready(process: subprocess.Popen, url: str, name: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn for {name} exited; see bench/out/logs/{name}.log")
+        with contextlib.suppress(OSError):
+            fetch(url)
+            return
+        time.sleep(0.3)
+    raise RuntimeError(f"gunicorn for {name} did not answer {url} within a minute")
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback only
+        if response.status != 200:
+            raise RuntimeError(f"{url} answered {response.status}")
+        return response.read()
+
+
+WRK_RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
+WRK_REQUESTS = re.compile(r"(\d+) requests in")
+WRK_NON_2XX = re.compile(r"Non-2xx or 3xx responses: (\d+)")
+WRK_SOCKET = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
+WRK_PERCENTILE = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def parse_wrk(output: str) -> dict[str, Any]:
+    """Requests/s, p50 and p99 in ms, requests, non-2xx/3xx responses and socket errors."""
+    percentiles = {
+        int(p): round(float(value) * UNIT_MS[unit], 3)
+        for p, value, unit in WRK_PERCENTILE.findall(output)
+    }
+    socket_errors = WRK_SOCKET.search(output)
+    non_2xx = WRK_NON_2XX.search(output)
+    return {
+        "requests_per_second": float(WRK_RATE.search(output).group(1)),
+        "p50_ms": percentiles.get(50),
+        "p99_ms": percentiles.get(99),
+        "requests": int(WRK_REQUESTS.search(output).group(1)),
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0,
+    }
+
+
+def load(base: str, path: str, duration: int, warmup: int = 20) -> dict[str, Any]:
+    """Warm the workers (and the cache) with a few requests, at most 5 s of them, then run
+    wrk on the page."""
+    url = base + path
+    size = len(fetch(url))
+    deadline = time.monotonic() + 5
+    for _ in range(warmup - 1):
+        if time.monotonic() > deadline:
+            break
+        size = len(fetch(url))
+    command = ["wrk", "-t2", "-c8", f"-d{duration}s", "--latency", "--timeout", "10s", url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return {"path": path, "bytes": size, **parse_wrk(output)}
+
+
+def measure_throughput(
+    database: str, size: int, secret: str, pages: dict[str, str], args
+) -> dict[str, Any]:
+    url = database_url(database, size)
+    label = f"{database}-{size}"
+    cache_modes = {"off": "dummycache://", "locmem": "locmemcache://bench"}
+    # Redis with PostgreSQL, as production pairs them; SQLite is the one-machine setup.
+    if database == "postgresql":
+        if redis_answers(args.redis_db):
+            cache_modes["redis"] = f"redis://{HOST}:{REDIS_PORT}/{args.redis_db}"
+        else:
+            log("Redis does not answer on 127.0.0.1:6379: measuring without it")
+    results: dict[str, Any] = {"pages": {}, "references": {}}
+    for mode, cache_url in cache_modes.items():
+        if mode == "redis":
+            redis_answers(args.redis_db)  # empties it: no page from another run
+        log(f"{database} {size:,}: load with the cache {mode}")
+        env = site_env(url, cache_url, secret)
+        with gunicorn("jobsite.wsgi", SITE_PORT, env, "/healthz", f"site-{label}-{mode}") as base:
+            if mode == "off":
+                # The references return the bytes of this very search page.
+                (OUT / "fixed-page.html").write_bytes(fetch(base + pages["search"]))
+            results["pages"][mode] = {
+                name: load(base, path, args.duration) for name, path in pages.items()
+            }
+    log(f"{database} {size:,}: references")
+    env = site_env(
+        url, cache_modes["locmem"], secret, BENCH_FIXED_PAGE=str(OUT / "fixed-page.html")
+    )
+    with gunicorn("bench.reference_wsgi", BARE_PORT, env, "/", f"bare-{label}") as base:
+        results["references"]["bare"] = load(base, "/", args.duration)
+    with gunicorn("bench.django_reference", DJANGO_PORT, env, FIXED_PAGE, f"view-{label}") as base:
+        results["references"]["django"] = load(base, FIXED_PAGE, args.duration)
+    return results
+
+
+# -- The machine ------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
+    memory = re.search(r"^MemTotal:\s+(\d+) kB", meminfo, re.MULTILINE)
+    osinfo = Path("/etc/os-release").read_text() if Path("/etc/os-release").exists() else ""
+    system = re.search(r'^PRETTY_NAME="?([^"\n]+)', osinfo, re.MULTILINE)
+    info = {
+        "CPU": model.group(1) if model else platform.processor(),
+        "cores": str(os.cpu_count()),
+        "memory": f"{int(memory.group(1)) / 1024 / 1024:.1f} GiB" if memory else "?",
+        "system": system.group(1) if system else platform.platform(),
+        "Python": platform.python_version(),
+        "Django": metadata.version("Django"),
+        "gunicorn": metadata.version("gunicorn"),
+        "SQLite": sqlite3.sqlite_version,
+    }
+    with contextlib.suppress(Exception):
+        info["PostgreSQL"] = postgres("SHOW server_version")[0][0]
+    with contextlib.suppress(Exception):
+        info["wrk"] = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()[
+            1
+        ]
+    return info
+
+
+# -- The report -------------------------------------------------------------------------
+
+COLUMNS = (
+    "| database | postings | measurement | cache | req/s | % of Django view | p50 ms | p95 ms "
+    "| p99 ms | non-2xx | KB |\n| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: "
+    "| ---: | ---: |"
+)
+PAGE_NAMES = {
+    "home": "Home",
+    "explainer": "Role explainer",
+    "search": "Search",
+    "detail": "Posting",
+}
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def results_table(runs: list[dict[str, Any]]) -> str:
+    """One Markdown table: in-server latency rows, then load rows, per database and size."""
+    lines = [COLUMNS]
+    for run in runs:
+        database, size = run["database"], f"{run['size']:,}"
+        for row in run["latency"]["searches"]:
+            lines.append(
+                f"| {database} | {size} | search in server: {row['label']} | off | | | "
+                f"{number(row['p50'])} | {number(row['p95'])} | {number(row['p99'])} | | "
+                f"{row['bytes'] / 1024:.0f} |"
+            )
+        throughput = run.get("throughput")
+        if not throughput:
+            continue
+        reference = throughput["references"]["django"]["requests_per_second"]
+        rows = [
+            (f"load: {PAGE_NAMES[name]}", mode, result)
+            for mode, pages in throughput["pages"].items()
+            for name, result in pages.items()
+        ]
+        rows += [
+            ("load: bare WSGI app, fixed page", "—", throughput["references"]["bare"]),
+            ("load: trivial Django view, fixed page", "—", throughput["references"]["django"]),
+        ]
+        for what, mode, result in rows:
+            share = 100 * result["requests_per_second"] / reference
+            errors = result["non_2xx"] + result["socket_errors"]
+            lines.append(
+                f"| {database} | {size} | {what} | {mode} | "
+                f"{number(result['requests_per_second'], 0)} | {share:.0f}% | "
+                f"{number(result['p50_ms'])} | | {number(result['p99_ms'])} | "
+                f"{errors or 0} | {result['bytes'] / 1024:.0f} |"
+            )
+    return "\n".join(lines)
+
+
+def find_run(runs: list[dict[str, Any]], database: str, size: int) -> dict[str, Any] | None:
+    return next((r for r in runs if r["database"] == database and r["size"] == size), None)
+
+
+def search_targets(runs: list[dict[str, Any]]) -> list[dict[str, str]]:
+    targets = []
+    for (database, size), limit in SEARCH_P95_TARGETS.items():
+        target = f"Search p95 ≤ {limit} ms in the server, every query ({database}, {size:,})"
+        run = find_run(runs, database, size)
+        if run is None:
+            targets.append({"target": target, "result": "not measured", "verdict": "—"})
+            continue
+        searches = run["latency"]["searches"]
+        worst = max(searches, key=lambda row: row["p95"])
+        missed = [row for row in searches if row["p95"] > limit]
+        entry = {
+            "target": target,
+            "result": f"worst p95 {worst['p95']:.1f} ms ({worst['label']})",
+            "verdict": "missed" if missed else "met",
+        }
+        if missed:
+            entry["why"] = "; ".join(explain_slow_search(row, limit) for row in missed)
+        targets.append(entry)
+    return targets
+
+
+def explain_slow_search(row: dict[str, Any], limit: float) -> str:
+    """Why a search is over its limit, from its plan: where the time goes, what would help."""
+    statements = row["statements"]
+    sql_ms = sum(statement["milliseconds"] for statement in statements)
+    slowest = max(statements, key=lambda statement: statement["milliseconds"], default=None)
+    by_kind: dict[str, float] = {}
+    for statement in statements:
+        by_kind[statement["kind"]] = by_kind.get(statement["kind"], 0) + statement["milliseconds"]
+    spread = ", ".join(f"{kind} {ms:.0f} ms" for kind, ms in sorted(by_kind.items()))
+    text = (
+        f"**{row['label']}** p95 {row['p95']:.0f} ms: {len(statements)} queries take "
+        f"{sql_ms:.0f} ms in SQL ({spread}), the rest of p50 "
+        f"({max(0.0, row['p50'] - sql_ms):.0f} ms) is Python and template"
+    )
+    remedies = []
+    if slowest and "postings_posting" in " ".join(slowest["full_scans"]):
+        remedies.append("an index the plan can use instead of a full scan of postings")
+    if by_kind.get("facets", 0) > limit / 2:
+        remedies.append(
+            "facet counts in one pass over the matched ids (or GROUPING SETS), capped or cached"
+        )
+    if by_kind.get("count", 0) > limit / 4:
+        remedies.append("a capped or cached total instead of counting every match")
+    if by_kind.get("list", 0) > limit / 2:
+        remedies.append(
+            "keyset or bounded pagination"
+            if row["key"] == "deep_page"
+            else "ranking a bounded candidate set (top N by rank) rather than every match"
+        )
+    if row["p50"] - sql_ms > limit / 2:
+        remedies.append("less work in Python and the template (fewer objects per page)")
+    return text + (". What would reach it: " + "; ".join(remedies) if remedies else "") + "."
+
+
+def throughput_targets(runs: list[dict[str, Any]]) -> list[dict[str, str]]:
+    run = find_run(runs, *TARGET_RUN)
+    targets = []
+    for page, mode, share in THROUGHPUT_TARGETS:
+        target = (
+            f"{PAGE_NAMES[page]} ≥ {share:.0%} of the trivial Django view, cache "
+            f"{'on (local memory)' if mode == 'locmem' else 'off'} (postgresql, 100,000)"
+        )
+        if not run or not run.get("throughput"):
+            targets.append({"target": target, "result": "not measured", "verdict": "—"})
+            continue
+        reference = run["throughput"]["references"]["django"]["requests_per_second"]
+        result = run["throughput"]["pages"][mode][page]
+        rate = result["requests_per_second"]
+        errors = result["non_2xx"] + result["socket_errors"]
+        met = rate >= share * reference and not errors
+        entry = {
+            "target": target,
+            "result": f"{rate:,.0f} req/s = {100 * rate / reference:.0f}% of {reference:,.0f}"
+            + (f", {errors} errors" if errors else ""),
+            "verdict": "met" if met else "missed",
+        }
+        if not met:
+            entry["why"] = explain_slow_page(run, page, mode, share, reference, rate)
+        targets.append(entry)
+    return targets
+
+
+def explain_slow_page(run, page: str, mode: str, share: float, reference: float, rate: float):
+    """The machine time a request may cost at the target against what it costs now."""
+    cores = os.cpu_count() or 1
+    allowed_ms = 1000 * cores / (share * reference)
+    spent_ms = 1000 * cores / rate
+    server = {row["key"]: row for row in run["latency"]["searches"] + run["latency"]["pages"]}
+    in_server = server.get("keyword" if page == "search" else page)
+    text = (
+        f"**{PAGE_NAMES[page]}, cache {mode}**: at {share:.0%} a request may cost about "
+        f"{allowed_ms:.1f} ms of the {cores} cores; it costs {spent_ms:.1f} ms"
+    )
+    if in_server:
+        text += (
+            f" (in the server without cache: p50 {in_server['p50']:.1f} ms, "
+            f"{in_server['queries']} queries)"
+        )
+    if mode == "off":
+        remedy = (
+            "fewer and cheaper queries and less template work on this page, so that an "
+            "uncached request fits the budget"
+        )
+    else:
+        remedy = (
+            "answering repeat anonymous requests from the cache (a hit should cost about one "
+            "cache read plus the middleware, like the trivial view)"
+        )
+    return f"{text}. What would reach it: {remedy}."
+
+
+def report(results: dict[str, Any]) -> str:
+    runs = results["runs"]
+    info = results["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` (bench/run.py) on {results['finished']}, in "
+        f"{results['minutes']} minutes. Rerun it to refresh this file; the raw figures and the "
+        "query plans are in bench/out/ (not in git).",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "| --- | --- |",
+        *(f"| {key} | {value} |" for key, value in info.items()),
+        "",
+        "## Settings",
+        "",
+        f"- Data: `seed_demo --postings N --seed {SEED}` after `load_roles`; sizes "
+        f"{', '.join(f'{size:,}' for size in results['sizes'])}; databases "
+        f"{', '.join(results['databases'])}. PostgreSQL gets `VACUUM ANALYZE` after seeding.",
+        "- Site settings as in production: `DJANGO_DEBUG=0`, a generated secret, the database "
+        "by `DATABASE_URL` (persistent connections as jobsite/settings.py sets them).",
+        f"- Search in the server: the query mix through Django's handler in-process (test "
+        f"client, all middleware), cache off, up to {results['repetitions']} runs per query "
+        f"(at most {results['budget']:.0f} s each) after 5 warm-up runs; p50/p95/p99 by "
+        "nearest rank. The SQL of one request per query explained: `EXPLAIN (ANALYZE, "
+        "BUFFERS)` on PostgreSQL, `EXPLAIN QUERY PLAN` and a timed run on SQLite.",
+        f"- Load: gunicorn {info.get('gunicorn', '')}, {WORKERS} sync workers on 127.0.0.1; "
+        f"`wrk -t2 -c8 -d{results['duration']}s --latency` after up to 20 warm-up requests, one "
+        "address per run. wrk gives p50 and p99 (no p95). Cache `off` is "
+        "`CACHE_URL=dummycache://`, `locmem` the default local-memory cache, `redis` Redis on "
+        "loopback (with PostgreSQL, when Redis answers). wrk sends no `If-None-Match`: every "
+        "answer is a full page.",
+        "- References: a bare WSGI app (bench/reference_wsgi.py) and a trivial view behind the "
+        "site's settings and middleware (bench/django_reference.py), both returning the bytes "
+        "of the search page. `% of Django view` is each row's requests/s against the trivial "
+        "view's in the same database and size.",
+        "- Query mix: "
+        + "; ".join(f"{label} `{latency.search_path(p)}`" for _, label, p in latency.QUERY_MIX)
+        + ".",
+        "",
+        "## Results",
+        "",
+        results_table(runs),
+        "",
+        "## Query plans (search in the server)",
+        "",
+    ]
+    for run in runs:
+        lines.append(f"### {run['database']}, {run['size']:,} postings")
+        lines.append("")
+        for row in run["latency"]["searches"]:
+            lines.append(
+                f"- {row['label']} (`{row['plan_file']}`): {row['plan_summary']}; "
+                f"p50 {row['p50']:.1f} ms"
+            )
+        pages = ", ".join(
+            f"{row['label']} p50 {row['p50']:.1f} ms, {row['queries']} queries"
+            for row in run["latency"]["pages"]
+        )
+        lines += ["", f"Other pages in the server, cache off: {pages}.", ""]
+        if run.get("seed_seconds"):
+            lines += [f"Seeding took {run['seed_seconds']:.0f} s.", ""]
+    targets = search_targets(runs) + throughput_targets(runs)
+    lines += [
+        "## Targets",
+        "",
+        "| target | result | verdict |",
+        "| --- | --- | --- |",
+        *(f"| {t['target']} | {t['result']} | {t['verdict']} |" for t in targets),
+        "",
+    ]
+    missed = [t for t in targets if t.get("why")]
+    if missed:
+        lines += ["### Why the missed targets are missed, and what would reach them", ""]
+        lines += [f"- {t['why']}" for t in missed]
+        lines.append("")
+    return "\n".join(lines)
+
+
+# -- Main -------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes",
+        default=os.environ.get("BENCH_SIZES", "10000,100000"),
+        help="numbers of postings, comma-separated (default 10000,100000; BENCH_SIZES)",
+    )
+    parser.add_argument(
+        "--databases",
+        default=os.environ.get("BENCH_DATABASES", "postgresql,sqlite"),
+        help="postgresql, sqlite or both (default both; BENCH_DATABASES)",
+    )
+    parser.add_argument(
+        "--duration",
+        type=int,
+        default=int(os.environ.get("BENCH_DURATION", "10")),
+        help="seconds per load run (default 10; BENCH_DURATION)",
+    )
+    parser.add_argument("--skip-seed", action="store_true", help="reuse the seeded databases")
+    parser.add_argument("--skip-load", action="store_true", help="search latency only, no wrk")
+    parser.add_argument("--repetitions", type=int, default=100, help="runs per search query")
+    parser.add_argument("--budget", type=float, default=30.0, help="seconds per query at most")
+    parser.add_argument("--redis-db", type=int, default=13, help="Redis database to use")
+    parser.add_argument(
+        "--report-only", action="store_true", help="rewrite RESULTS.md from the last run"
+    )
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    saved = OUT / "results.json"
+
+    if args.report_only:
+        results = json.loads(saved.read_text())
+    else:
+        results = run_all(args)
+        saved.write_text(json.dumps(results, indent=1))
+    print(results_table(results["runs"]))
+    RESULTS.write_text(report(results))
+    log(f"Wrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+def run_all(args) -> dict[str, Any]:
+    sizes = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
+    databases = [name.strip() for name in args.databases.split(",") if name.strip()]
+    for name in databases:
+        if name not in ("postgresql", "sqlite"):
+            sys.exit(f"Unknown database {name!r}: choose postgresql and/or sqlite.")
+    if not args.skip_load:
+        ensure_wrk()
+    if "postgresql" in databases:
+        subprocess.run([str(ROOT / "scripts" / "ensure-postgres")], check=True)
+    secret = secrets.token_urlsafe(50)
+    # Production settings serve hashed static files: they must be collected first.
+    env = site_env(database_url(databases[0], sizes[0]), "dummycache://", secret)
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    started = time.perf_counter()
+    runs = []
+    for database in databases:
+        for size in sizes:
+            run: dict[str, Any] = {"database": database, "size": size}
+            if args.skip_seed:
+                if posting_count(database, size) is None:
+                    sys.exit(
+                        f"No seeded {database} database for {size:,}: run without --skip-seed."
+                    )
+            else:
+                run["seed_seconds"] = seed(database, size, secret)
+            run["latency"] = measure_latency(database, size, secret, args)
+            if not args.skip_load:
+                pages = {row["key"]: row["path"] for row in run["latency"]["pages"]}
+                pages = {
+                    "home": "/",
+                    "explainer": pages.get("explainer", EXPLAINER_PAGE),
+                    "search": SEARCH_PAGE,
+                    "detail": pages["detail"],
+                }
+                run["throughput"] = measure_throughput(database, size, secret, pages, args)
+            runs.append(run)
+    return {
+        "finished": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "minutes": round((time.perf_counter() - started) / 60, 1),
+        "machine": machine(),
+        "sizes": sizes,
+        "databases": databases,
+        "duration": args.duration,
+        "repetitions": args.repetitions,
+        "budget": args.budget,
+        "runs": runs,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
