@@ -1,15 +1,15 @@
 """Search latency in the server: the /jobs/ page for a fixed mix of queries, timed in-process.
 
 Each request goes through Django's full handler (middleware, view, template) with the test
-client, so the time is what one gunicorn worker spends on it, less the WSGI server and the
-network. After a warm-up, each query is repeated and reported as p50/p95/p99. Then the SQL of
-one request is captured and explained: `EXPLAIN (ANALYZE, BUFFERS)` on PostgreSQL, `EXPLAIN
-QUERY PLAN` (with the statement timed) on SQLite; the plans go to files and a one-line summary
-to the results.
+client and every cache off, so the time is what one gunicorn worker spends on a page nobody
+has asked for yet, less the WSGI server and the network. After a warm-up, each query is
+repeated and reported as p50/p95/p99. Then the SQL of one request is captured and explained:
+`EXPLAIN (ANALYZE, BUFFERS)` on PostgreSQL, `EXPLAIN QUERY PLAN` (with the statement timed)
+on SQLite; the plans go to files and a one-line summary to the results.
 
 Run by bench/run.py in a process of its own, configured from the environment like the site:
 
-    DATABASE_URL=... CACHE_URL=dummycache:// python -m bench.latency --output latency.json
+    DATABASE_URL=... python -m bench.latency --plans plans/ --output latency.json
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ QUERY_MIX: list[tuple[str, str, dict[str, str]]] = [
 ]
 
 EXPLAINER_SLUG = "chief-operating-officer"
+# The page's whole work on every request: no page cache, and a cache that keeps nothing.
+NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 HOST = "127.0.0.1"
 
 
@@ -230,7 +232,17 @@ def run(
     plans_dir: Path | None = None,
     plan_prefix: str = "",
 ) -> dict[str, Any]:
-    """Measure the query mix and the other pages; explain the searches' SQL."""
+    """Measure the query mix and the other pages with every cache off; explain the searches'
+    SQL."""
+    from django.test import override_settings
+
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0, CACHES=NO_CACHE):
+        return measure_all(repetitions, warmup, budget, plans_dir, plan_prefix)
+
+
+def measure_all(
+    repetitions: int, warmup: int, budget: float, plans_dir: Path | None, plan_prefix: str
+) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
 
@@ -238,7 +250,10 @@ def run(
     searches = []
     for key, label, params in QUERY_MIX:
         measurement = measure(client, key, label, search_path(params), repetitions, warmup, budget)
-        measurement.statements, plans = explain(capture(client, measurement.path))
+        statements = capture(client, measurement.path)
+        if not statements:
+            raise RuntimeError(f"{measurement.path} ran no SQL: was it served from a cache?")
+        measurement.statements, plans = explain(statements)
         measurement.explained = True
         if plans_dir is not None:
             plans_dir.mkdir(parents=True, exist_ok=True)

@@ -11,8 +11,9 @@ For each database (PostgreSQL, SQLite) and size (10,000 and 100,000 postings by 
    bench/out/plans/.
 3. Throughput: gunicorn (2 sync workers, DJANGO_DEBUG=0) on 127.0.0.1 under
    `wrk -t2 -c8 --latency` for home, an explainer, a search and a posting, with the cache off
-   (CACHE_URL=dummycache://), in local memory (the default) and in Redis if it answers; beside
-   them a bare WSGI app and a trivial Django view returning the search page's bytes.
+   (a dummy cache, the page cache at 0 s), in local memory (the default) and, with
+   PostgreSQL, in Redis if it answers; beside them a bare WSGI app and a trivial Django view
+   returning the search page's bytes.
 
 Run it alone on the machine (`flock` on the shared lock): the server, the database and wrk
 share the cores, so only ratios measured in one run mean much.
@@ -75,6 +76,10 @@ THROUGHPUT_TARGETS = [
     ("search", "locmem", 0.25),
 ]
 TARGET_RUN = ("postgresql", 100_000)
+# "Cache off": a cache that keeps nothing, and the site's page cache switched off, so every
+# request does the page's whole work.
+OFF = "dummycache://"
+CACHE_OFF = {"PUBLIC_PAGE_CACHE_SECONDS": "0"}
 
 
 def log(message: str) -> None:
@@ -183,7 +188,7 @@ def seed(database: str, size: int, secret: str) -> float:
         postgres(f"CREATE DATABASE bench_{size}")
     log(f"{database} {size:,}: migrating and seeding")
     started = time.perf_counter()
-    env = site_env(database_url(database, size), "dummycache://", secret)
+    env = site_env(database_url(database, size), OFF, secret, **CACHE_OFF)
     manage(env, "migrate", "--noinput", "--verbosity", "0")
     manage(env, "load_roles", quiet=True)
     manage(env, "seed_demo", "--postings", str(size), "--seed", str(SEED))
@@ -201,7 +206,7 @@ def seed(database: str, size: int, secret: str) -> float:
 def measure_latency(database: str, size: int, secret: str, args) -> dict[str, Any]:
     log(f"{database} {size:,}: search latency in the server")
     output = OUT / f"latency-{database}-{size}.json"
-    env = site_env(database_url(database, size), "dummycache://", secret)
+    env = site_env(database_url(database, size), OFF, secret, **CACHE_OFF)
     command = [
         sys.executable,
         "-m",
@@ -324,7 +329,7 @@ def measure_throughput(
 ) -> dict[str, Any]:
     url = database_url(database, size)
     label = f"{database}-{size}"
-    cache_modes = {"off": "dummycache://", "locmem": "locmemcache://bench"}
+    cache_modes = {"off": OFF, "locmem": "locmemcache://bench"}
     # Redis with PostgreSQL, as production pairs them; SQLite is the one-machine setup.
     if database == "postgresql":
         if redis_answers(args.redis_db):
@@ -336,7 +341,7 @@ def measure_throughput(
         if mode == "redis":
             redis_answers(args.redis_db)  # empties it: no page from another run
         log(f"{database} {size:,}: load with the cache {mode}")
-        env = site_env(url, cache_url, secret)
+        env = site_env(url, cache_url, secret, **(CACHE_OFF if mode == "off" else {}))
         with gunicorn("jobsite.wsgi", SITE_PORT, env, "/healthz", f"site-{label}-{mode}") as base:
             if mode == "off":
                 # The references return the bytes of this very search page.
@@ -587,9 +592,10 @@ def report(results: dict[str, Any]) -> str:
         f"- Load: gunicorn {info.get('gunicorn', '')}, {WORKERS} sync workers on 127.0.0.1; "
         f"`wrk -t2 -c8 -d{results['duration']}s --latency` after up to 20 warm-up requests, one "
         "address per run. wrk gives p50 and p99 (no p95). Cache `off` is "
-        "`CACHE_URL=dummycache://`, `locmem` the default local-memory cache, `redis` Redis on "
-        "loopback (with PostgreSQL, when Redis answers). wrk sends no `If-None-Match`: every "
-        "answer is a full page.",
+        "`CACHE_URL=dummycache://` with `PUBLIC_PAGE_CACHE_SECONDS=0`, `locmem` the default "
+        "local-memory cache, `redis` Redis on loopback (with PostgreSQL, when Redis answers); "
+        "both with the site's own cache settings. wrk sends no `If-None-Match`: every answer "
+        "is a full page.",
         "- References: a bare WSGI app (bench/reference_wsgi.py) and a trivial view behind the "
         "site's settings and middleware (bench/django_reference.py), both returning the bytes "
         "of the search page. `% of Django view` is each row's requests/s against the trivial "
@@ -693,7 +699,7 @@ def run_all(args) -> dict[str, Any]:
         subprocess.run([str(ROOT / "scripts" / "ensure-postgres")], check=True)
     secret = secrets.token_urlsafe(50)
     # Production settings serve hashed static files: they must be collected first.
-    env = site_env(database_url(databases[0], sizes[0]), "dummycache://", secret)
+    env = site_env(database_url(databases[0], sizes[0]), OFF, secret)
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     started = time.perf_counter()
     runs = []
