@@ -40,6 +40,9 @@ DATABASES = {
 }
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://jobsite")}
+# Public pages for anonymous visitors are kept in that cache, invalidated on every edit
+# (postings/caching.py); this bounds how long, in seconds. 0 turns the page cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rolewise <jobs@localhost>")
@@ -184,6 +187,11 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# What browsers and a CDN are told about public pages: keep a page a minute, then ask
+# again (a 304 when nothing changed), serving the old copy meanwhile for two more.
+PUBLIC_PAGE_MAX_AGE = 60
+PUBLIC_PAGE_STALE_WHILE_REVALIDATE = 120
 
 # --- Third-party ---------------------------------------------------------------------
 

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.decorators.cache import cache_page
 
 from jobsite import views
+from postings.caching import public_page
 from postings.sitemaps import sitemaps
 
 admin.site.site_header = "Rolewise administration"
@@ -15,16 +15,17 @@ urlpatterns = [
     path("accounts/", include("postings.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
-    # An index of sections, so the postings section can page past 50,000 URLs.
+    # An index of sections, so the postings section can page past 50,000 URLs. Cached like
+    # the public pages: until the next edit or expiry.
     path(
         "sitemap.xml",
-        cache_page(60 * 15)(sitemap_views.index),
+        public_page(sitemap_views.index),
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        cache_page(60 * 15)(sitemap_views.sitemap),
+        public_page(sitemap_views.sitemap),
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import quote
 
 from django.http import HttpRequest
@@ -11,6 +12,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from postings import jsonld
+from postings.caching import expires_with, public_page
 from postings.display import place_text, salary_text
 from postings.markup import plain_text
 from postings.models import Posting
@@ -18,7 +20,14 @@ from postings.models import Posting
 SIMILAR_POSTING_COUNT = 4
 
 
+def last_changed(response: TemplateResponse) -> datetime:
+    """The page's natural date: the last edit to the posting, its organisation or role."""
+    posting = response.context_data["posting"]
+    return max(posting.updated_at, posting.organisation.updated_at, posting.role.updated_at)
+
+
 @require_safe
+@public_page(last_modified=last_changed)
 def posting_detail(request: HttpRequest, slug: str) -> TemplateResponse:
     posting = get_object_or_404(
         Posting.objects.reachable().select_related("organisation", "role"), slug=slug
@@ -61,7 +70,8 @@ def render_posting_page(
         if is_open and not preview
         else None,
     }
-    return TemplateResponse(request, "postings/posting_detail.html", context)
+    response = TemplateResponse(request, "postings/posting_detail.html", context)
+    return expires_with(response, [posting, *similar_postings])
 
 
 def apply_href(posting: Posting) -> str:

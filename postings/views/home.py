@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
+from postings.caching import expires_with, public_page
 from postings.models import Posting, Workplace
 from roles.models import Role
 
@@ -13,6 +14,7 @@ LATEST_POSTING_COUNT = 8
 
 
 @require_safe
+@public_page
 def home(request: HttpRequest) -> TemplateResponse:
     public = Posting.objects.public()
     # Roles with the most open jobs first; the count reuses the one "public" rule.
@@ -34,7 +36,7 @@ def home(request: HttpRequest) -> TemplateResponse:
         {"value": workplace.value, "label": workplace.label, "count": stats[workplace.value]}
         for workplace in Workplace
     ]
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "postings/home.html",
         {
@@ -44,3 +46,4 @@ def home(request: HttpRequest) -> TemplateResponse:
             "workplaces": workplaces,
         },
     )
+    return expires_with(response, latest_postings)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from postings import search
+from postings.caching import expires_with, public_page
 from postings.display import country_name
 from postings.filters import PostingFilter, Sort
 from postings.models import EmploymentType, Posting, Workplace
@@ -31,6 +32,7 @@ CANONICAL_PARAMETERS = (
 
 
 @require_safe
+@public_page
 def posting_list(request: HttpRequest) -> TemplateResponse:
     filterset = PostingFilter(request.GET, queryset=Posting.objects.public())
     postings = filterset.qs.select_related("organisation", "role").defer(
@@ -45,7 +47,7 @@ def posting_list(request: HttpRequest) -> TemplateResponse:
 
     params = filterset.params
     heading = describe(params)
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "postings/posting_list.html",
         {
@@ -70,6 +72,7 @@ def posting_list(request: HttpRequest) -> TemplateResponse:
             or bool(filterset.form.errors),
         },
     )
+    return expires_with(response, page.object_list)
 
 
 def describe(params: dict[str, Any]) -> str:

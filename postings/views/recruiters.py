@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from postings import services
@@ -91,6 +92,7 @@ def is_expired(posting: Posting) -> bool:
 
 
 @require_GET
+@never_cache
 @login_required
 def dashboard(request: HttpRequest) -> TemplateResponse:
     membership = membership_of(request.user)
@@ -129,6 +131,7 @@ def dashboard(request: HttpRequest) -> TemplateResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache
 @login_required
 def organisation_create(request: HttpRequest) -> HttpResponseBase:
     if membership_of(request.user) is not None:
@@ -152,6 +155,7 @@ def organisation_create(request: HttpRequest) -> HttpResponseBase:
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache
 @member_required
 def posting_create(request: HttpRequest, membership: Membership) -> HttpResponseBase:
     roles = Role.objects.published().only("title", "slug", "abbreviation")
@@ -178,6 +182,7 @@ def posting_create(request: HttpRequest, membership: Membership) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache
 @member_required
 def posting_manage(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
     posting = own_posting(membership, pk)
@@ -265,6 +270,7 @@ def published_message(posting: Posting) -> str:
 
 
 @require_GET
+@never_cache
 @member_required
 def posting_preview(request: HttpRequest, membership: Membership, pk: int) -> TemplateResponse:
     return render_posting_page(request, own_posting(membership, pk), preview=True)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from postings import occupation
+from postings.caching import expires_with, public_page
 from postings.models import Posting, PostingQuerySet
 from roles.filters import RoleFilter
 from roles.models import Level, Role
@@ -88,6 +89,7 @@ def related_roles(role: Role) -> list[RelatedRole]:
 
 
 @require_safe
+@public_page
 def role_directory(request: HttpRequest) -> TemplateResponse:
     open_postings = (
         Posting.objects.public()
@@ -125,6 +127,7 @@ def role_directory(request: HttpRequest) -> TemplateResponse:
 
 
 @require_safe
+@public_page
 def role_explainer(request: HttpRequest, slug: str) -> TemplateResponse:
     try:
         role = Role.objects.published().with_parts().get(slug=slug)
@@ -153,7 +156,7 @@ def role_explainer(request: HttpRequest, slug: str) -> TemplateResponse:
 
     wages = wages_for(role.wage_soc_code)
     url = request.build_absolute_uri(role.get_absolute_url())
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "roles/role_detail.html",
         {
@@ -183,6 +186,7 @@ def role_explainer(request: HttpRequest, slug: str) -> TemplateResponse:
             "json_ld": occupation.occupation_json_ld(role, url=url, wages=wages),
         },
     )
+    return expires_with(response, open_postings)
 
 
 def split_pair(pair: str) -> list[tuple[str, str]]:
@@ -202,6 +206,7 @@ def compare_url(a: Role, b: Role) -> str:
 
 
 @require_safe
+@public_page
 def role_compare(request: HttpRequest, pair: str) -> TemplateResponse:
     # Both orders render, each with the reader's choice on the left; the canonical link
     # names the one with the slugs in alphabetical order, so search engines see one page.
