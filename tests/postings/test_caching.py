@@ -1,0 +1,396 @@
+"""The public pages' cache: what it keeps, what clears it, who never gets a cached page, and
+the headers that let browsers and a CDN revalidate."""
+
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from postings import caching
+from postings.models import Membership, Organisation, Posting
+from roles.models import Role
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PostingFactory,
+    ResponsibilityFactory,
+    RoleFactory,
+    StaffFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("postings:home")
+JOBS = reverse("postings:posting_list")
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def visitor():
+    """An anonymous visitor with a browser of their own: no cookies shared with staff."""
+    return Client()
+
+
+@pytest.fixture
+def staff_client():
+    client = Client()
+    client.force_login(StaffFactory())
+    return client
+
+
+@pytest.fixture
+def coo():
+    role = RoleFactory(
+        title="Chief Operating Officer",
+        slug="chief-operating-officer",
+        abbreviation="COO",
+        brief_answer="A COO runs the business day to day.",
+    )
+    ResponsibilityFactory(role=role, text="Run daily operations.", order=1)
+    return role
+
+
+def text(client, url, **params) -> str:
+    response = client.get(url, params)
+    assert response.status_code == HTTPStatus.OK
+    return response.content.decode()
+
+
+def admin_form_data(response) -> dict[str, str]:
+    """What a browser would post back from an admin change form as rendered."""
+    data: dict[str, str] = {}
+
+    def add(form) -> None:
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            data[bound.html_name] = "on" if value is True else str(value)
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        add(inline.formset.management_form)
+        for form in inline.formset.forms:
+            add(form)
+    return data
+
+
+def admin_edit(client, url: str, **changes: str) -> None:
+    data = admin_form_data(client.get(url))
+    data.update(changes)
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND, response.context["errors"]
+
+
+# --- The cache is used ----------------------------------------------------------------
+
+
+def test_a_repeat_visit_is_served_from_the_cache_without_queries(
+    visitor, coo, django_assert_num_queries
+):
+    """A cache hit must not touch the database: no session, no user, no rows."""
+    PostingFactory.create_batch(3, role=coo)
+    for url in (HOME, JOBS, coo.get_absolute_url(), Posting.objects.first().get_absolute_url()):
+        first = visitor.get(url)
+
+        with django_assert_num_queries(0):
+            again = visitor.get(url)
+
+        assert again.status_code == HTTPStatus.OK
+        assert again.content == first.content
+
+
+def test_a_change_that_sends_no_signal_is_not_seen_until_the_version_is_bumped(visitor, coo):
+    """Proves that pages come from the cache: an update() bypasses the signals."""
+    assert "A COO runs the business day to day." in text(visitor, coo.get_absolute_url())
+
+    Role.objects.filter(pk=coo.pk).update(brief_answer="Changed behind the cache's back.")
+    assert "A COO runs the business day to day." in text(visitor, coo.get_absolute_url())
+
+    caching.bump()
+    assert "Changed behind the cache's back." in text(visitor, coo.get_absolute_url())
+
+
+def test_the_page_cache_can_be_turned_off(visitor, coo, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    text(visitor, coo.get_absolute_url())
+
+    Role.objects.filter(pk=coo.pk).update(brief_answer="Seen at once without a cache.")
+
+    assert "Seen at once without a cache." in text(visitor, coo.get_absolute_url())
+
+
+# --- Edits clear it ---------------------------------------------------------------------
+
+
+def test_editing_a_role_in_admin_shows_on_its_explainer_and_its_postings_next_request(
+    visitor, staff_client, coo
+):
+    posting = PostingFactory(role=coo, title="Second in command")
+    explainer = coo.get_absolute_url()
+    assert "Chief Operating Officer" in text(visitor, explainer)
+    assert "Chief Operating Officer" in text(visitor, posting.get_absolute_url())
+    assert "Chief Operating Officer" in text(visitor, JOBS)
+
+    admin_edit(
+        staff_client,
+        reverse("admin:roles_role_change", args=[coo.pk]),
+        title="Chief Operations Officer",
+        brief_answer="A COO keeps the whole company running.",
+    )
+
+    page = text(visitor, explainer)
+    assert "Chief Operations Officer" in page
+    assert "A COO keeps the whole company running." in page
+    assert "A COO runs the business day to day." not in page
+    assert "Chief Operations Officer" in text(visitor, posting.get_absolute_url())
+    assert "Chief Operations Officer" in text(visitor, JOBS, q="COO")
+
+
+def test_editing_a_roles_part_in_admin_shows_on_the_explainer(visitor, staff_client, coo):
+    assert "Run daily operations." in text(visitor, coo.get_absolute_url())
+
+    admin_edit(
+        staff_client,
+        reverse("admin:roles_role_change", args=[coo.pk]),
+        **{"responsibilities-0-text": "Turn the strategy into daily work."},
+    )
+
+    page = text(visitor, coo.get_absolute_url())
+    assert "Turn the strategy into daily work." in page
+    assert "Run daily operations." not in page
+
+
+def test_editing_a_posting_through_the_recruiter_form_shows_on_every_page_that_lists_it(
+    visitor, coo
+):
+    membership = MembershipFactory(role=Membership.Role.OWNER)
+    posting = PostingFactory(
+        organisation=membership.organisation, role=coo, title="Operations chief", city="Leeds"
+    )
+    for url in (posting.get_absolute_url(), JOBS, HOME, coo.get_absolute_url()):
+        assert "Operations chief" in text(visitor, url)
+    recruiter = Client()
+    recruiter.force_login(membership.user)
+
+    response = recruiter.post(
+        reverse("recruiters:posting_manage", kwargs={"pk": posting.pk}),
+        {
+            "role": coo.pk,
+            "title": "Chief of operations, Leeds",
+            "description": posting.description,
+            "responsibilities": posting.responsibilities,
+            "qualifications": posting.qualifications,
+            "employment_type": posting.employment_type,
+            "workplace": "on_site",
+            "city": "Leeds",
+            "region": "",
+            "country": "GB",
+            "remote_countries": "",
+            "salary_min": "",
+            "salary_max": "",
+            "salary_currency": "",
+            "salary_period": "year",
+            "apply_url": posting.apply_url,
+            "apply_email": "",
+            "valid_through": "",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+
+    for url in (posting.get_absolute_url(), JOBS, HOME, coo.get_absolute_url()):
+        page = text(visitor, url)
+        assert "Chief of operations, Leeds" in page
+        assert "Operations chief" not in page
+
+
+def test_closing_a_posting_takes_it_off_the_cached_lists(visitor, coo):
+    posting = PostingFactory(role=coo, title="Soon to close")
+    assert "Soon to close" in text(visitor, JOBS)
+
+    posting.close(by=None)
+
+    assert "Soon to close" not in text(visitor, JOBS)
+    assert "Soon to close" not in text(visitor, coo.get_absolute_url())
+
+
+def test_suspending_an_organisation_in_admin_takes_its_postings_off_the_cached_pages(
+    visitor, staff_client, coo
+):
+    posting = PostingFactory(role=coo, title="Job at a doubtful employer")
+    assert visitor.get(posting.get_absolute_url()).status_code == HTTPStatus.OK
+    assert "Job at a doubtful employer" in text(visitor, JOBS)
+
+    admin_edit(
+        staff_client,
+        reverse("admin:postings_organisation_change", args=[posting.organisation.pk]),
+        is_suspended="on",
+    )
+
+    assert Organisation.objects.get(pk=posting.organisation.pk).is_suspended
+    assert visitor.get(posting.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+    assert "Job at a doubtful employer" not in text(visitor, JOBS)
+    assert "Job at a doubtful employer" not in text(visitor, coo.get_absolute_url())
+
+
+# --- Time -------------------------------------------------------------------------------
+
+
+def test_a_page_is_kept_no_longer_than_its_first_listed_posting_is_open(visitor, coo, settings):
+    soon = timezone.now() + timedelta(seconds=90)
+    PostingFactory(role=coo, valid_through=soon)
+    PostingFactory(role=coo)
+
+    response = visitor.get(JOBS)
+
+    assert 0 < caching.seconds_to_keep(response, settings.PUBLIC_PAGE_CACHE_SECONDS) <= 90
+
+
+def test_a_page_whose_posting_has_expired_is_not_stored(visitor, coo):
+    """Expiry sends no signal: a page listing a posting about to expire is not kept past
+    it, so the next request renders afresh."""
+    posting = PostingFactory(role=coo, title="About to expire")
+    Posting.objects.filter(pk=posting.pk).update(valid_through=timezone.now() + timedelta(0, 1))
+    caching.bump()
+    assert "About to expire" in text(visitor, JOBS)
+
+    Posting.objects.filter(pk=posting.pk).update(valid_through=timezone.now())
+
+    assert "About to expire" not in text(visitor, JOBS)
+
+
+# --- Who never gets a cached page -------------------------------------------------------
+
+
+def test_a_logged_in_recruiter_never_gets_a_cached_page_nor_fills_the_cache(visitor, coo):
+    membership = MembershipFactory(role=Membership.Role.OWNER)
+    recruiter = Client()
+    recruiter.force_login(membership.user)
+    url = coo.get_absolute_url()
+
+    mine = recruiter.get(url)
+    Role.objects.filter(pk=coo.pk).update(brief_answer="Written after the recruiter's visit.")
+
+    # The recruiter's page was not stored: the visitor sees the current text...
+    assert "Written after the recruiter's visit." in text(visitor, url)
+    Role.objects.filter(pk=coo.pk).update(brief_answer="Written after the visitor's visit.")
+    # ...and the visitor's stored page is not what the recruiter gets.
+    assert "Written after the visitor's visit." in text(recruiter, url)
+    assert "private" in mine["Cache-Control"]
+    assert "public" not in mine["Cache-Control"]
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(visitor, coo):
+    text(visitor, coo.get_absolute_url())
+    Role.objects.filter(pk=coo.pk).update(brief_answer="Fresh for the message reader.")
+    visitor.cookies["messages"] = "anything"
+
+    response = visitor.get(coo.get_absolute_url())
+
+    assert "Fresh for the message reader." in response.content.decode()
+    assert "private" in response["Cache-Control"]
+
+
+def test_recruiter_pages_are_never_stored(client):
+    membership = MembershipFactory(role=Membership.Role.OWNER)
+    client.force_login(membership.user)
+
+    response = client.get(reverse("recruiters:dashboard"))
+
+    assert response.status_code == HTTPStatus.OK
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+# --- Headers and conditional requests ----------------------------------------------------
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_public_pages_say_public_short_max_age_and_vary_on_cookie(visitor, coo, settings, cached):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300 if cached else 0
+    posting = PostingFactory(role=coo)
+    urls = [
+        HOME,
+        JOBS,
+        reverse("postings:role_directory"),
+        coo.get_absolute_url(),
+        posting.get_absolute_url(),
+        reverse("sitemap"),
+    ]
+    for url in urls:
+        for _ in range(2):
+            response = visitor.get(url)
+            assert response.status_code == HTTPStatus.OK, url
+            control = response["Cache-Control"]
+            assert "public" in control, url
+            assert f"max-age={settings.PUBLIC_PAGE_MAX_AGE}" in control, url
+            assert "stale-while-revalidate=" in control, url
+            assert "Cookie" in response["Vary"], url
+            assert response["ETag"].startswith('"'), url
+
+
+def test_a_repeat_request_with_the_etag_answers_304_until_the_page_changes(visitor, coo):
+    url = coo.get_absolute_url()
+    etag = visitor.get(url)["ETag"]
+
+    not_modified = visitor.get(url, headers={"if-none-match": etag})
+    assert not_modified.status_code == HTTPStatus.NOT_MODIFIED
+    assert not_modified.content == b""
+    assert not_modified["ETag"] == etag
+
+    coo.brief_answer = "A new answer."
+    coo.save()
+
+    changed = visitor.get(url, headers={"if-none-match": etag})
+    assert changed.status_code == HTTPStatus.OK
+    assert changed["ETag"] != etag
+    assert "A new answer." in changed.content.decode()
+
+
+def test_posting_page_has_last_modified_and_answers_if_modified_since(visitor, coo):
+    posting = PostingFactory(role=coo)
+    response = visitor.get(posting.get_absolute_url())
+    last_modified = response["Last-Modified"]
+    assert last_modified.endswith("GMT")
+
+    again = visitor.get(posting.get_absolute_url(), headers={"if-modified-since": last_modified})
+
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+
+
+def test_a_stale_etag_gets_the_full_page(visitor, coo):
+    response = visitor.get(coo.get_absolute_url(), headers={"if-none-match": '"stale"'})
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Chief Operating Officer" in response.content.decode()
+
+
+def test_not_found_pages_are_not_cached(visitor):
+    assert visitor.get("/roles/no-such-role/").status_code == HTTPStatus.NOT_FOUND
+    role = RoleFactory(slug="no-such-role", title="Now It Exists")
+
+    assert "Now It Exists" in text(visitor, role.get_absolute_url())
+
+
+def test_each_host_gets_its_own_copy_of_a_page(coo, settings):
+    """Pages carry absolute canonical links: one host's copy must not answer another."""
+    settings.ALLOWED_HOSTS = ["jobs.example.com", "testserver"]
+    other = Client(HTTP_HOST="jobs.example.com")
+
+    assert 'href="http://testserver/roles/' in text(Client(), coo.get_absolute_url())
+    assert 'href="http://jobs.example.com/roles/' in text(other, coo.get_absolute_url())
+
+
+def test_an_organisation_change_clears_the_cache():
+    before = caching.version()
+
+    OrganisationFactory(name="Fresh Employer")
+
+    assert caching.version() != before
