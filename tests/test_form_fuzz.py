@@ -1,0 +1,413 @@
+"""No form input makes a page fail: property-based tests over every form, posted through its view.
+
+Each example starts from a valid submission and replaces some fields (or adds unknown ones)
+with arbitrary strings, numbers, unicode, NUL bytes, huge values and repeated keys. The
+answer is never a server error. When it re-renders the form, every error belongs to a named
+field (shown beside it) and nothing was saved; when it redirects, the redirect stays on the
+site and the rows it saved belong together.
+
+Each example runs in a savepoint that is rolled back after it, so examples do not see each
+other's rows (a sign-up that succeeded does not make the next one's address taken).
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.forms.forms import NON_FIELD_ERRORS
+from django.urls import reverse
+from django.utils.html import escape
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from postings.models import Invitation, Membership, Organisation, Posting, PostingEvent
+from postings.services import invitation_token
+from tests.factories import (
+    PASSWORD,
+    InvitationFactory,
+    MembershipFactory,
+    PostingFactory,
+    RoleFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+NASTY = [
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\u200b",
+    "\ufeff",
+    "-1",
+    "0",
+    "1e999",
+    "-0.0",
+    "NaN",
+    "Infinity",
+    "9" * 40,
+    "99999999999.995",
+    "0x10",
+    "1,000",
+    "１２３",
+    "٣",
+    "2024-02-30",
+    "0001-01-01",
+    "9999-12-31",
+    "99999-01-01",
+    "31/12/2030",
+    "gb",
+    "XX",
+    "GB, IE;fr  de",
+    "ß",
+    "ǆ",
+    "https://example.com/apply",
+    "javascript:alert(1)",
+    "//evil.example",
+    "mailto:a@b.c",
+    "a@b",
+    "ADA@EXAMPLE.COM",
+    "\U0001f600@example.com",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "x" * 5000,
+    "𝒳" * 300,
+]
+
+hostile = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=12),
+    st.integers().map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+)
+# One value, or the same key repeated.
+hostile_values = st.one_of(hostile, st.lists(hostile, min_size=2, max_size=3))
+
+
+def changes_to(fields: list[str]):
+    """Some of the form's fields (and a few unknown keys) set to hostile values."""
+    keys = st.one_of(st.sampled_from(fields), st.text(min_size=1, max_size=12))
+    return st.dictionaries(keys, hostile_values, min_size=1, max_size=len(fields))
+
+
+TABLES = [Posting, PostingEvent, User, Organisation, Membership, Invitation]
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model._base_manager.count() for model in TABLES}
+
+
+@contextmanager
+def isolated():
+    """Run one example in a savepoint and roll it back afterwards."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def check_answer(response, before: dict[str, int], *, allow_non_field: bool = False) -> None:
+    """No failure; an invalid form is shown again with its errors beside named fields and
+    nothing saved; a redirect stays on the site."""
+    event(f"answered {response.status_code}")  # --hypothesis-show-statistics shows the mix
+    assert response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR
+    assert b"Traceback" not in response.content
+    if response.status_code in (HTTPStatus.FOUND, HTTPStatus.SEE_OTHER):
+        # On this site: no scheme, no host (browsers read "/\\host" as "//host").
+        location = response["Location"]
+        parts = urlsplit(location.replace("\\", "/"))
+        assert not parts.scheme, location
+        assert not parts.netloc, location
+        return
+    assert response.status_code in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST), response.status_code
+    form = response.context["form"]
+    assert form.errors, "a form shown again after a POST says what is wrong"
+    html = response.content.decode()
+    for name, errors in form.errors.items():
+        if name == NON_FIELD_ERRORS:
+            assert allow_non_field, errors
+        else:
+            assert name in form.fields, name
+            # Shown beside its field, which the error list names.
+            assert f'id="{form[name].auto_id}_error"' in html, name
+        for message in errors:
+            assert escape(message) in html, message
+    assert counts() == before, "an invalid form saved something"
+
+
+def as_post_data(base: dict[str, str], changes: dict[str, object]) -> dict[str, object]:
+    data: dict[str, object] = dict(base)
+    data.update(changes)
+    return data
+
+
+# --- Accounts ----------------------------------------------------------------------------
+
+SIGNUP = {
+    "name": "Ada Lovelace",
+    "email": "ada@example.com",
+    "password1": "analytical engine 1843",
+    "password2": "analytical engine 1843",
+    "organisation_name": "Difference Works",
+    "website": "https://example.com",
+}
+
+
+@FUZZ
+@given(changes=changes_to(list(SIGNUP)))
+def test_no_sign_up_form_input_fails_or_saves_half_an_account(client, changes):
+    with isolated():
+        before = counts()
+        response = client.post(reverse("signup"), as_post_data(SIGNUP, changes))
+
+        check_answer(response, before)
+        if response.status_code == HTTPStatus.FOUND:
+            # A user, an organisation and its ownership: all three, together.
+            after = counts()
+            assert after["User"] == before["User"] + 1
+            assert after["Organisation"] == before["Organisation"] + 1
+            assert after["Membership"] == before["Membership"] + 1
+            client.logout()
+
+
+@FUZZ
+@given(changes=changes_to(["username", "password", "next"]))
+def test_no_login_form_input_fails_or_leaves_the_site(client, changes):
+    UserFactory(username="ada@example.com", email="ada@example.com")
+    with isolated():
+        before = counts()
+        data = as_post_data({"username": "ada@example.com", "password": PASSWORD}, changes)
+        response = client.post(reverse("login"), data)
+
+        # A wrong email or password is the form's own error, not a field's.
+        check_answer(response, before, allow_non_field=True)
+        client.logout()
+
+
+@FUZZ
+@given(changes=changes_to(["email"]))
+def test_no_password_reset_input_fails(client, mailoutbox, changes):
+    UserFactory(username="ada@example.com", email="ada@example.com")
+    with isolated():
+        before = counts()
+        response = client.post(
+            reverse("password_reset"), as_post_data({"email": "ada@example.com"}, changes)
+        )
+
+        check_answer(response, before)
+
+
+@FUZZ
+@given(changes=changes_to(["name", "password1", "password2"]))
+def test_no_invitation_sign_up_input_fails_or_saves_half_an_account(client, changes):
+    invitation = InvitationFactory(email="grace@example.com")
+    url = reverse("invitation_accept", kwargs={"token": invitation_token(invitation)})
+    base = {
+        "name": "Grace Hopper",
+        "password1": "compiler pioneer 1952",
+        "password2": "compiler pioneer 1952",
+    }
+    with isolated():
+        before = counts()
+        response = client.post(url, as_post_data(base, changes))
+
+        check_answer(response, before, allow_non_field=True)
+        if response.status_code == HTTPStatus.FOUND:
+            after = counts()
+            assert after["User"] == before["User"] + 1
+            assert after["Membership"] == before["Membership"] + 1
+            invitation.refresh_from_db()
+            assert invitation.accepted_at is not None
+            client.logout()
+
+
+# --- The recruiter side ------------------------------------------------------------------
+
+
+@pytest.fixture
+def member():
+    return MembershipFactory(role=Membership.Role.OWNER)
+
+
+@pytest.fixture
+def role():
+    return RoleFactory(title="Director of Operations", slug="director-of-operations")
+
+
+def posting_base(role) -> dict[str, str]:
+    return {
+        "role": str(role.pk),
+        "title": "Director of Operations",
+        "description": "Lead our operations team.",
+        "responsibilities": "Run the sites.",
+        "qualifications": "Eight years in operations.",
+        "employment_type": "full_time",
+        "workplace": "on_site",
+        "city": "Leeds",
+        "region": "",
+        "country": "GB",
+        "remote_countries": "",
+        "salary_min": "70000",
+        "salary_max": "90000",
+        "salary_currency": "GBP",
+        "salary_period": "year",
+        "apply_url": "https://example.com/jobs/1",
+        "apply_email": "",
+        "valid_through": "",
+    }
+
+
+POSTING_FIELDS = [*posting_base(RoleFactory.build(pk=1)), "intent"]
+
+
+@FUZZ
+@given(changes=changes_to(POSTING_FIELDS))
+def test_no_new_posting_input_fails_or_saves_a_posting_without_its_history(
+    client, member, role, changes
+):
+    client.force_login(member.user)
+    with isolated():
+        before = counts()
+        response = client.post(
+            reverse("recruiters:posting_create"), as_post_data(posting_base(role), changes)
+        )
+
+        check_answer(response, before)
+        if response.status_code == HTTPStatus.FOUND:
+            after = counts()
+            assert after["Posting"] == before["Posting"] + 1
+            assert after["PostingEvent"] == before["PostingEvent"] + 1
+            assert Posting.objects.latest("pk").status == Posting.Status.DRAFT
+
+
+@FUZZ
+@given(changes=changes_to(POSTING_FIELDS))
+def test_no_posting_edit_input_fails_or_changes_a_posting_it_refuses(client, member, role, changes):
+    posting = PostingFactory(draft=True, organisation=member.organisation, role=role)
+    client.force_login(member.user)
+    url = reverse("recruiters:posting_manage", kwargs={"pk": posting.pk})
+    with isolated():
+        before = counts()
+        stored = Posting.objects.filter(pk=posting.pk).values().get()
+        response = client.post(url, as_post_data(posting_base(role), changes))
+
+        check_answer(response, before)
+        if response.status_code == HTTPStatus.OK:
+            assert Posting.objects.filter(pk=posting.pk).values().get() == stored
+
+
+@FUZZ
+@given(changes=changes_to(["name", "website"]))
+def test_no_organisation_form_input_fails_or_saves_an_organisation_without_its_owner(
+    client, changes
+):
+    user = UserFactory()
+    client.force_login(user)
+    with isolated():
+        before = counts()
+        response = client.post(
+            reverse("recruiters:organisation_create"),
+            as_post_data({"name": "Acme", "website": ""}, changes),
+        )
+
+        check_answer(response, before)
+        if response.status_code == HTTPStatus.FOUND:
+            assert Membership.objects.filter(user=user, role=Membership.Role.OWNER).exists()
+
+
+@FUZZ
+@given(changes=changes_to(["email"]))
+def test_no_invitation_form_input_fails(client, member, mailoutbox, changes):
+    client.force_login(member.user)
+    with isolated():
+        before = counts()
+        response = client.post(
+            reverse("recruiters:invitation_list"),
+            as_post_data({"email": "colleague@example.com"}, changes),
+        )
+
+        check_answer(response, before)
+
+
+@FUZZ
+@given(changes=changes_to(["days", "next"]))
+def test_no_extend_input_fails(client, member, changes):
+    posting = PostingFactory(organisation=member.organisation)
+    client.force_login(member.user)
+    with isolated():
+        response = client.post(
+            reverse("recruiters:posting_extend", kwargs={"pk": posting.pk}),
+            as_post_data({"days": "30"}, changes),
+        )
+
+        assert response.status_code == HTTPStatus.FOUND
+        assert response["Location"].startswith("/recruiters/")
+
+
+# --- Public filter forms -----------------------------------------------------------------
+
+
+@pytest.fixture
+def uncached(settings):
+    """Render every public page afresh: these tests read the form from the page's context,
+    which a page served from the cache does not have."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
+@FUZZ
+@given(changes=changes_to(["function", "level"]))
+def test_no_role_directory_filter_fails(client, uncached, role, changes):
+    response = client.get(reverse("postings:role_directory"), changes)
+
+    assert response.status_code == HTTPStatus.OK
+    form = response.context["filter"].form
+    html = response.content.decode()
+    for name, errors in form.errors.items():
+        assert name in form.fields, name
+        for message in errors:
+            assert escape(message) in html, message
+
+
+SEARCH_FIELDS = [
+    "q",
+    "role",
+    "location",
+    "country",
+    "employment_type",
+    "workplace",
+    "salary_min",
+    "currency",
+    "posted_within",
+    "sort",
+    "page",
+]
+
+
+@FUZZ
+@given(changes=changes_to(SEARCH_FIELDS))
+def test_no_search_form_input_fails_and_errors_name_their_field(client, uncached, role, changes):
+    PostingFactory(role=role)
+
+    response = client.get(reverse("postings:posting_list"), changes)
+
+    assert response.status_code in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST)
+    form = response.context["form"]
+    html = response.content.decode()
+    for name, errors in form.errors.items():
+        assert name in form.fields, name
+        for message in errors:
+            assert escape(message) in html, message
