@@ -193,3 +193,15 @@ def test_a_backup_file_must_be_json(tmp_path):
 def test_restoring_a_missing_file_says_so(tmp_path):
     with pytest.raises(CommandError, match="No backup file"):
         call_command("restore_data", str(tmp_path / "missing.json"), verbosity=0)
+
+
+def test_pages_cached_before_a_restore_show_the_restored_data(site_data, tmp_path, client):
+    path = tmp_path / "site.json"
+    call_command("backup_data", str(path), verbosity=0)
+    backup.wipe()
+    empty = client.get("/jobs/")  # Cached for anonymous visitors, with no jobs on it.
+    assert "Operations lead" not in empty.content.decode()
+
+    call_command("restore_data", str(path), verbosity=0)
+
+    assert "Operations lead" in client.get("/jobs/").content.decode()
