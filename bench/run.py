@@ -222,7 +222,13 @@ def measure_latency(database: str, size: int, secret: str, args) -> dict[str, An
         "--output",
         str(output),
     ]
-    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    (OUT / "logs").mkdir(parents=True, exist_ok=True)
+    name = f"latency-{database}-{size}.log"
+    with (OUT / "logs" / name).open("w") as errors:
+        done = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+    if done.returncode:
+        lines = (OUT / "logs" / name).read_text().strip().splitlines() or ["no output"]
+        raise RuntimeError(f"latency failed ({lines[-1]}); see bench/out/logs/{name}")
     return json.loads(output.read_text())
 
 
@@ -413,7 +419,9 @@ def results_table(runs: list[dict[str, Any]]) -> str:
     lines = [COLUMNS]
     for run in runs:
         database, size = run["database"], f"{run['size']:,}"
-        for row in run["latency"]["searches"]:
+        if "error" in run:
+            lines.append(f"| {database} | {size} | failed: {run['error']} | | | | | | | | |")
+        for row in run.get("latency", {}).get("searches", []):
             lines.append(
                 f"| {database} | {size} | search in server: {row['label']} | off | | | "
                 f"{number(row['p50'])} | {number(row['p95'])} | {number(row['p99'])} | | "
@@ -453,8 +461,9 @@ def search_targets(runs: list[dict[str, Any]]) -> list[dict[str, str]]:
     for (database, size), limit in SEARCH_P95_TARGETS.items():
         target = f"Search p95 ≤ {limit} ms in the server, every query ({database}, {size:,})"
         run = find_run(runs, database, size)
-        if run is None:
-            targets.append({"target": target, "result": "not measured", "verdict": "—"})
+        if run is None or "latency" not in run:
+            result = f"failed: {run['error']}" if run else "not measured"
+            targets.append({"target": target, "result": result, "verdict": "—"})
             continue
         searches = run["latency"]["searches"]
         worst = max(searches, key=lambda row: row["p95"])
@@ -612,6 +621,8 @@ def report(results: dict[str, Any]) -> str:
         "",
     ]
     for run in runs:
+        if "latency" not in run:
+            continue
         lines.append(f"### {run['database']}, {run['size']:,} postings")
         lines.append("")
         for row in run["latency"]["searches"]:
@@ -713,17 +724,22 @@ def run_all(args) -> dict[str, Any]:
                     )
             else:
                 run["seed_seconds"] = seed(database, size, secret)
-            run["latency"] = measure_latency(database, size, secret, args)
-            if not args.skip_load:
-                pages = {row["key"]: row["path"] for row in run["latency"]["pages"]}
-                pages = {
-                    "home": "/",
-                    "explainer": pages.get("explainer", EXPLAINER_PAGE),
-                    "search": SEARCH_PAGE,
-                    "detail": pages["detail"],
-                }
-                run["throughput"] = measure_throughput(database, size, secret, pages, args)
             runs.append(run)
+            try:
+                run["latency"] = measure_latency(database, size, secret, args)
+                if not args.skip_load:
+                    pages = {row["key"]: row["path"] for row in run["latency"]["pages"]}
+                    pages = {
+                        "home": "/",
+                        "explainer": pages.get("explainer", EXPLAINER_PAGE),
+                        "search": SEARCH_PAGE,
+                        "detail": pages["detail"],
+                    }
+                    run["throughput"] = measure_throughput(database, size, secret, pages, args)
+            except (RuntimeError, OSError, KeyError, subprocess.CalledProcessError) as error:
+                # One broken measurement should not cost the others: report it and go on.
+                run["error"] = str(error).splitlines()[-1] if str(error) else repr(error)
+                log(f"{database} {size:,}: failed: {run['error']}")
     return {
         "finished": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "minutes": round((time.perf_counter() - started) / 60, 1),

@@ -35,6 +35,49 @@ def test_latency_measures_every_query_of_the_mix_and_explains_its_sql(postings, 
         assert f"| {label} |" in table
 
 
+def test_the_report_says_which_targets_are_missed_and_why(postings):
+    server = latency.run(repetitions=3, warmup=1)
+    pages = {"home": "/", "explainer": "/roles/x/", "search": "/jobs/?q=x", "detail": "/jobs/y/"}
+
+    def load(rate):
+        return {"requests_per_second": rate, "p50_ms": 1.0, "p99_ms": 9.0, "requests": 100,
+                "non_2xx": 0, "socket_errors": 0, "bytes": 2048}  # fmt: skip
+
+    rates = {"home": 900, "explainer": 500, "search": 300, "detail": 800}
+    throughput = {
+        "pages": {
+            mode: {name: {"path": pages[name], **load(rate)} for name, rate in rates.items()}
+            for mode in ("off", "locmem")
+        },
+        "references": {"bare": load(2000), "django": load(1000)},
+    }
+    results = {
+        "finished": "today",
+        "minutes": 1,
+        "machine": {"cores": "2"},
+        "sizes": [100_000],
+        "databases": ["postgresql"],
+        "duration": 10,
+        "repetitions": 3,
+        "budget": 30.0,
+        "runs": [
+            {"database": "postgresql", "size": 100_000, "latency": server, "throughput": throughput}
+        ],
+    }
+
+    report = run.report(results)
+
+    targets = report.split("## Targets")[1]
+    assert "| Role explainer ≥ 70% of the trivial Django view, cache on (local memory) " in targets
+    assert "| 500 req/s = 50% of 1,000 | missed |" in targets
+    assert "| 800 req/s = 80% of 1,000 | met |" in targets
+    assert "**Role explainer, cache locmem**" in targets
+    assert "What would reach it" in targets
+    assert "| not measured | — |" in targets  # nothing at 1,000,000 postings
+    for _, label, _ in latency.QUERY_MIX:
+        assert f"search in server: {label} |" in report
+
+
 def test_the_abbreviation_search_of_the_mix_finds_the_coo_postings(postings, client):
     params = next(params for key, _, params in latency.QUERY_MIX if key == "abbreviation")
     response = client.get(latency.search_path(params))
