@@ -10,7 +10,7 @@ PORT ?= 8000
 DEMO_POSTINGS ?= 300
 WORKERS ?= 2
 
-.PHONY: help install run dev data test lint format bench clean
+.PHONY: help install run dev data test lint format bench audit clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -56,6 +56,13 @@ format: install ## Apply ruff's fixes and formatting
 
 bench: install .env ## Run the benchmarks in bench/ and print a table
 	$(PY) bench/run.py
+
+# Lighthouse lives in audit/ with its own lockfile, so `make test` never installs it.
+audit: install .env ## Lighthouse scores of key pages on a local production-like server
+	scripts/ensure-browser
+	cd audit && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+		npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; fi
+	$(PY) audit/run.py
 
 clean: ## Remove the virtual environment, database and collected static files
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal staticfiles
