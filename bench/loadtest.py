@@ -393,10 +393,14 @@ def summarise(args: argparse.Namespace, seen: Observations, t0: float) -> bool:
             status for t, status in health if went_down is not None and went_down <= t < until
         )
         print(f"/healthz answers while down {dict(down_statuses)}")
-        recovery = came_back - events["started"] if came_back and "started" in events else None
+        # From the moment PostgreSQL was asked to start: pg_ctlcluster returns only after
+        # its own readiness wait, often later than the server first accepts connections.
+        start = events.get("start_requested")
+        recovery = came_back - start if came_back and start else None
         print(
-            "Recovery after PostgreSQL was back: "
-            + ("never" if recovery is None else f"{max(recovery, 0):.2f} s")
+            "Recovery: /healthz 200 again "
+            + ("never" if recovery is None else f"{recovery:.2f} s")
+            + " after PostgreSQL's start was requested"
         )
         if went_down is None or down_statuses.get(503, 0) == 0:
             print("FAIL: /healthz never answered 503 while the database was down")
