@@ -10,7 +10,7 @@ PORT ?= 8000
 DEMO_POSTINGS ?= 300
 WORKERS ?= 2
 
-.PHONY: help install run dev data test lint format bench audit clean
+.PHONY: help install run dev data test lint format bench audit loadtest coherence backup restore clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -63,6 +63,22 @@ audit: install .env ## Lighthouse scores of key pages on a local production-like
 	cd audit && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 		npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; fi
 	$(PY) audit/run.py
+
+# Reliability checks on PostgreSQL and Redis (not in CI): loadtest restarts PostgreSQL.
+loadtest: install ## 60 s of traffic at 32 connections with a PostgreSQL restart part-way
+	$(PY) bench/loadtest.py
+
+coherence: install ## Two gunicorn instances on one database and Redis: an edit on one shows on the other
+	$(PY) bench/coherence.py
+
+FILE ?= backup-$(shell date +%Y%m%d-%H%M%S).json.gz
+backup: install .env ## Dump users, roles, organisations and postings to FILE (.json.gz)
+	$(PY) manage.py backup_data $(FILE)
+
+restore: install .env ## Load FILE=… into the migrated, empty database (REPLACE=1: delete its data)
+	@test -f "$(FILE)" || { echo "No backup at '$(FILE)': make restore FILE=backup-….json.gz"; exit 2; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py restore_data $(FILE) $(if $(REPLACE),--replace)
 
 clean: ## Remove the virtual environment, database and collected static files
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal staticfiles
