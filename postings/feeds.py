@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, format_html
 from django.utils.text import Truncator
@@ -89,6 +90,8 @@ class PostingRssFeed(Feed):
 
     url_name = "postings:posting_feed_rss"
 
+    # Like every public page: GET and HEAD only (Feed itself answers any method).
+    @method_decorator(require_safe)
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().__call__(request, *args, **kwargs)
         patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)

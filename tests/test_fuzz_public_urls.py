@@ -1,13 +1,16 @@
 """No query string makes a public page fail: property-based tests over every public URL."""
 
 from http import HTTPStatus
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from postings.models import Membership
 from tests.factories import (
     CareerStepFactory,
+    MembershipFactory,
     PostingFactory,
     ReportingLineFactory,
     ResponsibilityFactory,
@@ -83,7 +86,13 @@ def public_urls(db):
         "/jobs/feed/atom/",
         "/jobs/feed.xml",
         "/sitemap.xml",
+        "/sitemap-postings.xml",
+        "/sitemap-roles.xml",
         "/robots.txt",
+        "/healthz",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password_reset/",
     ]
 
 
@@ -103,6 +112,7 @@ def test_no_query_string_makes_a_public_page_fail(client, public_urls, data, que
         HTTPStatus.OK,
         HTTPStatus.MOVED_PERMANENTLY,
         HTTPStatus.FOUND,
+        HTTPStatus.NOT_MODIFIED,
         HTTPStatus.BAD_REQUEST,
         HTTPStatus.NOT_FOUND,
     }, (url, query, response.status_code)
@@ -120,3 +130,81 @@ def test_no_slug_makes_a_detail_page_fail(client, slug):
         response = client.get(prefix + slug.replace("/", "") + "/")
 
         assert response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR, (prefix, slug)
+
+
+# Query strings as they arrive on the wire: broken percent-escapes, bytes that are not UTF-8,
+# separators with nothing between them.
+raw_pieces = st.one_of(
+    st.binary(max_size=12).map(lambda raw: "".join(f"%{byte:02X}" for byte in raw)),
+    st.sampled_from(
+        ["%", "%zz", "%ff", "%c0%80", "%ed%a0%80", "&", "&&", "=", "==", ";", "+", "#"]
+    ),
+    st.sampled_from(SEARCH_KEYS).map(lambda key: key + "="),
+    st.text(alphabet="abc=&%+;", max_size=8),
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data(), pieces=st.lists(raw_pieces, max_size=8))
+def test_no_raw_query_string_makes_a_public_page_fail(client, public_urls, data, pieces):
+    url = data.draw(st.sampled_from(public_urls))
+    raw = "".join(pieces)
+
+    response = client.get(f"{url}?{raw}")
+
+    assert response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR, (url, raw)
+    assert b"Traceback" not in response.content
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(token=st.one_of(st.text(max_size=120), st.sampled_from(["1:abc:def", "1", ":::", "%00"])))
+def test_no_invitation_link_makes_the_page_fail(client, token):
+    response = client.get(f"/accounts/invitations/{quote(token, safe='')}/")
+
+    assert response.status_code in (HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND), token
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data(), query=query_strings)
+def test_no_query_string_makes_a_recruiter_page_fail(client, public_urls, data, query):
+    membership = MembershipFactory(role=Membership.Role.OWNER)
+    posting = PostingFactory(organisation=membership.organisation)
+    client.force_login(membership.user)
+    url = data.draw(
+        st.sampled_from(
+            [
+                "/recruiters/",
+                "/recruiters/postings/new/",
+                "/recruiters/invitations/",
+                f"/recruiters/postings/{posting.pk}/",
+                f"/recruiters/postings/{posting.pk}/preview/",
+            ]
+        )
+    )
+
+    response = client.get(url, query)
+
+    assert response.status_code == HTTPStatus.OK, (url, query, response.status_code)
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+def test_a_public_page_answers_other_methods_with_405(client, public_urls, method):
+    for url in public_urls:
+        if url.startswith(("/accounts/", "/sitemap")):
+            # Forms take POST; the sitemaps are Django's own views, which answer any method.
+            continue
+        response = getattr(client, method)(url)
+
+        assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED, (method, url)
