@@ -1,9 +1,11 @@
 """Security headers and cookie flags, under the settings production runs with."""
 
+import re
 from http import HTTPStatus
 
 import pytest
 
+from tests.browser.site_data import build_site
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +51,47 @@ def test_https_responses_carry_every_security_header(client, https_settings):
     assert "'unsafe-eval'" not in csp
 
 
+def assert_security_headers(response) -> None:
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-" not in csp
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/roles/chief-operating-officer/", HTTPStatus.OK),
+        ("get", "/jobs/?q=COO&salary_min=lots", HTTPStatus.OK),
+        ("get", "/jobs/coo-region-1/", HTTPStatus.OK),
+        ("get", "/jobs/no-such-posting/", HTTPStatus.NOT_FOUND),
+        ("get", "/recruiters/", HTTPStatus.FOUND),
+        ("post", "/accounts/login/", HTTPStatus.OK),
+        ("post", "/recruiters/postings/1/publish/", HTTPStatus.FOUND),
+        ("get", "/jobs/feed/rss/", HTTPStatus.OK),
+        ("get", "/jobs/feed.xml", HTTPStatus.OK),
+        ("get", "/sitemap.xml", HTTPStatus.OK),
+        ("get", "/robots.txt", HTTPStatus.OK),
+        ("get", "/healthz", HTTPStatus.OK),
+        ("head", "/", HTTPStatus.OK),
+    ],
+)
+def test_every_kind_of_response_carries_the_security_headers(
+    client, https_settings, method, path, status
+):
+    build_site()
+    response = getattr(client, method)(path, headers={"X-Forwarded-Proto": "https"})
+
+    assert response.status_code == status
+    assert_security_headers(response)
+
+
 def test_session_and_csrf_cookies_are_secure_httponly_and_samesite(client, https_settings):
     UserFactory(username="recruiter@example.com")
     https = {"X-Forwarded-Proto": "https"}
@@ -80,8 +123,23 @@ def test_stylesheet_stays_within_its_budget():
     assert size <= STYLESHEET_BUDGET_BYTES, f"site.css is {size} bytes"
 
 
-def test_pages_load_no_javascript_of_their_own(client):
-    body = client.get("/").content.decode()
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/roles/",
+        "/roles/chief-operating-officer/",
+        "/roles/compare/chief-operating-officer-vs-director-of-operations/",
+        "/jobs/?q=COO",
+        "/jobs/coo-region-1/",
+        "/accounts/login/",
+        "/accounts/signup/",
+    ],
+)
+def test_pages_load_no_javascript_of_their_own(client, path):
+    build_site()
+    body = client.get(path).content.decode()
 
-    assert "<script src" not in body
-    assert "<script>" not in body
+    # JSON-LD blocks are data, not scripts: the browser never runs them.
+    scripts = re.findall(r"<script[^>]*>", body)
+    assert set(scripts) <= {'<script type="application/ld+json">'}
