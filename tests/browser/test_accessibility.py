@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, broken_references, log_in
 from tests.browser.site_data import build_site
 from tests.factories import UserFactory
 
@@ -39,6 +39,7 @@ PUBLIC_PAGES = {
     "home": "/",
     "role directory": "/roles/",
     "role directory, filtered": "/roles/?level=executive",
+    "role directory with a filter error": "/roles/?function=nonsense",
     "explainer": "/roles/chief-operating-officer/",
     "comparison": "/roles/compare/chief-operating-officer-vs-director-of-operations/",
     "search with results": "/jobs/?q=COO&workplace=remote",
@@ -51,11 +52,16 @@ PUBLIC_PAGES = {
 }
 
 
-def violations_on(page, live_server, paths: dict[str, str]) -> dict[str, list[dict]]:
+def problems(page) -> list:
+    """axe's violations, and ARIA references to ids that are not on the page."""
+    return axe_violations(page) + broken_references(page)
+
+
+def violations_on(page, live_server, paths: dict[str, str]) -> dict[str, list]:
     found = {}
     for name, path in paths.items():
         page.goto(live_server.url + path)
-        found[name] = axe_violations(page)
+        found[name] = problems(page)
     return found
 
 
@@ -74,7 +80,7 @@ def test_forms_showing_errors_have_no_accessibility_violations(live_server, page
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("alert")).to_be_visible()
-    found["login with errors"] = axe_violations(page)
+    found["login with errors"] = problems(page)
 
     # Values the browser's own checks let through, so the server's errors show.
     page.goto(live_server.url + "/accounts/signup/")
@@ -85,7 +91,7 @@ def test_forms_showing_errors_have_no_accessibility_violations(live_server, page
     page.get_by_label("Organisation name").fill("Harbour Foods")
     page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_role("alert")).to_be_visible()
-    found["sign-up with errors"] = axe_violations(page)
+    found["sign-up with errors"] = problems(page)
 
     assert found == {name: [] for name in found}
 
@@ -111,7 +117,7 @@ def test_recruiter_pages_have_no_accessibility_violations(live_server, page):
     page.get_by_label("Country code").fill("XX")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("alert")).to_be_visible()
-    found["posting form with errors"] = axe_violations(page)
+    found["posting form with errors"] = problems(page)
 
     assert found == {name: [] for name in found}
 
