@@ -77,6 +77,8 @@ class Measurement:
     statements: list[Statement] = field(default_factory=list)
     explained: bool = False
     plan_file: str = ""
+    # Time in the database during one request, as the site sees it (not EXPLAIN's).
+    sql_ms: float = 0.0
 
     @property
     def p50(self) -> float:
@@ -149,19 +151,25 @@ def fetch(client, path: str) -> bytes:
     return response.content
 
 
-def capture(client, path: str) -> list[tuple[str, Any]]:
-    """The SQL statements and parameters of one request for `path`."""
+def capture(client, path: str) -> tuple[list[tuple[str, Any]], float]:
+    """The SQL statements and parameters of one request for `path`, and the milliseconds
+    they took."""
     from django.db import connection
 
     statements: list[tuple[str, Any]] = []
+    spent = [0.0]
 
     def record(execute, sql, params, many, context):
         statements.append((sql, params))
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[0] += (time.perf_counter() - started) * 1000
 
     with connection.execute_wrapper(record):
         fetch(client, path)
-    return statements
+    return statements, spent[0]
 
 
 PG_INDEX = re.compile(r"(?:Index Scan|Index Only Scan) using (\S+)|Bitmap Index Scan on (\S+)")
@@ -250,7 +258,7 @@ def measure_all(
     searches = []
     for key, label, params in QUERY_MIX:
         measurement = measure(client, key, label, search_path(params), repetitions, warmup, budget)
-        statements = capture(client, measurement.path)
+        statements, measurement.sql_ms = capture(client, measurement.path)
         if not statements:
             raise RuntimeError(f"{measurement.path} ran no SQL: was it served from a cache?")
         measurement.statements, plans = explain(statements)
@@ -264,8 +272,9 @@ def measure_all(
     pages = []
     for key, label, path in page_paths():
         measurement = measure(client, key, label, path, max(3, repetitions // 5), warmup, budget)
+        statements, measurement.sql_ms = capture(client, path)
         measurement.statements = [
-            Statement(sql, statement_kind(sql), 0.0, [], []) for sql, _ in capture(client, path)
+            Statement(sql, statement_kind(sql), 0.0, [], []) for sql, _ in statements
         ]
         pages.append(measurement)
     return {
