@@ -2,21 +2,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-# Features no page of ours uses; denying them limits what injected content could do.
-PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
-    for feature in (
-        "accelerometer",
-        "camera",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "payment",
-        "usb",
-        "interest-cohort",
-    )
-)
+from jobsite.headers import PERMISSIONS_POLICY
 
 
 def security_headers(get_response: Callable[[HttpRequest], HttpResponse]):

@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from jobsite.headers import static_file_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -211,6 +213,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# whitenoise answers before the middleware: static files get their headers from here.
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 
 # django-axes: five failures for one username from one address lock it for an hour.
 AXES_FAILURE_LIMIT = 5

@@ -143,3 +143,18 @@ def test_pages_load_no_javascript_of_their_own(client, path):
     # JSON-LD blocks are data, not scripts: the browser never runs them.
     scripts = re.findall(r"<script[^>]*>", body)
     assert set(scripts) <= {'<script type="application/ld+json">'}
+
+
+def test_static_files_carry_the_security_headers_too(client, settings):
+    """whitenoise answers before the middleware; it adds the headers itself."""
+    settings.WHITENOISE_USE_FINDERS = True
+
+    response = client.get("/static/img/icon.svg")
+
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
