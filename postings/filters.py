@@ -2,24 +2,37 @@
 
 `PostingFilter(request.GET, queryset=Posting.objects.public())`: `.form` is the search form
 the page renders, `.qs` the matching postings in the asked order, `.facets()` the counts
-beside each filter. Malformed parameters become form errors and are left out of the search;
-nothing a visitor puts in the query string raises.
+beside each filter and `.count()` the number of results. Malformed parameters become form
+errors and are left out of the search; nothing a visitor puts in the query string raises.
+
+Counting is the expensive part of a search (it visits every match, where a page of results
+visits twenty), so the counts come from one GROUP BY query over the postings that every
+parameter but the four facets allows, grouped by the facets' columns; the facets and the
+total are then summed from those few thousand groups in Python. The groups depend only on
+the other parameters, so "remote jobs in GB" and "all jobs" share them, and they are kept in
+the cache under the public pages' version (postings/caching.py) for the next page, sort or
+facet of the same search.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Count, Q
+from django.core.cache import cache
+from django.db.models import Count, Q, Value
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 
-from postings import search
+from postings import caching, search
 from postings.display import country_name
 from postings.models import EmploymentType, Posting, PostingQuerySet, Workplace
 from roles.models import Role
@@ -41,6 +54,24 @@ CURRENCIES = [
     ("INR", "INR – Indian rupee"),
     ("JPY", "JPY – Japanese yen"),
 ]
+
+# Relevance is ranked among the newest matches only: ranking reads each match's whole search
+# document, so a word found in most postings would otherwise cost a second per search.
+RELEVANCE_WINDOW = 500
+# The groups: a row per combination of GROUP_FIELDS values, then how many postings have it.
+GroupRows = list[tuple[int, str, str, str, str, int]]
+# Sort by salary: the yearly top of the range, highest first, postings without one last (as
+# -1: salaries are never negative). The same expression as the index postings_published_salary,
+# which SQLite could not build with NULLS LAST.
+SALARY_ORDER = Coalesce("salary_max_annual", "salary_min_annual", Value(-1))
+# The columns the facets count by; one row per combination in use, not per posting.
+GROUP_FIELDS = (
+    "role_id",
+    "employment_type",
+    "workplace",
+    "country",
+    "remote_countries",
+)
 
 POSTED_WITHIN = [(1, "Last 24 hours"), (3, "Last 3 days"), (7, "Last week"), (30, "Last month")]
 
@@ -95,6 +126,32 @@ class FacetOption:
     label: str
     count: int
     selected: bool
+
+
+@dataclass
+class Tally:
+    """The search's counts, summed from the groups in one pass."""
+
+    total: int = 0
+    role: dict[int, int] = field(default_factory=dict)
+    employment_type: dict[str, int] = field(default_factory=dict)
+    workplace: dict[str, int] = field(default_factory=dict)
+    # The country facet: based in each country, open to it from elsewhere, open anywhere.
+    based: dict[str, int] = field(default_factory=dict)
+    open_to: dict[str, int] = field(default_factory=dict)
+    anywhere: int = 0
+    anywhere_based: dict[str, int] = field(default_factory=dict)
+    # The published roles' slugs and titles by id, to name the role facet's options.
+    role_names: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    def country(self, code: str) -> int:
+        # Open to anywhere and based in the country: counted once, among those based there.
+        return (
+            self.based.get(code, 0)
+            + self.open_to.get(code, 0)
+            + self.anywhere
+            - self.anywhere_based.get(code, 0)
+        )
 
 
 class PostingFilter(django_filters.FilterSet):
@@ -193,25 +250,20 @@ class PostingFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: PostingQuerySet) -> PostingQuerySet:
         sort = self.sort_order
-        postings = self.narrow(queryset, ranked=sort == Sort.RELEVANCE)
         if sort == Sort.RELEVANCE:
+            postings = self.narrow(queryset, skip=["q"])
+            postings = search.ranked(postings, self.query, window=RELEVANCE_WINDOW)
             return postings.order_by("-search_rank", "-published_at", "-pk")
+        postings = self.narrow(queryset)
         if sort == Sort.SALARY:
-            yearly = Coalesce("salary_max_annual", "salary_min_annual")
-            return postings.order_by(yearly.desc(nulls_last=True), "-published_at", "-pk")
+            return postings.order_by(SALARY_ORDER.desc(), "-published_at", "-pk")
         return postings.order_by("-published_at", "-pk")
 
-    def narrow(
-        self, queryset: PostingQuerySet, *, skip: str = "", ranked: bool = False
-    ) -> PostingQuerySet:
-        """The postings every valid parameter but `skip` allows; `ranked` annotates each
-        with its `search_rank` when there are keywords."""
+    def narrow(self, queryset: PostingQuerySet, *, skip: Iterable[str] = ()) -> PostingQuerySet:
+        """The postings every valid parameter but those in `skip` allows."""
+        skip = set(skip)
         for name, value in self.params.items():
-            if name == skip:
-                continue
-            if name == "q" and ranked:
-                queryset = search.ranked(queryset, value)
-            else:
+            if name not in skip:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
@@ -251,20 +303,110 @@ class PostingFilter(django_filters.FilterSet):
 
     # -- Facets -----------------------------------------------------------------------
 
+    def groups(self) -> GroupRows:
+        """The postings every parameter but the facets allows, grouped by the facets'
+        columns (GROUP_FIELDS, then the count): one query.
+
+        COUNT(*) over the posting's own columns, with no join to the roles, lets the
+        database read only the index postings_published_facets and group in memory."""
+        base = self.narrow(self.queryset.order_by(), skip=self.FACETS)
+        return list(base.values_list(*GROUP_FIELDS).annotate(count=Count("*")).order_by())
+
+    def _tally_key(self) -> str:
+        """The counts' cache key: the search, under the version of the public pages, which
+        every edit changes. "" when the page cache is off."""
+        if not caching.cache_seconds():
+            return ""
+        search = {
+            name: value.slug if name == "role" else str(value)
+            for name, value in self.params.items()
+            if name != "sort"
+        }
+        text = json.dumps([self.queryset.db, search], sort_keys=True)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        return f"public-pages:{caching.version()}:search-counts:{digest}"
+
+    @cached_property
+    def tally(self) -> Tally:
+        """The total and the facets' counts: two queries, or none when the same search was
+        counted a moment ago (the next page, another order)."""
+        key = self._tally_key()
+        tally = cache.get(key) if key else None
+        if tally is None:
+            tally = self.count_groups(self.groups())
+            tally.role_names = {
+                pk: (slug, title)
+                for pk, slug, title in Role.objects.using(self.queryset.db)
+                .published()
+                .order_by()
+                .values_list("pk", "slug", "title")
+            }
+            if key:
+                cache.set(key, tally, timeout=caching.cache_seconds())
+        return tally
+
+    def count_groups(self, groups: GroupRows) -> Tally:
+        """The total and every facet's counts: each facet counted with the filters of the
+        other three (and the rest) applied, in one pass over the groups."""
+        params = self.params
+        role = params.get("role")
+        role_id = role.pk if role is not None else None
+        employment_type = params.get("employment_type", "")
+        workplace = params.get("workplace", "")
+        country = params.get("country", "")
+        remote = Workplace.REMOTE.value
+        tally = Tally()
+        lists: dict[str, set[str]] = {}
+        for row_role, row_type, row_workplace, row_country, row_remote, count in groups:
+            role_ok = role_id is None or row_role == role_id
+            type_ok = not employment_type or row_type == employment_type
+            workplace_ok = not workplace or row_workplace == workplace
+            # As the country filter has it: based there, or remote and open to it.
+            country_ok = (
+                not country
+                or row_country == country
+                or (row_workplace == remote and (not row_remote or country in row_remote))
+            )
+            if type_ok and workplace_ok and country_ok:
+                tally.role[row_role] = tally.role.get(row_role, 0) + count
+            if role_ok and workplace_ok and country_ok:
+                tally.employment_type[row_type] = tally.employment_type.get(row_type, 0) + count
+            if role_ok and type_ok and country_ok:
+                tally.workplace[row_workplace] = tally.workplace.get(row_workplace, 0) + count
+            if not (role_ok and type_ok and workplace_ok):
+                continue
+            if country_ok:
+                tally.total += count
+            if row_country:
+                tally.based[row_country] = tally.based.get(row_country, 0) + count
+            if row_workplace != remote:
+                continue
+            if not row_remote:
+                tally.anywhere += count
+                tally.anywhere_based[row_country] = tally.anywhere_based.get(row_country, 0) + count
+                continue
+            if row_remote not in lists:
+                lists[row_remote] = set(row_remote.split())
+            for code in lists[row_remote] - {row_country}:
+                tally.open_to[code] = tally.open_to.get(code, 0) + count
+        return tally
+
+    def count(self) -> int:
+        """How many postings match the search: from the groups, no query of its own."""
+        return self.tally.total
+
     def facets(self) -> dict[str, list[FacetOption]]:
         """Counts for each facet's values over the current results, each facet counted with
-        the other filters applied: one GROUP BY query per facet, whatever the data size."""
+        the other filters applied, all from the groups."""
         params = self.params
-        base = self.queryset.order_by()
-        counts = {name: self.narrow(base, skip=name) for name in self.FACETS}
+        tally = self.tally
+        published_roles = tally.role_names
         selected_role = params.get("role")
-        role_rows = (
-            counts["role"]
-            .filter(role__is_published=True)
-            .values_list("role__slug", "role__title")
-            .annotate(count=Count("pk"))
-        )
-        roles = {slug: (title, count) for slug, title, count in role_rows}
+        roles: dict[str, tuple[str, int]] = {}
+        for role_id, count in tally.role.items():
+            if role_id in published_roles:
+                slug, title = published_roles[role_id]
+                roles[slug] = (title, count)
         if selected_role and selected_role.slug not in roles:
             roles[selected_role.slug] = (selected_role.title, 0)
         role_options = sorted(
@@ -274,54 +416,27 @@ class PostingFilter(django_filters.FilterSet):
             ),
             key=lambda option: option.label.lower(),
         )
+        chosen_country = params.get("country", "")
+        codes = set(tally.based) | set(tally.open_to) | ({chosen_country} - {""})
+        countries = sorted(
+            (
+                FacetOption(code, country_name(code), tally.country(code), code == chosen_country)
+                for code in codes
+            ),
+            key=lambda option: option.label,
+        )
         return {
             "role": role_options,
             "employment_type": self._choice_facet(
-                counts["employment_type"], "employment_type", EmploymentType.choices
+                tally.employment_type, "employment_type", EmploymentType
             ),
-            "workplace": self._choice_facet(counts["workplace"], "workplace", Workplace.choices),
-            "country": self._country_facet(counts["country"], params.get("country", "")),
+            "workplace": self._choice_facet(tally.workplace, "workplace", Workplace),
+            "country": countries,
         }
 
-    def _choice_facet(self, postings: PostingQuerySet, field: str, choices) -> list[FacetOption]:
-        counts = dict(postings.values_list(field).annotate(count=Count("pk")))
-        chosen = self.params.get(field, "")
+    def _choice_facet(self, counts: dict[str, int], name: str, choices) -> list[FacetOption]:
+        chosen = self.params.get(name, "")
         return [
             FacetOption(value, label, counts.get(value, 0), value == chosen)
-            for value, label in choices
+            for value, label in choices.choices
         ]
-
-    def _country_facet(self, postings: PostingQuerySet, chosen: str) -> list[FacetOption]:
-        """A country counts the postings based in it and the remote ones open to it, as the
-        country filter does; rows are grouped by place, so their number follows the variety
-        of places, not the number of postings."""
-        rows = postings.values_list("country", "workplace", "remote_countries").annotate(
-            count=Count("pk")
-        )
-        based: dict[str, int] = {}
-        open_to: dict[str, int] = {}
-        anywhere = 0
-        # Open to anywhere and based in the country: counted once, among those based there.
-        anywhere_based: dict[str, int] = {}
-        for country, workplace, remote_countries, count in rows:
-            if country:
-                based[country] = based.get(country, 0) + count
-            if workplace != Workplace.REMOTE:
-                continue
-            if not remote_countries:
-                anywhere += count
-                anywhere_based[country] = anywhere_based.get(country, 0) + count
-                continue
-            for code in set(remote_countries.split()) - {country}:
-                open_to[code] = open_to.get(code, 0) + count
-        codes = set(based) | set(open_to) | ({chosen} if chosen else set())
-        options = [
-            FacetOption(
-                code,
-                country_name(code),
-                based.get(code, 0) + open_to.get(code, 0) + anywhere - anywhere_based.get(code, 0),
-                code == chosen,
-            )
-            for code in codes
-        ]
-        return sorted(options, key=lambda option: option.label)

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models import ExpressionWrapper, F, Q
+from django.db.models import ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -301,6 +302,37 @@ class Posting(models.Model):
                 name="postings_published_newest",
             ),
             models.Index(fields=["organisation", "status"], name="postings_org_status"),
+            # Search counts and facets (filters.PostingFilter.groups) read only the index.
+            models.Index(
+                fields=[
+                    "published_at",
+                    "valid_through",
+                    "organisation",
+                    "role",
+                    "employment_type",
+                    "workplace",
+                    "country",
+                    "remote_countries",
+                ],
+                condition=Q(status="published"),
+                name="postings_published_facets",
+            ),
+            # A role's open postings, newest first: explainers and "similar jobs".
+            models.Index(
+                F("role"),
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=Q(status="published"),
+                name="postings_role_newest",
+            ),
+            # Search sorted by salary: the yearly top of the range, highest first, none last.
+            models.Index(
+                Coalesce("salary_max_annual", "salary_min_annual", Value(-1)).desc(),
+                F("published_at").desc(),
+                F("id").desc(),
+                condition=Q(status="published"),
+                name="postings_published_salary",
+            ),
         ]
 
     def __str__(self) -> str:

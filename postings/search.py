@@ -1,7 +1,9 @@
 """Full-text search over postings: one interface, a backend per database.
 
     matching(postings, text)  the postings that match, in their current order
-    ranked(postings, text)    the same, annotated with `search_rank` (higher is better)
+    ranked(postings, text, window=N)
+                              the same, annotated with `search_rank` (higher is better);
+                              with a window, only the N newest matches, ranked
     snippets(postings, text)  {pk: highlighted excerpt of the description}, for one page
 
 PostgreSQL keeps a weighted tsvector in `postings_posting.search_vector`, and SQLite an FTS5
@@ -61,10 +63,25 @@ def matching(postings: PostingQuerySet, text: str) -> PostingQuerySet:
     return backend(postings.db).matching(postings, text) if text else postings
 
 
-def ranked(postings: PostingQuerySet, text: str) -> PostingQuerySet:
-    """The matching postings annotated with `search_rank`, higher for a better match."""
+def ranked(postings: PostingQuerySet, text: str, *, window: int | None = None) -> PostingQuerySet:
+    """The matching postings annotated with `search_rank`, higher for a better match.
+
+    With a `window`, only the `window` newest matches, ranked among themselves. A ranking
+    function reads a match's whole document, so ranking every match of a common word costs
+    time in proportion to the postings; the newest matches are found by walking the
+    newest-first index, which a common word lets stop early and a rare word's few matches
+    keep cheap. The best match of a word found in half the postings is then the best among
+    the latest few hundred of them, which for job postings is what a searcher wants.
+    """
     text = clean_query(text)
-    return backend(postings.db).ranked(postings, text) if text else unranked(postings)
+    if not text:
+        return unranked(postings)
+    engine = backend(postings.db)
+    if window:
+        newest = matching(postings, text).order_by("-published_at", "-pk").values("pk")[:window]
+        postings = postings.model._default_manager.using(postings.db).filter(pk__in=newest)
+        return engine.rank_only(postings, text)
+    return engine.ranked(postings, text)
 
 
 def unranked(postings: PostingQuerySet) -> PostingQuerySet:
@@ -126,11 +143,13 @@ class PostgresSearch:
         )
 
     def ranked(self, postings: PostingQuerySet, text: str) -> PostingQuerySet:
+        return self.rank_only(self.matching(postings, text), text)
+
+    def rank_only(self, postings: PostingQuerySet, text: str) -> PostingQuerySet:
+        """`search_rank` for postings known to match."""
         query = self.query(text)
-        return (
-            postings.alias(search_document=PostingDocument())
-            .filter(search_document=query)
-            .annotate(search_rank=SearchRank(PostingDocument(), query, cover_density=True))
+        return postings.annotate(
+            search_rank=SearchRank(PostingDocument(), query, cover_density=True)
         )
 
     def raw_snippets(self, ids: list[int], text: str) -> dict[int, str]:
@@ -206,6 +225,9 @@ class SqliteSearch:
         # Fixed SQL; the query is a parameter. A subquery with no outer reference, so the
         # result nests in other queries.
         return postings.filter(id__in=RawSQL(FTS_MATCH, [query]))  # noqa: S611
+
+    def rank_only(self, postings: PostingQuerySet, text: str) -> PostingQuerySet:
+        return self.ranked(postings, text)
 
     def ranked(self, postings: PostingQuerySet, text: str) -> PostingQuerySet:
         query = fts5_query(text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+from math import ceil
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -13,10 +15,15 @@ from django.views.decorators.http import require_safe
 from postings import search
 from postings.caching import expires_with, public_page
 from postings.display import country_name
-from postings.filters import PostingFilter, Sort
+from postings.filters import RELEVANCE_WINDOW, PostingFilter, Sort
 from postings.models import EmploymentType, Posting, Workplace
 
 PAGE_SIZE = 20
+# How far a visitor may page. Each page further costs the database one page more to skip, and
+# a relevance ranking covers only the newest matches (filters.RELEVANCE_WINDOW); a deeper
+# page number shows the last page. Beyond these, narrowing the search serves better.
+MAX_PAGES = 100
+MAX_KEYWORD_PAGES = RELEVANCE_WINDOW // PAGE_SIZE
 # Parameters that pick what the page lists; `sort` and `page` only arrange it.
 CANONICAL_PARAMETERS = (
     "q",
@@ -31,6 +38,24 @@ CANONICAL_PARAMETERS = (
 )
 
 
+class SearchPaginator(Paginator):
+    """A Paginator told the number of results (counted with the facets, so it runs no COUNT
+    of its own) and how many pages it may offer."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int, max_pages: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+        self.max_pages = max_pages
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+    @cached_property
+    def num_pages(self) -> int:
+        return max(1, min(ceil(self.count / self.per_page), self.max_pages))
+
+
 @require_safe
 @public_page
 def posting_list(request: HttpRequest) -> TemplateResponse:
@@ -38,7 +63,13 @@ def posting_list(request: HttpRequest) -> TemplateResponse:
     postings = filterset.qs.select_related("organisation", "role").defer(
         "description", "responsibilities", "qualifications", "rejection_reason"
     )
-    page = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = SearchPaginator(
+        postings,
+        PAGE_SIZE,
+        count=filterset.count(),
+        max_pages=MAX_KEYWORD_PAGES if filterset.query else MAX_PAGES,
+    )
+    page = paginator.get_page(request.GET.get("page"))
     query = filterset.query
     if query:
         excerpts = search.snippets(page.object_list, query, using=postings.db)
