@@ -623,7 +623,9 @@ def report(results: dict[str, Any]) -> str:
         "# Benchmark results",
         "",
         f"Written by `make bench` (bench/run.py) on {results['finished']}, in "
-        f"{results['minutes']} minutes. Rerun it to refresh this file; the raw figures and the "
+        f"{results['minutes']} minutes"
+        + (f" over runs finished {', '.join(results['merged'])}" if "merged" in results else "")
+        + ". Rerun it to refresh this file; the raw figures and the "
         "query plans are in bench/out/ (not in git).",
         "",
         "## Machine",
@@ -724,6 +726,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--skip-seed", action="store_true", help="reuse the seeded databases")
     parser.add_argument("--fresh", action="store_true", help="drop the databases and reseed")
+    parser.add_argument(
+        "--merge", action="store_true", help="keep the last run's other databases and sizes"
+    )
     parser.add_argument("--skip-load", action="store_true", help="search latency only, no wrk")
     parser.add_argument("--repetitions", type=int, default=100, help="runs per search query")
     parser.add_argument("--budget", type=float, default=30.0, help="seconds per query at most")
@@ -739,11 +744,29 @@ def main(argv: list[str] | None = None) -> int:
         results = json.loads(saved.read_text())
     else:
         results = run_all(args)
+        if args.merge and saved.exists():
+            results = merge(json.loads(saved.read_text()), results)
         saved.write_text(json.dumps(results, indent=1))
     print(results_table(results["runs"]))
     RESULTS.write_text(report(results))
     log(f"Wrote {RESULTS.relative_to(ROOT)}")
     return 0
+
+
+def merge(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
+    """The later results with the earlier runs of other databases and sizes kept, so that a
+    separate run (a million postings) joins the default ones in one report."""
+    measured = {(run["database"], run["size"]) for run in later["runs"]}
+    kept = [run for run in earlier["runs"] if (run["database"], run["size"]) not in measured]
+    runs = sorted(kept + later["runs"], key=lambda run: (run["database"], run["size"]))
+    return {
+        **later,
+        "runs": runs,
+        "sizes": sorted({run["size"] for run in runs}),
+        "databases": sorted({run["database"] for run in runs}),
+        "minutes": earlier.get("minutes", 0) + later["minutes"],
+        "merged": [*earlier.get("merged", [earlier["finished"]]), later["finished"]],
+    }
 
 
 def run_all(args) -> dict[str, Any]:

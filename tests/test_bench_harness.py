@@ -110,3 +110,20 @@ Transfer/sec:     44.97MB
         "non_2xx": 12,
         "socket_errors": 0,
     }
+
+
+def test_a_separate_run_joins_the_earlier_ones_in_one_report():
+    def results(finished, *runs):
+        return {"finished": finished, "minutes": 2, "runs": [dict(run) for run in runs]}
+
+    earlier = results("monday", {"database": "sqlite", "size": 10}, {"database": "sqlite", "size": 20})
+    later = results("tuesday", {"database": "sqlite", "size": 20, "new": True})
+
+    merged = run.merge(earlier, later)
+
+    assert merged["runs"] == [
+        {"database": "sqlite", "size": 10},
+        {"database": "sqlite", "size": 20, "new": True},
+    ]
+    assert merged["sizes"] == [10, 20]
+    assert merged["merged"] == ["monday", "tuesday"]
