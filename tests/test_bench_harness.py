@@ -116,7 +116,9 @@ def test_a_separate_run_joins_the_earlier_ones_in_one_report():
     def results(finished, *runs):
         return {"finished": finished, "minutes": 2, "runs": [dict(run) for run in runs]}
 
-    earlier = results("monday", {"database": "sqlite", "size": 10}, {"database": "sqlite", "size": 20})
+    earlier = results(
+        "monday", {"database": "sqlite", "size": 10}, {"database": "sqlite", "size": 20}
+    )
     later = results("tuesday", {"database": "sqlite", "size": 20, "new": True})
 
     merged = run.merge(earlier, later)
