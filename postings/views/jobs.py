@@ -24,6 +24,24 @@ PAGE_SIZE = 20
 # page number shows the last page. Beyond these, narrowing the search serves better.
 MAX_PAGES = 100
 MAX_KEYWORD_PAGES = RELEVANCE_WINDOW // PAGE_SIZE
+# What a result shows, and `valid_through`, which bounds how long the page may be cached.
+RESULT_FIELDS = (
+    "title",
+    "slug",
+    "organisation__name",
+    "employment_type",
+    "workplace",
+    "city",
+    "region",
+    "country",
+    "remote_countries",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "published_at",
+    "valid_through",
+)
 # Parameters that pick what the page lists; `sort` and `page` only arrange it.
 CANONICAL_PARAMETERS = (
     "q",
@@ -60,9 +78,9 @@ class SearchPaginator(Paginator):
 @public_page
 def posting_list(request: HttpRequest) -> TemplateResponse:
     filterset = PostingFilter(request.GET, queryset=Posting.objects.public())
-    postings = filterset.qs.select_related("organisation", "role").defer(
-        "description", "responsibilities", "qualifications", "rejection_reason"
-    )
+    # A result shows its organisation's name (joined, not one query per result) and none of
+    # the long texts: the rows the database reads and sends stay small.
+    postings = filterset.qs.select_related("organisation").only(*RESULT_FIELDS)
     paginator = SearchPaginator(
         postings,
         PAGE_SIZE,
