@@ -1,0 +1,200 @@
+"""What keeps /jobs/ fast at 100,000 postings, held to what a visitor sees: counts summed from
+one grouped query agree with the results, relevance ranks a bounded window of the newest
+matches, pages are capped, a search's counts are reused, and the page stays small."""
+
+import re
+from datetime import timedelta
+from http import HTTPStatus
+from itertools import product
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+
+from postings import filters
+from postings.filters import PostingFilter
+from postings.models import Posting
+from postings.views import jobs
+from tests.factories import OrganisationFactory, PostingFactory, RoleFactory
+
+pytestmark = pytest.mark.django_db
+
+JOBS = reverse("postings:posting_list")
+RESULT_TITLE = re.compile(r'<h3 class="result__title"><a href="[^"]*">([^<]*)</a>')
+
+
+@pytest.fixture
+def varied_postings():
+    """Postings spread over roles, types, places and remote lists, some not public."""
+    roles = [
+        RoleFactory(title="Chief Operating Officer", slug="chief-operating-officer"),
+        RoleFactory(title="Operations Manager", slug="operations-manager"),
+        RoleFactory(title="Hidden Role", slug="hidden-role", is_published=False),
+    ]
+    places = [
+        ("on_site", "GB", ""),
+        ("hybrid", "IE", ""),
+        ("remote", "US", ""),
+        ("remote", "GB", "GB IE"),
+        ("remote", "DE", "FR"),
+    ]
+    for n, (role, (workplace, country, remote), employment_type) in enumerate(
+        product(roles, places, ["full_time", "contract"])
+    ):
+        PostingFactory(
+            role=role,
+            title=f"Operations lead {n}" if n % 2 else f"Supply planner {n}",
+            workplace=workplace,
+            country=country,
+            remote_countries=remote,
+            employment_type=employment_type,
+            city="Leeds" if n % 3 else "Cork",
+        )
+    PostingFactory(role=roles[0], expired=True, country="GB")
+    PostingFactory(role=roles[0], draft=True, country="GB")
+    PostingFactory(role=roles[1], organisation__is_suspended=True, country="GB")
+
+
+def days_ago(days: int):
+    return timezone.now() - timedelta(days=days)
+
+
+def search(query: str) -> PostingFilter:
+    return PostingFilter(QueryDict(query), queryset=Posting.objects.public())
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "q=operations",
+        "q=supply",
+        "role=chief-operating-officer",
+        "role=hidden-role",
+        "employment_type=contract&workplace=remote",
+        "country=GB",
+        "country=IE&workplace=remote",
+        "country=FR",
+        "q=operations&country=GB&employment_type=full_time",
+        "location=leeds&role=operations-manager",
+        "sort=newest&q=lead&workplace=hybrid",
+    ],
+)
+def test_the_count_and_each_facet_agree_with_the_results_they_lead_to(varied_postings, query):
+    filterset = search(query)
+
+    assert filterset.count() == filterset.qs.count()
+    for name, options in filterset.facets().items():
+        for option in options:
+            narrowed = QueryDict(query, mutable=True)
+            narrowed[name] = option.value
+            assert option.count == search(narrowed.urlencode()).qs.count(), (name, option)
+
+
+def test_the_role_facet_names_published_roles_only(varied_postings):
+    options = search("").facets()["role"]
+
+    assert [option.label for option in options] == [
+        "Chief Operating Officer",
+        "Operations Manager",
+    ]
+
+
+def test_relevance_ranks_the_newest_matches_and_pages_no_further(client, monkeypatch):
+    monkeypatch.setattr(filters, "RELEVANCE_WINDOW", 3)
+    monkeypatch.setattr(jobs, "MAX_KEYWORD_PAGES", 1)
+    monkeypatch.setattr(jobs, "PAGE_SIZE", 3)
+    role = RoleFactory(title="Head Baker", slug="head-baker")
+    # Oldest first: the title match is the oldest, outside the window of the newest three.
+    PostingFactory(role=role, title="Sourdough lead", published_at=days_ago(9))
+    for n in range(4):
+        PostingFactory(
+            role=role,
+            title=f"Bakery post {n}",
+            description="Bake sourdough daily." if n != 2 else "Bake sourdough. " * 5,
+            published_at=days_ago(4 - n),
+        )
+
+    response = client.get(JOBS, {"q": "sourdough", "page": "7"})
+
+    assert response.status_code == HTTPStatus.OK
+    # The best of the newest three first, by rank; the total still counts every match.
+    assert RESULT_TITLE.findall(response.content.decode()) == [
+        "Bakery post 2",
+        "Bakery post 3",
+        "Bakery post 1",
+    ]
+    assert response.context["page_obj"].paginator.count == 5
+    assert response.context["page_obj"].number == 1
+
+
+def test_a_page_number_past_the_last_page_shows_the_last_page(client, monkeypatch):
+    monkeypatch.setattr(jobs, "MAX_PAGES", 2)
+    for n in range(45):
+        PostingFactory(title=f"Job {n}")
+
+    response = client.get(JOBS, {"page": "200"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["page_obj"].number == 2
+    assert response.context["page_obj"].paginator.count == 45
+    assert len(RESULT_TITLE.findall(response.content.decode())) == 20
+
+
+def test_the_next_page_of_a_search_reuses_its_counts(
+    client, settings, django_assert_max_num_queries
+):
+    """Counting visits every match; the next page, or another order, of the same search
+    must not count again: only its page of results and their excerpts are fetched."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    role = RoleFactory(title="Director of Operations", slug="director-of-operations")
+    for n in range(45):
+        PostingFactory(role=role, title=f"Operations lead {n}", organisation=OrganisationFactory())
+    client.get(JOBS, {"q": "operations", "workplace": "on_site"})
+
+    with django_assert_max_num_queries(3) as queries:
+        response = client.get(JOBS, {"q": "operations", "workplace": "on_site", "page": "2"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["page_obj"].paginator.count == 45
+    assert not any("GROUP BY" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_page_of_twenty_varied_results_with_every_facet_stays_under_100_kb(client):
+    countries = ["GB", "IE", "US", "DE", "FR", "NL", "CA", "AU", "SG", "IN"]
+    roles = [RoleFactory(title=f"Operations Role {n}") for n in range(12)]
+    for n in range(60):
+        PostingFactory(
+            role=roles[n % 12],
+            title=f"Head of operations and supply chain planning {n}",
+            country=countries[n % 10],
+            workplace="remote",
+            remote_countries=" ".join(countries[: n % 10]),
+            description="Lead the operations team across every site. " * 60,
+        )
+
+    response = client.get(JOBS, {"q": "operations"})
+
+    assert len(RESULT_TITLE.findall(response.content.decode())) == 20
+    assert len(response.content) < 100_000
+
+
+def test_the_indexes_the_search_relies_on_exist():
+    """The counts read only postings_published_facets; without it every search scans the
+    table. A migration that drops or renames these must replace them."""
+    with connection.cursor() as cursor:
+        names = {
+            index
+            for index, info in connection.introspection.get_constraints(
+                cursor, Posting._meta.db_table
+            ).items()
+            if info["index"]
+        }
+    assert {
+        "postings_published_newest",
+        "postings_published_facets",
+        "postings_role_newest",
+        "postings_published_salary",
+    } <= names
