@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from jobsite import views
 from postings.caching import public_page
@@ -19,13 +20,13 @@ urlpatterns = [
     # the public pages: until the next edit or expiry.
     path(
         "sitemap.xml",
-        public_page(sitemap_views.index),
+        require_safe(public_page(sitemap_views.index)),
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        public_page(sitemap_views.sitemap),
+        require_safe(public_page(sitemap_views.sitemap)),
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),

@@ -185,3 +185,16 @@ def test_public_pages_refuse_posts(client):
     response = client.post("/jobs/", {"q": "COO"})
 
     assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_pages_answer_503_with_retry_after_while_the_database_is_down(client):
+    with mock.patch(
+        "django.db.backends.utils.CursorWrapper.execute",
+        side_effect=OperationalError("server closed the connection unexpectedly"),
+    ):
+        response = client.get("/roles/")
+
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response["Retry-After"] == "30"
+    assert response["Cache-Control"] == "no-store"
+    assert "We’ll be back in a moment" in response.content.decode()

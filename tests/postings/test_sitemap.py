@@ -91,3 +91,9 @@ def test_sitemap_runs_a_fixed_number_of_queries(client, django_assert_max_num_qu
         urls = sitemap(client)
 
     assert sum("/jobs/posting-" in url for url in urls) == 30
+
+
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/sitemap-postings.xml"])
+def test_sitemap_answers_get_and_head_only(client, path):
+    assert client.head(path).status_code == HTTPStatus.OK
+    assert client.post(path).status_code == HTTPStatus.METHOD_NOT_ALLOWED
