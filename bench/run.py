@@ -511,7 +511,8 @@ def search_targets(runs: list[dict[str, Any]]) -> list[dict[str, str]]:
             "verdict": "missed" if missed else "met",
         }
         if missed:
-            entry["why"] = [explain_slow_search(row, limit) for row in missed]
+            where = f"{database}, {size:,}: "
+            entry["why"] = [where + explain_slow_search(row, limit) for row in missed]
         targets.append(entry)
     return targets
 
@@ -536,7 +537,9 @@ def explain_slow_search(row: dict[str, Any], limit: float) -> str:
         remedies.append("an index the plan can use instead of a full scan of postings")
     if by_kind.get("facets", 0) > limit / 2:
         remedies.append(
-            "facet counts in one pass over the matched ids (or GROUPING SETS), capped or cached"
+            "facet counts that do not aggregate every match on every request: kept per query "
+            "in the cache, counted over a bounded set and shown as capped, or precomputed for "
+            "the common unfiltered and one-filter cases"
         )
     if by_kind.get("count", 0) > limit / 4:
         remedies.append("a capped or cached total instead of counting every match")
