@@ -319,9 +319,10 @@ class Posting(models.Model):
             ),
             # A role's open postings, newest first: explainers and "similar jobs".
             models.Index(
-                F("role"),
-                F("published_at").desc(),
-                F("id").desc(),
+                fields=["role", "-published_at", "-id"],
+                # On PostgreSQL, the rest of "open" too: counting a role's open postings
+                # (directory, home) reads only the index.
+                include=["valid_through", "organisation"],
                 condition=Q(status="published"),
                 name="postings_role_newest",
             ),

@@ -91,12 +91,13 @@ def related_roles(role: Role) -> list[RelatedRole]:
 @require_safe
 @public_page
 def role_directory(request: HttpRequest) -> TemplateResponse:
+    # Counted from the index postings_role_newest, one role at a time inside the one query.
     open_postings = (
         Posting.objects.public()
         .filter(role=OuterRef("pk"))
         .order_by()
         .values("role")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n")
     )
     roles = (
