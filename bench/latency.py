@@ -239,17 +239,23 @@ def run(
     budget: float = 30.0,
     plans_dir: Path | None = None,
     plan_prefix: str = "",
+    with_pages: bool = True,
 ) -> dict[str, Any]:
-    """Measure the query mix and the other pages with every cache off; explain the searches'
-    SQL."""
+    """Measure the query mix (and the other pages, unless told not to) with every cache
+    off; explain the searches' SQL."""
     from django.test import override_settings
 
     with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0, CACHES=NO_CACHE):
-        return measure_all(repetitions, warmup, budget, plans_dir, plan_prefix)
+        return measure_all(repetitions, warmup, budget, plans_dir, plan_prefix, with_pages)
 
 
 def measure_all(
-    repetitions: int, warmup: int, budget: float, plans_dir: Path | None, plan_prefix: str
+    repetitions: int,
+    warmup: int,
+    budget: float,
+    plans_dir: Path | None,
+    plan_prefix: str,
+    with_pages: bool,
 ) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
@@ -270,7 +276,7 @@ def measure_all(
             measurement.plan_file = plan_file.name
         searches.append(measurement)
     pages = []
-    for key, label, path in page_paths():
+    for key, label, path in page_paths() if with_pages else []:
         measurement = measure(client, key, label, path, max(3, repetitions // 5), warmup, budget)
         statements, measurement.sql_ms = capture(client, path)
         measurement.statements = [
@@ -307,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plans", type=Path, help="folder for the query plans")
     parser.add_argument("--plan-prefix", default="")
     parser.add_argument("--output", type=Path, help="write the results here as JSON")
+    parser.add_argument("--no-pages", action="store_true", help="time the searches only")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobsite.settings")
@@ -319,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         budget=args.budget,
         plans_dir=args.plans,
         plan_prefix=args.plan_prefix,
+        with_pages=not args.no_pages,
     )
     if args.output:
         args.output.write_text(json.dumps(result, indent=1))
