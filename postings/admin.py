@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
+from postings import caching
 from postings.forms import RejectForm
 from postings.models import Invitation, Membership, Organisation, Posting, PostingEvent, _as_text
 
@@ -38,11 +39,13 @@ class OrganisationAdmin(admin.ModelAdmin):
     @admin.action(description="Mark selected organisations as verified")
     def verify(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
         count = queryset.update(is_verified=True)
+        caching.bump()  # update() sends no signal
         self.message_user(request, f"Verified {count} organisation(s).", messages.SUCCESS)
 
     @admin.action(description="Suspend selected organisations (hide their postings)")
     def suspend(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
         count = queryset.update(is_suspended=True)
+        caching.bump()  # update() sends no signal
         self.message_user(
             request,
             f"Suspended {count} organisation(s); their postings have left the public site.",
@@ -52,6 +55,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     @admin.action(description="Lift the suspension of selected organisations")
     def unsuspend(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
         count = queryset.update(is_suspended=False)
+        caching.bump()  # update() sends no signal
         self.message_user(request, f"Lifted the suspension of {count} organisation(s).")
 
 

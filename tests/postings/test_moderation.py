@@ -306,3 +306,19 @@ def test_admin_pages_render(staff_client, name):
     PostingEventFactory()
 
     assert staff_client.get(reverse(name)).status_code == HTTPStatus.OK
+
+
+def test_suspension_from_the_admin_list_reaches_visitors_served_from_the_cache(
+    staff_client, settings
+):
+    """The bulk action uses update(), which sends no signal: it must clear cached pages."""
+    from django.test import Client
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    posting = PostingFactory()
+    visitor = Client()
+    assert visitor.get(posting.get_absolute_url()).status_code == HTTPStatus.OK
+
+    run_action(staff_client, ORGANISATION_CHANGELIST, "suspend", [posting.organisation])
+
+    assert visitor.get(posting.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
