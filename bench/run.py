@@ -703,6 +703,16 @@ def report(results: dict[str, Any]) -> str:
         *(f"| {t['target']} | {t['result']} | {t['verdict']} |" for t in targets),
         "",
     ]
+    for run in runs:
+        views = run.get("throughput", {}).get("references", {}).get("django_runs", [])
+        rates = [view["requests_per_second"] for view in views]
+        if len(rates) > 1 and max(rates) > 1.1 * min(rates):
+            lines += [
+                f"The machine was busy during {run['database']}, {run['size']:,}: the trivial "
+                f"view ran at {' and '.join(f'{rate:,.0f}' for rate in rates)} req/s in its "
+                "two runs, so ratios within ten points of a target may flip on a rerun.",
+                "",
+            ]
     missed = [t for t in targets if t.get("why")]
     if missed:
         lines += ["### Why the missed targets are missed, and what would reach them", ""]
