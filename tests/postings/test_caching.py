@@ -12,6 +12,7 @@ from django.utils import timezone
 from postings import caching
 from postings.models import Membership, Organisation, Posting
 from roles.models import Role
+from tests.admin_forms import admin_form_data
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -61,25 +62,6 @@ def text(client, url, **params) -> str:
     response = client.get(url, params)
     assert response.status_code == HTTPStatus.OK
     return response.content.decode()
-
-
-def admin_form_data(response) -> dict[str, str]:
-    """What a browser would post back from an admin change form as rendered."""
-    data: dict[str, str] = {}
-
-    def add(form) -> None:
-        for bound in form:
-            value = bound.value()
-            if value is None or value is False:
-                continue
-            data[bound.html_name] = "on" if value is True else str(value)
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add(form)
-    return data
 
 
 def admin_edit(client, url: str, **changes: str) -> None:

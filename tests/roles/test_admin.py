@@ -7,6 +7,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from roles.models import Function, Level, Responsibility, Role
+from tests.admin_forms import admin_form_data
 from tests.factories import (
     CareerStepFactory,
     ReportingLineFactory,
@@ -35,25 +36,6 @@ def coo():
     ResponsibilityFactory(role=coo, text="Run daily operations.", order=1)
     ResponsibilityFactory(role=coo, text="Own the operating budget.", order=2)
     return coo
-
-
-def form_data(response) -> dict[str, str]:
-    """What a browser would post back from an admin change form as rendered."""
-    data: dict[str, str] = {}
-
-    def add(form) -> None:
-        for bound in form:
-            value = bound.value()
-            if value is None or value is False:
-                continue
-            data[bound.html_name] = "on" if value is True else str(value)
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add(form)
-    return data
 
 
 def change_url(role: Role) -> str:
@@ -122,7 +104,7 @@ def test_change_page_renders_parts_in_order_with_view_on_site(staff_client, coo)
 
 
 def test_staff_can_add_a_role_with_responsibilities(staff_client):
-    data = form_data(staff_client.get(reverse("admin:roles_role_add")))
+    data = admin_form_data(staff_client.get(reverse("admin:roles_role_add")))
     data.update(
         {
             "title": "Operations Analyst",
@@ -146,7 +128,7 @@ def test_staff_can_add_a_role_with_responsibilities(staff_client):
 
 
 def edit(client, role: Role, **changes: str) -> None:
-    data = form_data(client.get(change_url(role)))
+    data = admin_form_data(client.get(change_url(role)))
     data.update(changes)
     response = client.post(change_url(role), data)
     assert response.status_code == HTTPStatus.FOUND, response.context["errors"]
@@ -158,7 +140,7 @@ def test_history_shows_a_version_after_an_edit_and_reverting_restores_title_and_
     # The first edit leaves the parts alone: its version holds them only because a role's
     # version follows its parts.
     edit(staff_client, coo, brief_answer="A COO runs the company day to day.")
-    data = form_data(staff_client.get(change_url(coo)))
+    data = admin_form_data(staff_client.get(change_url(coo)))
     data["title"] = "Chief Operations Officer"
     data["responsibilities-0-text"] = "Run every operation, daily."
     data["responsibilities-1-DELETE"] = "on"
@@ -179,7 +161,7 @@ def test_history_shows_a_version_after_an_edit_and_reverting_restores_title_and_
 
     form = staff_client.get(revision_url)
     assert form.status_code == HTTPStatus.OK
-    response = staff_client.post(revision_url, form_data(form))
+    response = staff_client.post(revision_url, admin_form_data(form))
 
     assert response.status_code == HTTPStatus.FOUND, response.context["errors"]
     coo.refresh_from_db()
