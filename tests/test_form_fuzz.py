@@ -35,6 +35,7 @@ from tests.factories import (
     RoleFactory,
     UserFactory,
 )
+from tests.postings.test_recruiters import posting_data
 
 pytestmark = pytest.mark.django_db
 
@@ -249,26 +250,13 @@ def role():
 
 
 def posting_base(role) -> dict[str, str]:
-    return {
-        "role": str(role.pk),
-        "title": "Director of Operations",
-        "description": "Lead our operations team.",
-        "responsibilities": "Run the sites.",
-        "qualifications": "Eight years in operations.",
-        "employment_type": "full_time",
-        "workplace": "on_site",
-        "city": "Leeds",
-        "region": "",
-        "country": "GB",
-        "remote_countries": "",
-        "salary_min": "70000",
-        "salary_max": "90000",
-        "salary_currency": "GBP",
-        "salary_period": "year",
-        "apply_url": "https://example.com/jobs/1",
-        "apply_email": "",
-        "valid_through": "",
-    }
+    # The recruiter tests' valid posting, with short texts so examples stay small.
+    return posting_data(
+        role,
+        role=str(role.pk),
+        description="Lead our operations team.",
+        responsibilities="Run the sites.",
+    )
 
 
 POSTING_FIELDS = [*posting_base(RoleFactory.build(pk=1)), "intent"]
