@@ -8,16 +8,21 @@ errors and are left out of the search; nothing a visitor puts in the query strin
 Counting is the expensive part of a search (it visits every match, where a page of results
 visits twenty), so the counts come from one GROUP BY query over the postings that every
 parameter but the four facets allows, grouped by the facets' columns; the facets and the
-total are then summed from those few thousand groups in Python. The groups depend only on
-the other parameters, so "remote jobs in GB" and "all jobs" share them, and they are kept in
-the cache under the public pages' version (postings/caching.py) for the next page, sort or
-facet of the same search.
+total are then summed from those few thousand groups in Python, and kept in the cache under
+the public pages' version (postings/caching.py) for the next page or order of the search.
+
+A search with many thousands of results is not counted: its counts are estimated from a
+fixed, uniform sample of about SAMPLE_SIZE postings (models.SAMPLE_BUCKET), so it costs the
+same at a million postings as at ten thousand, and the page says "about". Only a search
+with few results is counted exactly, which is also what keeps the last page of results
+right: an estimate is used only when it is far above the deepest page a visitor can reach.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -27,14 +32,21 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.db.models import Count, Q, Value
+from django.db.models import Count, Max, Q, Value
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 
 from postings import caching, search
 from postings.display import country_name
-from postings.models import EmploymentType, Posting, PostingQuerySet, Workplace
+from postings.models import (
+    SAMPLE_BUCKET,
+    SAMPLE_BUCKETS,
+    EmploymentType,
+    Posting,
+    PostingQuerySet,
+    Workplace,
+)
 from roles.models import Role
 
 MAX_POSTED_WITHIN_DAYS = 3650
@@ -58,6 +70,15 @@ CURRENCIES = [
 # Relevance is ranked among the newest matches only: ranking reads each match's whole search
 # document, so a word found in most postings would otherwise cost a second per search.
 RELEVANCE_WINDOW = 500
+# Below this many postings every search is counted exactly: it costs little.
+SAMPLE_FROM = 10_000
+# About how many postings the sample holds: a few milliseconds to read and test.
+SAMPLE_SIZE = 2_000
+# An estimate stands only on this many sampled results (a tenth off at worst, as a rule)...
+MIN_SAMPLED = 50
+# ... and only when, even four standard deviations low, it is above this: the results of
+# the deepest page (views.jobs.MAX_PAGES of 20), so every page offered holds results.
+EXACT_COUNT_LIMIT = 2_000
 # The groups: a row per combination of GROUP_FIELDS values, then how many postings have it.
 GroupRows = list[tuple[int, str, str, str, str, int]]
 # Sort by salary: the yearly top of the range, highest first, postings without one last (as
@@ -120,18 +141,35 @@ class DaysFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 
+def count_text(count: int, *, estimated: bool = False) -> str:
+    """ "1,234"; an estimate to two significant figures: "about 58,000", "under 100"."""
+    if not estimated:
+        return f"{count:,}"
+    if count < 100:
+        return "under 100"
+    rounding = 10 ** (len(str(count)) - 2)
+    return f"about {round(count / rounding) * rounding:,}"
+
+
 @dataclass(frozen=True)
 class FacetOption:
     value: str
     label: str
     count: int
     selected: bool
+    estimated: bool = False
+
+    @property
+    def count_text(self) -> str:
+        return count_text(self.count, estimated=self.estimated)
 
 
 @dataclass
 class Tally:
     """The search's counts, summed from the groups in one pass."""
 
+    # Counted from a sample: every figure is an estimate.
+    estimated: bool = False
     total: int = 0
     role: dict[int, int] = field(default_factory=dict)
     employment_type: dict[str, int] = field(default_factory=dict)
@@ -143,6 +181,24 @@ class Tally:
     anywhere_based: dict[str, int] = field(default_factory=dict)
     # The published roles' slugs and titles by id, to name the role facet's options.
     role_names: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    def scaled(self, factor: float) -> Tally:
+        """The counts of a sample, scaled to estimate the whole."""
+
+        def scale(counts: dict) -> dict:
+            return {key: round(count * factor) for key, count in counts.items()}
+
+        return Tally(
+            estimated=True,
+            total=round(self.total * factor),
+            role=scale(self.role),
+            employment_type=scale(self.employment_type),
+            workplace=scale(self.workplace),
+            based=scale(self.based),
+            open_to=scale(self.open_to),
+            anywhere=round(self.anywhere * factor),
+            anywhere_based=scale(self.anywhere_based),
+        )
 
     def country(self, code: str) -> int:
         # Open to anywhere and based in the country: counted once, among those based there.
@@ -303,14 +359,49 @@ class PostingFilter(django_filters.FilterSet):
 
     # -- Facets -----------------------------------------------------------------------
 
-    def groups(self) -> GroupRows:
+    def groups(self, *, sample_buckets: int = 0) -> GroupRows:
         """The postings every parameter but the facets allows, grouped by the facets'
-        columns (GROUP_FIELDS, then the count): one query.
+        columns (GROUP_FIELDS, then the count): one query. With `sample_buckets`, only the
+        postings in that many of the SAMPLE_BUCKETS.
 
         COUNT(*) over the posting's own columns, with no join to the roles, lets the
-        database read only the index postings_published_facets and group in memory."""
-        base = self.narrow(self.queryset.order_by(), skip=self.FACETS)
+        database read only an index (postings_published_facets, postings_published_sample)
+        and group in memory."""
+        base = self.queryset.order_by()
+        if not sample_buckets:
+            base = self.narrow(base, skip=self.FACETS)
+        else:
+            # A range closed at both ends, which SQLite's planner rates narrow enough to
+            # read through the sample's index; and the keywords tested on each sampled
+            # posting rather than all their matches looked up.
+            base = base.alias(sample_bucket=SAMPLE_BUCKET).filter(
+                sample_bucket__range=(0, sample_buckets - 1)
+            )
+            base = search.matching(
+                self.narrow(base, skip=[*self.FACETS, "q"]), self.query, indexed=False
+            )
         return list(base.values_list(*GROUP_FIELDS).annotate(count=Count("*")).order_by())
+
+    def sample_buckets(self) -> int:
+        """How many buckets hold about SAMPLE_SIZE postings, or 0 when there are so few
+        postings that counting them all costs as little: one query, by the primary key."""
+        population = Posting.objects.using(self.queryset.db).aggregate(last=Max("pk"))["last"] or 0
+        if population < SAMPLE_FROM:
+            return 0
+        return min(SAMPLE_BUCKETS, math.ceil(SAMPLE_BUCKETS * SAMPLE_SIZE / population))
+
+    def count_search(self) -> Tally:
+        """An estimate from the sample when it finds a search with many results, else
+        exact counts: two or three queries."""
+        buckets = self.sample_buckets()
+        if buckets:
+            sampled = self.count_groups(self.groups(sample_buckets=buckets))
+            scale = SAMPLE_BUCKETS / buckets
+            # A sampled count's standard deviation is about its square root.
+            low = sampled.total - 4 * math.sqrt(sampled.total)
+            if sampled.total >= MIN_SAMPLED and low * scale >= EXACT_COUNT_LIMIT:
+                return sampled.scaled(scale)
+        return self.count_groups(self.groups())
 
     def _tally_key(self) -> str:
         """The counts' cache key: the search, under the version of the public pages, which
@@ -328,12 +419,12 @@ class PostingFilter(django_filters.FilterSet):
 
     @cached_property
     def tally(self) -> Tally:
-        """The total and the facets' counts: two queries, or none when the same search was
-        counted a moment ago (the next page, another order)."""
+        """The total and the facets' counts: up to four queries, or none when the same
+        search was counted a moment ago (the next page, another order)."""
         key = self._tally_key()
         tally = cache.get(key) if key else None
         if tally is None:
-            tally = self.count_groups(self.groups())
+            tally = self.count_search()
             tally.role_names = {
                 pk: (slug, title)
                 for pk, slug, title in Role.objects.using(self.queryset.db)
@@ -395,6 +486,10 @@ class PostingFilter(django_filters.FilterSet):
         """How many postings match the search: from the groups, no query of its own."""
         return self.tally.total
 
+    def count_text(self) -> str:
+        """The number of results as a visitor reads it: "58,010", or "about 58,000"."""
+        return count_text(self.tally.total, estimated=self.tally.estimated)
+
     def facets(self) -> dict[str, list[FacetOption]]:
         """Counts for each facet's values over the current results, each facet counted with
         the other filters applied, all from the groups."""
@@ -411,7 +506,13 @@ class PostingFilter(django_filters.FilterSet):
             roles[selected_role.slug] = (selected_role.title, 0)
         role_options = sorted(
             (
-                FacetOption(slug, title, count, bool(selected_role and slug == selected_role.slug))
+                FacetOption(
+                    slug,
+                    title,
+                    count,
+                    bool(selected_role and slug == selected_role.slug),
+                    tally.estimated,
+                )
                 for slug, (title, count) in roles.items()
             ),
             key=lambda option: option.label.lower(),
@@ -420,7 +521,13 @@ class PostingFilter(django_filters.FilterSet):
         codes = set(tally.based) | set(tally.open_to) | ({chosen_country} - {""})
         countries = sorted(
             (
-                FacetOption(code, country_name(code), tally.country(code), code == chosen_country)
+                FacetOption(
+                    code,
+                    country_name(code),
+                    tally.country(code),
+                    code == chosen_country,
+                    tally.estimated,
+                )
                 for code in codes
             ),
             key=lambda option: option.label,
@@ -437,6 +544,6 @@ class PostingFilter(django_filters.FilterSet):
     def _choice_facet(self, counts: dict[str, int], name: str, choices) -> list[FacetOption]:
         chosen = self.params.get(name, "")
         return [
-            FacetOption(value, label, counts.get(value, 0), value == chosen)
+            FacetOption(value, label, counts.get(value, 0), value == chosen, self.tally.estimated)
             for value, label in choices.choices
         ]

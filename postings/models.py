@@ -144,6 +144,14 @@ PERIODS_PER_YEAR = {
 }
 
 
+# A posting's place in a fixed pseudo-random order of 65,536 buckets: the postings in the
+# lowest buckets are a uniform sample of all postings, whatever their age, from which a
+# search too broad to count exactly is estimated (postings/filters.py). Multiplying by an odd
+# number permutes the ids' low bits, so consecutive ids land far apart.
+SAMPLE_BUCKETS = 65_536
+SAMPLE_BUCKET = (F("id") * 40_503).bitand(SAMPLE_BUCKETS - 1)
+
+
 def open_q(now: datetime) -> Q:
     """The one rule for a posting the public may find: published, live and not expired."""
     return (
@@ -325,6 +333,20 @@ class Posting(models.Model):
                 include=["valid_through", "organisation"],
                 condition=Q(status="published"),
                 name="postings_role_newest",
+            ),
+            # Estimated search counts: a published sample, with the facets' columns.
+            models.Index(
+                SAMPLE_BUCKET,
+                F("published_at"),
+                F("valid_through"),
+                F("organisation"),
+                F("role"),
+                F("employment_type"),
+                F("workplace"),
+                F("country"),
+                F("remote_countries"),
+                condition=Q(status="published"),
+                name="postings_published_sample",
             ),
             # Search sorted by salary: the yearly top of the range, highest first, none last.
             models.Index(

@@ -1,6 +1,9 @@
 """Full-text search over postings: one interface, a backend per database.
 
     matching(postings, text)  the postings that match, in their current order
+    matching(postings, text, indexed=False)
+                              the same, tested posting by posting rather than looked up in
+                              the index: cheaper for a small sample (postings/filters.py)
     ranked(postings, text, window=N)
                               the same, annotated with `search_rank` (higher is better);
                               with a window, only the N newest matches, ranked
@@ -31,7 +34,15 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connections
-from django.db.models import Expression, FloatField, Value
+from django.db.models import (
+    BooleanField,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -57,10 +68,14 @@ def clean_query(text: str | None) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
 
 
-def matching(postings: PostingQuerySet, text: str) -> PostingQuerySet:
-    """The postings that match `text`; all of them when it holds nothing to search for."""
+def matching(postings: PostingQuerySet, text: str, *, indexed: bool = True) -> PostingQuerySet:
+    """The postings that match `text`; all of them when it holds nothing to search for.
+
+    `indexed=False` keeps the database from answering through the full-text index: the
+    index lists every match of a common word (tens of thousands), where a sample of a few
+    thousand postings is cheaper to test one by one."""
     text = clean_query(text)
-    return backend(postings.db).matching(postings, text) if text else postings
+    return backend(postings.db).matching(postings, text, indexed=indexed) if text else postings
 
 
 def ranked(postings: PostingQuerySet, text: str, *, window: int | None = None) -> PostingQuerySet:
@@ -137,7 +152,18 @@ class PostgresSearch:
         # websearch_to_tsquery accepts anything a person types: quotes, or, -word.
         return SearchQuery(text, search_type="websearch", config=self.config)
 
-    def matching(self, postings: PostingQuerySet, text: str) -> PostingQuerySet:
+    def matching(
+        self, postings: PostingQuerySet, text: str, *, indexed: bool = True
+    ) -> PostingQuerySet:
+        if not indexed:
+            # The function behind the @@ operator: the same test, which no index answers.
+            test = Func(
+                PostingDocument(),
+                self.query(text),
+                function="ts_match_vq",
+                output_field=BooleanField(),
+            )
+            return postings.filter(test)
         return postings.alias(search_document=PostingDocument()).filter(
             search_document=self.query(text)
         )
@@ -218,13 +244,21 @@ class SqliteSearch:
     def __init__(self, using: str) -> None:
         self.using = using
 
-    def matching(self, postings: PostingQuerySet, text: str) -> PostingQuerySet:
+    def matching(
+        self, postings: PostingQuerySet, text: str, *, indexed: bool = True
+    ) -> PostingQuerySet:
         query = fts5_query(text)
         if not query:
             return postings
         # Fixed SQL; the query is a parameter. A subquery with no outer reference, so the
         # result nests in other queries.
-        return postings.filter(id__in=RawSQL(FTS_MATCH, [query]))  # noqa: S611
+        matches = RawSQL(FTS_MATCH, [query])  # noqa: S611
+        if not indexed:
+            # `+id` is SQLite's way to say "not through an index": the matches become a
+            # list to check each posting against, rather than the rows to start from.
+            plain_id = Func(F("id"), template="+%(expressions)s", output_field=IntegerField())
+            return postings.alias(plain_id=plain_id).filter(plain_id__in=matches)
+        return postings.filter(id__in=matches)
 
     def rank_only(self, postings: PostingQuerySet, text: str) -> PostingQuerySet:
         return self.ranked(postings, text)

@@ -104,6 +104,7 @@ def posting_list(request: HttpRequest) -> TemplateResponse:
             "form": filterset.form,
             "facets": filterset.facets(),
             "page_obj": page,
+            "result_count": filterset.count_text(),
             "postings": page.object_list,
             "heading": heading,
             "query": query,

@@ -405,3 +405,36 @@ def test_the_database_keeps_the_search_document_with_triggers():
                 "postings_alternatetitle_reindex_delete",
             }
         assert expected <= {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["COO", "operations director", '"head baker"', "baker or officer", "operations -baker", "zz"],
+)
+def test_testing_each_posting_finds_what_the_index_finds(coo, director, baker, query):
+    """Estimates test a sample posting by posting (indexed=False); they must count the
+    same matches the results list."""
+    plain_posting(coo, "Second in command")
+    plain_posting(director, "Site lead")
+    plain_posting(baker, "Bread and operations")
+    PostingFactory(role=baker, title="Zz Top tribute")
+    postings = Posting.objects.public()
+
+    indexed = set(search.matching(postings, query).values_list("pk", flat=True))
+    tested = set(search.matching(postings, query, indexed=False).values_list("pk", flat=True))
+
+    assert tested == indexed
+    assert indexed or query == "zz"
+
+
+def test_the_search_document_stays_in_the_row_on_postgresql():
+    """Testing a document stored out of line costs a TOAST lookup per posting, three times
+    the test itself (migration 0004)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("storage is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute "
+            "WHERE attrelid = 'postings_posting'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone() == ("m",)

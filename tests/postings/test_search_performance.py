@@ -197,4 +197,102 @@ def test_the_indexes_the_search_relies_on_exist():
         "postings_published_facets",
         "postings_role_newest",
         "postings_published_salary",
+        "postings_published_sample",
     } <= names
+
+
+# -- Estimates for broad searches ----------------------------------------------------------
+
+
+@pytest.fixture
+def sampled(monkeypatch):
+    """Thresholds scaled down so that 200 postings count as many: the sample is about half
+    of them (whatever ids earlier tests used up), and an estimate needs 20 sampled results
+    and to be surely above 50."""
+
+    def scale_to(postings: list[Posting]) -> None:
+        last = max(posting.pk for posting in postings)
+        monkeypatch.setattr(filters, "SAMPLE_FROM", 100)
+        monkeypatch.setattr(filters, "EXACT_COUNT_LIMIT", 50)
+        monkeypatch.setattr(filters, "SAMPLE_SIZE", last // 2)
+        monkeypatch.setattr(filters, "MIN_SAMPLED", 20)
+
+    return scale_to
+
+
+def test_a_broad_search_is_estimated_from_a_sample_and_says_about(
+    client, sampled, django_assert_max_num_queries
+):
+    role = RoleFactory(title="Director of Operations", slug="director-of-operations")
+    workplaces = ["on_site", "hybrid", "remote", "remote"]
+    sampled(
+        [
+            PostingFactory(role=role, title=f"Logistics lead {n}", workplace=workplaces[n % 4])
+            for n in range(200)
+        ]
+    )
+
+    filterset = search("")
+    with django_assert_max_num_queries(4):
+        total, facets = filterset.count(), filterset.facets()
+
+    assert filterset.tally.estimated
+    assert 140 <= total <= 260
+    remote = next(option for option in facets["workplace"] if option.value == "remote")
+    assert 60 <= remote.count <= 140
+    assert remote.estimated
+    assert filterset.count_text() == f"about {round(total, -1):,}"
+    response = client.get(JOBS, {"q": "logistics"})
+    assert re.search(
+        r"<h2 id=\"results-heading\">About [\d,]+ jobs, page 1 of \d+</h2>",
+        response.content.decode(),
+    )
+    assert len(RESULT_TITLE.findall(response.content.decode())) == 20
+
+
+def test_a_narrow_search_among_many_postings_is_counted_exactly(client, sampled):
+    role = RoleFactory(title="Director of Operations", slug="director-of-operations")
+    postings = [PostingFactory(role=role, country="GB") for _ in range(190)]
+    postings += [
+        PostingFactory(role=role, title=f"Port manager {n}", country="NZ") for n in range(7)
+    ]
+    sampled(postings)
+
+    for query in ["country=NZ", "q=port", "q=port&country=NZ"]:
+        filterset = search(query)
+        assert not filterset.tally.estimated
+        assert filterset.count() == 7, query
+    response = client.get(JOBS, {"country": "NZ"})
+    assert "7 jobs" in response.content.decode()
+    assert "about" not in response.content.decode().split("results-heading", 1)[1][:60]
+
+
+def test_the_estimate_is_the_same_on_every_request():
+    """The sample is fixed by the postings' ids: the same search never shows two figures."""
+    PostingFactory.create_batch(30)
+    first, second = search("").tally, search("").tally
+    assert (first.total, first.workplace) == (second.total, second.workplace)
+
+
+def test_estimates_start_far_beyond_the_deepest_page():
+    """An estimate may be a tenth off; the pages offered must all hold results, so an
+    estimate stands only when even four standard deviations low it passes the last page."""
+    assert filters.EXACT_COUNT_LIMIT >= jobs.MAX_PAGES * jobs.PAGE_SIZE
+    assert filters.MIN_SAMPLED >= 50
+
+
+@pytest.mark.parametrize(
+    ("count", "estimated", "text"),
+    [
+        (0, False, "0"),
+        (7, False, "7"),
+        (58_010, False, "58,010"),
+        (58_010, True, "about 58,000"),
+        (5_449, True, "about 5,400"),
+        (999_999, True, "about 1,000,000"),
+        (100, True, "about 100"),
+        (64, True, "under 100"),
+    ],
+)
+def test_counts_read_as_figures_and_estimates_as_round_ones(count, estimated, text):
+    assert filters.count_text(count, estimated=estimated) == text
