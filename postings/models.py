@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
-from django.db.models import ExpressionWrapper, F, Q, Value
+from django.db.models import ExpressionWrapper, F, Func, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -148,8 +148,12 @@ PERIODS_PER_YEAR = {
 # lowest buckets are a uniform sample of all postings, whatever their age, from which a
 # search too broad to count exactly is estimated (postings/filters.py). Multiplying by an odd
 # number permutes the ids' low bits, so consecutive ids land far apart.
+# The numbers are in the SQL, not parameters: SQLite uses an index on an expression only for
+# the very same expression.
 SAMPLE_BUCKETS = 65_536
-SAMPLE_BUCKET = (F("id") * 40_503).bitand(SAMPLE_BUCKETS - 1)
+SAMPLE_BUCKET = Func(
+    F("id"), template="((%(expressions)s * 40503) & 65535)", output_field=models.IntegerField()
+)
 
 
 def open_q(now: datetime) -> Q:

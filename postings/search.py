@@ -93,7 +93,8 @@ def ranked(postings: PostingQuerySet, text: str, *, window: int | None = None) -
         return unranked(postings)
     engine = backend(postings.db)
     if window:
-        newest = matching(postings, text).order_by("-published_at", "-pk").values("pk")[:window]
+        newest = matching(postings, text, indexed=engine.indexed_window)
+        newest = newest.order_by("-published_at", "-pk").values("pk")[:window]
         postings = postings.model._default_manager.using(postings.db).filter(pk__in=newest)
         return engine.rank_only(postings, text)
     return engine.ranked(postings, text)
@@ -144,6 +145,9 @@ class PostingDocument(Expression):
 
 class PostgresSearch:
     config = "english"
+    # The newest matches: the planner weighs the full-text index against walking the
+    # newest-first index, by the words' frequencies.
+    indexed_window = True
 
     def __init__(self, using: str) -> None:
         self.using = using
@@ -241,6 +245,11 @@ def fts5_query(text: str) -> str:
 
 
 class SqliteSearch:
+    # The newest matches: found by walking the newest-first index and checking each posting
+    # against the list of matches, which stops at the window; SQLite's planner would start
+    # from the matches instead, and sort them all (200 ms for a common word at 100,000).
+    indexed_window = False
+
     def __init__(self, using: str) -> None:
         self.using = using
 

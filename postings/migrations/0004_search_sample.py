@@ -13,7 +13,6 @@ costs. Setting each document again through the trigger of 0002 moves the existin
 
 import importlib
 
-import django.db.models.expressions
 from django.conf import settings
 from django.db import migrations, models
 
@@ -33,12 +32,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="posting",
             index=models.Index(
-                django.db.models.expressions.CombinedExpression(
-                    django.db.models.expressions.CombinedExpression(
-                        models.F("id"), "*", models.Value(40503)
-                    ),
-                    "&",
-                    models.Value(65535),
+                models.Func(
+                    models.F("id"),
+                    template="((%(expressions)s * 40503) & 65535)",
+                    output_field=models.IntegerField(),
                 ),
                 models.F("published_at"),
                 models.F("valid_through"),
