@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bench.coherence import FormParser
+from postings.models import Posting
 from roles.models import Role
 from tests.factories import PostingFactory, RoleFactory, StaffFactory
 
@@ -107,3 +108,19 @@ def test_an_admin_edit_through_one_instance_shows_on_another_at_its_next_request
     )
     assert "Director of Operations" in instance_b.get(posting_page).content.decode()
     assert "Director of Operations" in instance_a.get(posting_page).content.decode()
+
+
+def test_a_version_bumped_in_redis_by_another_process_is_seen_at_the_next_request(shared_redis):
+    """The version is read from Redis at every request, never remembered in the process:
+    another instance's edit is an INCR there, and this one must notice it at once."""
+    posting = PostingFactory(title="Head of Operations")
+    visitor = Client()
+    url = posting.get_absolute_url()
+    assert "Head of Operations" in visitor.get(url).content.decode()
+
+    Posting.objects.filter(pk=posting.pk).update(title="Director of Operations")
+    assert "Head of Operations" in visitor.get(url).content.decode()  # from the cache
+
+    shared_redis.incr(VERSION_KEY)
+
+    assert "Director of Operations" in visitor.get(url).content.decode()

@@ -5,6 +5,7 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -98,6 +99,29 @@ def test_a_change_that_sends_no_signal_is_not_seen_until_the_version_is_bumped(v
 
     caching.bump()
     assert "Changed behind the cache's back." in text(visitor, coo.get_absolute_url())
+
+
+def test_a_page_rendered_while_an_edit_lands_is_rendered_again_at_the_next_request(rf):
+    """The version is read before the page is built: a page built from rows older than an
+    edit is stored with the version before it, so the next request does not get it."""
+    renders = []
+    edit_meanwhile = False
+
+    @caching.public_page
+    def page(request):
+        renders.append(request.path)
+        if edit_meanwhile:
+            caching.bump()
+        return HttpResponse(f"render {len(renders)}")
+
+    page(rf.get("/quiet/"))
+    assert page(rf.get("/quiet/")).content == b"render 1"
+
+    edit_meanwhile = True
+    page(rf.get("/busy/"))
+    edit_meanwhile = False
+    assert page(rf.get("/busy/")).content == b"render 3"
+    assert page(rf.get("/busy/")).content == b"render 3"
 
 
 def test_the_page_cache_can_be_turned_off(visitor, coo, settings):
