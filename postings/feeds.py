@@ -2,6 +2,11 @@
 
 Every feed starts from `Posting.objects.public()`, the one rule for what the public may
 see, so an expired, closed or suspended posting never reaches a feed reader or aggregator.
+
+Feeds are public pages (postings/caching.py): kept in the page cache until the next edit or
+the first listed posting's expiry, with the same ETag, 304 and Cache-Control. They carry no
+Last-Modified: the newest item's date, which Django's Feed would send, stays the same when a
+posting leaves the feed, so a reader asking "modified since?" would keep a closed job.
 """
 
 from __future__ import annotations
@@ -21,14 +26,13 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape, format_html
 from django.utils.text import Truncator
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from postings.caching import expires_with, keep_until, public_page
 from postings.display import country_name, place_text, salary_text
 from postings.filters import PostingFilter
 from postings.jsonld import description_html
@@ -37,7 +41,6 @@ from postings.models import EmploymentType, Posting, Workplace
 
 FEED_ITEM_COUNT = 50
 AGGREGATOR_ITEM_COUNT = 1000
-FEED_MAX_AGE = 60 * 5
 SUMMARY_WORDS = 60
 # Parameters of /jobs/ that shape the page, not the search: left out of a feed's title.
 NOT_SEARCH_PARAMETERS = {"page", "sort"}
@@ -57,6 +60,8 @@ class FeedQuery:
     filterset: PostingFilter
     host: str
     query_string: str
+    # What `items()` listed, for the page cache to keep the feed no longer than they are open.
+    postings: list[Posting]
 
     def summary(self) -> str:
         """ "“coo” · Workplace: Remote": what the search asks for, in words."""
@@ -90,12 +95,15 @@ class PostingRssFeed(Feed):
 
     url_name = "postings:posting_feed_rss"
 
-    # Like every public page: GET and HEAD only (Feed itself answers any method).
-    @method_decorator(require_safe)
+    # Like every public page: GET and HEAD only (Feed itself answers any method), cached.
+    # Feed.__call__ without its Last-Modified (see the module's docstring).
+    @method_decorator([require_safe, public_page])
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = super().__call__(request, *args, **kwargs)
-        patch_cache_control(response, public=True, max_age=FEED_MAX_AGE)
-        return response
+        query = self.get_object(request, *args, **kwargs)
+        feed = self.get_feed(query, request)
+        response = HttpResponse(content_type=feed.content_type)
+        feed.write(response, "utf-8")
+        return expires_with(response, query.postings)
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FeedQuery:
         parameters = request.GET.copy()
@@ -104,6 +112,7 @@ class PostingRssFeed(Feed):
             filterset=PostingFilter(request.GET, queryset=Posting.objects.public()),
             host=request.get_host().split(":")[0],
             query_string=urlencode(sorted(parameters.lists()), doseq=True),
+            postings=[],
         )
 
     def title(self, obj: FeedQuery) -> str:
@@ -135,6 +144,7 @@ class PostingRssFeed(Feed):
         for posting in postings:
             # Item methods see only the item: give each its stable id here.
             posting.feed_guid = f"tag:{obj.host},{posting.created_at:%Y-%m-%d}:posting:{posting.pk}"
+        obj.postings = postings
         return postings
 
     def item_title(self, item: Posting) -> str:
@@ -217,6 +227,8 @@ class AggregatorFeedWriter:
     def __init__(self) -> None:
         self.out = io.StringIO()
         self.xml = XMLGenerator(self.out, encoding="utf-8")
+        # The first valid-through moment among the jobs written: the document's shelf life.
+        self.valid_until: datetime | None = None
 
     def element(self, name: str, text: str = "") -> None:
         self.xml.startElement(name, {})
@@ -252,6 +264,10 @@ class AggregatorFeedWriter:
                 ", ".join(country_name(code) for code in posting.remote_country_list),
             )
         self.xml.endElement("job")
+        if posting.valid_through and (
+            self.valid_until is None or posting.valid_through < self.valid_until
+        ):
+            self.valid_until = posting.valid_through
 
     def document(self, postings: Any, request: HttpRequest) -> str:
         self.xml.startDocument()
@@ -267,7 +283,7 @@ class AggregatorFeedWriter:
 
 
 @require_safe
-@cache_control(public=True, max_age=FEED_MAX_AGE)
+@public_page
 def aggregator_feed(request: HttpRequest) -> HttpResponse:
     """/jobs/feed.xml: the newest 1,000 open postings in the shape job aggregators read."""
     postings = (
@@ -276,5 +292,7 @@ def aggregator_feed(request: HttpRequest) -> HttpResponse:
         .newest_first()[:AGGREGATOR_ITEM_COUNT]
         .iterator(chunk_size=250)
     )
-    body = AggregatorFeedWriter().document(postings, request)
-    return HttpResponse(body, content_type="application/xml; charset=utf-8")
+    writer = AggregatorFeedWriter()
+    body = writer.document(postings, request)
+    response = HttpResponse(body, content_type="application/xml; charset=utf-8")
+    return keep_until(response, writer.valid_until)

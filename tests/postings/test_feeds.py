@@ -7,12 +7,13 @@ from http import HTTPStatus
 import pytest
 from django.utils import timezone
 
-from postings import feeds
+from postings import caching, feeds
 from postings.models import Workplace
 from tests.factories import PostingFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 
+FEEDS = ["/jobs/feed/rss/", "/jobs/feed/atom/", "/jobs/feed.xml"]
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 AGGREGATOR_JOB_ELEMENTS = [
@@ -340,3 +341,101 @@ def test_aggregator_feed_runs_a_fixed_number_of_queries(client, django_assert_ma
         response = client.get("/jobs/feed.xml")
 
     assert response.content.decode().count("<job>") == 30
+
+
+# --- The page cache --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_a_repeat_feed_request_is_served_from_the_cache_without_queries(
+    client, page_cache_on, url, django_assert_num_queries
+):
+    """Feed readers poll: a poll between edits must not touch the database."""
+    PostingFactory.create_batch(3)
+    first = client.get(url)
+
+    with django_assert_num_queries(0):
+        again = client.get(url)
+
+    assert again.status_code == HTTPStatus.OK
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_an_edited_posting_shows_in_the_feed_at_the_next_request(client, page_cache_on, url):
+    posting = PostingFactory(title="Operations chief")
+    assert "Operations chief" in client.get(url).content.decode()
+
+    posting.title = "Chief of operations"
+    posting.save()
+
+    feed = client.get(url).content.decode()
+    assert "Chief of operations" in feed
+    assert "Operations chief" not in feed
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_a_closed_posting_leaves_the_cached_feed(client, page_cache_on, url):
+    posting = PostingFactory(title="Soon to close")
+    assert "Soon to close" in client.get(url).content.decode()
+
+    posting.close(by=None)
+
+    assert "Soon to close" not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_a_feed_is_kept_no_longer_than_its_first_listed_posting_is_open(
+    client, page_cache_on, settings, url
+):
+    PostingFactory(valid_through=timezone.now() + timedelta(seconds=90))
+    PostingFactory()
+
+    response = client.get(url)
+
+    assert 0 < caching.seconds_to_keep(response, settings.PUBLIC_PAGE_CACHE_SECONDS) <= 90
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_a_reader_with_the_current_etag_gets_304_until_the_feed_changes(client, page_cache_on, url):
+    posting = PostingFactory(title="Before the edit")
+    etag = client.get(url)["ETag"]
+
+    not_modified = client.get(url, headers={"if-none-match": etag})
+    assert not_modified.status_code == HTTPStatus.NOT_MODIFIED
+    assert not_modified.content == b""
+
+    posting.title = "After the edit"
+    posting.save()
+
+    changed = client.get(url, headers={"if-none-match": etag})
+    assert changed.status_code == HTTPStatus.OK
+    assert "After the edit" in changed.content.decode()
+
+
+@pytest.mark.parametrize("cached", [True, False])
+@pytest.mark.parametrize("url", FEEDS)
+def test_feeds_send_the_public_pages_cache_headers_and_no_last_modified(
+    client, settings, url, cached
+):
+    """The public pages' max-age, not a longer one of their own: a closed job leaves a CDN's
+    copy of the feed as soon as it leaves the pages. No Last-Modified: the newest item's date
+    does not change when a job leaves, so "modified since?" would wrongly answer no."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300 if cached else 0
+    PostingFactory()
+
+    for _ in range(2):
+        response = client.get(url)
+        control = response["Cache-Control"]
+        assert "public" in control
+        assert f"max-age={settings.PUBLIC_PAGE_MAX_AGE}" in control
+        assert "stale-while-revalidate=" in control
+        assert "Cookie" in response["Vary"]
+        assert response["ETag"].startswith('"')
+        assert "Last-Modified" not in response
