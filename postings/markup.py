@@ -2,6 +2,7 @@
 
 import html
 import json
+from functools import lru_cache
 from typing import Any
 
 import markdown
@@ -19,13 +20,34 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
+# Rendering is a pure function of the text, so its result is memoised per process keyed by
+# the text itself: edited text is a new key, so nothing shown can be stale. Bounded in
+# entries and in the length of the texts kept, so a worker's memory stays small.
+MEMO_ENTRIES = 512
+MEMO_TEXT_LENGTH = 20_000
+
 # Characters that could close the <script> element or open a comment inside it.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def render_markdown(text: str) -> SafeString:
     """Markdown to HTML that is safe to show whatever the author wrote."""
-    rendered = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    text = text or ""
+    if len(text) > MEMO_TEXT_LENGTH:
+        return _render_markdown(text)
+    return _memoised_render_markdown(text)
+
+
+def plain_text(text: str) -> str:
+    """Markdown to text with every tag stripped, for feeds' summaries and JSON-LD."""
+    text = text or ""
+    if len(text) > MEMO_TEXT_LENGTH:
+        return _plain_text(text)
+    return _memoised_plain_text(text)
+
+
+def _render_markdown(text: str) -> SafeString:
+    rendered = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
     clean = nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,
@@ -36,10 +58,13 @@ def render_markdown(text: str) -> SafeString:
     return mark_safe(clean)  # noqa: S308 - nh3 has just sanitised it
 
 
-def plain_text(text: str) -> str:
-    """Markdown to text with every tag stripped, for feeds' summaries and JSON-LD."""
-    rendered = markdown.markdown(text or "", output_format="html")
+def _plain_text(text: str) -> str:
+    rendered = markdown.markdown(text, output_format="html")
     return html.unescape(nh3.clean(rendered, tags=set())).strip()
+
+
+_memoised_render_markdown = lru_cache(maxsize=MEMO_ENTRIES)(_render_markdown)
+_memoised_plain_text = lru_cache(maxsize=MEMO_ENTRIES)(_plain_text)
 
 
 def web_address(url: str) -> str:

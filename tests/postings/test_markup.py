@@ -1,0 +1,40 @@
+"""Stored text made safe to show: Markdown through the sanitiser, memoised by the text."""
+
+from postings import markup
+
+
+def test_markdown_is_rendered_sanitised_and_the_same_every_time():
+    text = "We **lead**.\n\n<script>alert(1)</script> [site](javascript:alert(1))"
+
+    first = markup.render_markdown(text)
+    again = markup.render_markdown(text)
+
+    assert "<strong>lead</strong>" in first
+    assert "<script>" not in first
+    assert "javascript:" not in first
+    assert again == first
+
+
+def test_edited_text_is_rendered_afresh():
+    """The memo's key is the text itself: a changed text can never get the old HTML."""
+    assert "<em>before</em>" in markup.render_markdown("An edit *before*.")
+
+    assert "<em>after</em>" in markup.render_markdown("An edit *after*.")
+    assert markup.plain_text("An edit *after*.") == "An edit after."
+
+
+def test_very_long_text_is_rendered_but_not_kept():
+    long_text = "word " * markup.MEMO_TEXT_LENGTH
+    kept_before = markup._memoised_render_markdown.cache_info().currsize
+
+    rendered = markup.render_markdown(long_text)
+
+    assert rendered.startswith("<p>word word")
+    assert markup._memoised_render_markdown.cache_info().currsize == kept_before
+
+
+def test_the_memo_is_bounded():
+    for n in range(markup.MEMO_ENTRIES + 10):
+        markup.plain_text(f"Text number {n}.")
+
+    assert markup._memoised_plain_text.cache_info().currsize == markup.MEMO_ENTRIES
