@@ -7,7 +7,10 @@ module runs a query of its own, so the pages' query counts stay fixed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
+
+from django.db.models import Model
 
 from postings.markup import plain_text
 from roles.models import EducationLevel, Level, Qualification, Responsibility, Role
@@ -251,6 +254,32 @@ def occupation_json_ld(role: Role, *, url: str, wages: OccupationWages | None) -
         data["estimatedSalary"] = [distribution]
         data["occupationLocation"] = [{"@type": "Country", "name": "United States"}]
     return {key: value for key, value in data.items() if value not in ([], "")}
+
+
+def row(obj: Model) -> tuple:
+    """The values of every column `obj` was loaded with (None for a deferred one)."""
+    values = obj.__dict__
+    return (obj._meta.label, *[values.get(name) for name in column_names(type(obj))])
+
+
+@cache
+def column_names(model: type[Model]) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+def content_key(role: Role) -> tuple:
+    """Everything the explainer's role-only sections are made from: the role's columns, its
+    parts' and, through reporting lines and career steps, its neighbours'. Equal keys
+    render the same HTML; any edit makes a different key."""
+    parts = (role.alternate_titles, role.responsibilities, role.qualifications, role.faqs)
+    return (
+        row(role),
+        *(tuple(row(part) for part in kind.all()) for kind in parts),
+        tuple((row(line), row(line.manager)) for line in role.reporting_lines.all()),
+        tuple((row(line), row(line.role)) for line in role.direct_report_lines.all()),
+        tuple((row(step), row(step.to_role)) for step in role.steps_out.all()),
+        tuple((row(step), row(step.from_role)) for step in role.steps_in.all()),
+    )
 
 
 @dataclass

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, IntegerField, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
 from postings import occupation
@@ -17,7 +19,7 @@ from postings.caching import expires_with, public_page
 from postings.models import Posting, PostingQuerySet
 from roles.filters import RoleFilter
 from roles.models import Level, Role
-from roles.wages import SOURCE, SOURCE_URL, wages_for
+from roles.wages import SOURCE, SOURCE_URL, OccupationWages, wages_for
 
 OPEN_POSTING_COUNT = 5
 SAME_FUNCTION_COUNT = 6
@@ -33,6 +35,20 @@ class SalaryRange:
     low: Decimal | None
     high: Decimal | None
     postings: int
+
+    @property
+    def amounts(self) -> str:
+        """ "60,000–80,000", or one whole yearly figure when there is only one."""
+        if self.low is not None and self.high is not None and self.low != self.high:
+            return f"{whole(self.low)}–{whole(self.high)}"
+        return whole(self.low if self.low is not None else self.high)
+
+
+def whole(amount: Decimal | None) -> str:
+    """123456.50 → "123,457": rounded half up, like `floatformat:0|intcomma`."""
+    if amount is None:
+        return ""
+    return f"{amount.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
 
 
 @dataclass
@@ -165,29 +181,71 @@ def role_explainer(request: HttpRequest, slug: str) -> TemplateResponse:
             "page_title": occupation.explainer_title(role),
             "question": occupation.explainer_question(role),
             "meta_description": occupation.cut_on_word(role.brief_answer),
-            "full_name": occupation.full_name(role),
-            "areas": occupation.responsibilities_by_area(role),
-            "qualifications": occupation.qualifications(role),
-            "education": occupation.education_sentence(role),
-            "experience": occupation.experience_phrase(role),
-            "managers": occupation.managers(role),
-            "direct_reports": occupation.direct_reports(role),
-            "steps_in": list(role.steps_in.all()),
-            "steps_out": list(role.steps_out.all()),
-            "faqs": list(role.faqs.all()),
-            "related": related,
+            "areas": bool(role.responsibilities.all()),
+            "faqs": bool(role.faqs.all()),
+            "related": bool(related),
+            "sections": explainer_sections(role, related, wages),
             "open_postings": open_postings,
             "open_count": open_count,
             "salary_ranges": ranges,
-            "wages": wages,
-            "wage_rows": occupation.wage_percentiles(wages) if wages else [],
-            "wage_source": SOURCE,
-            "wage_source_url": SOURCE_URL,
-            "sources": [line.strip() for line in role.sources.splitlines() if line.strip()],
             "json_ld": occupation.occupation_json_ld(role, url=url, wages=wages),
         },
     )
     return expires_with(response, open_postings)
+
+
+# The explainer's sections that depend on the role alone, as last rendered for each role,
+# with the content they were rendered from. Roles are a curated few dozen; the bound only
+# keeps a worker's memory small should that change.
+_rendered_sections: dict[int, tuple[tuple, dict[str, SafeString]]] = {}
+RENDERED_SECTIONS_ROLES = 200
+
+
+def explainer_sections(
+    role: Role, related: list[RelatedRole], wages: OccupationWages | None
+) -> dict[str, SafeString]:
+    """The explainer's role-only sections as HTML: rendered again only when something they
+    show has changed. The key is that content itself (every field of the role, its parts,
+    its neighbours and the related roles, and the URL prefix), so an edit is a new key and
+    the page can never be stale, whatever the page cache does."""
+    key = (get_script_prefix(), occupation.content_key(role), related_key(related))
+    last = _rendered_sections.get(role.pk)
+    if last is not None and last[0] == key:
+        return last[1]
+    context = {
+        "role": role,
+        "areas": occupation.responsibilities_by_area(role),
+        "qualifications": occupation.qualifications(role),
+        "education": occupation.education_sentence(role),
+        "experience": occupation.experience_phrase(role),
+        "managers": occupation.managers(role),
+        "direct_reports": occupation.direct_reports(role),
+        "steps_in": list(role.steps_in.all()),
+        "steps_out": list(role.steps_out.all()),
+        "faqs": list(role.faqs.all()),
+        "related": related,
+        "wages": wages,
+        "wage_rows": occupation.wage_percentiles(wages) if wages else [],
+        "source": SOURCE,
+        "source_url": SOURCE_URL,
+        "sources": [line.strip() for line in role.sources.splitlines() if line.strip()],
+    }
+    sections = {
+        name: render_to_string(template, context) if template else SafeString()
+        for name, template in [
+            ("about", "roles/includes/_explainer_about.html"),
+            ("wages", "roles/includes/_wages.html" if wages else ""),
+            ("more", "roles/includes/_explainer_more.html"),
+        ]
+    }
+    if len(_rendered_sections) >= RENDERED_SECTIONS_ROLES:
+        _rendered_sections.clear()
+    _rendered_sections[role.pk] = (key, sections)
+    return sections
+
+
+def related_key(related: list[RelatedRole]) -> tuple:
+    return tuple((occupation.row(item.role), item.relation, item.compare_url) for item in related)
 
 
 def split_pair(pair: str) -> list[tuple[str, str]]:

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from postings.models import SalaryPeriod
 from postings.occupation import cut_on_word, experience_phrase
+from postings.views import roles as role_views
+from postings.views.roles import SalaryRange
 from roles.models import EducationLevel, Function, Level, Qualification, Responsibility, Role
 from roles.wages import SOURCE, SOURCE_URL, wages_for
 from tests.factories import (
@@ -402,6 +404,131 @@ def test_unknown_role_is_not_found(client):
     response = client.get("/roles/chief-happiness-officer/")
 
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+# Rendered once per content ------------------------------------------------------------
+
+
+@pytest.fixture
+def _page_cache_off(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.mark.usefixtures("_page_cache_off")
+@pytest.mark.parametrize(
+    ("edit", "old", "new"),
+    [
+        (
+            lambda g: Role.objects.filter(pk=g["coo"].pk).update(overview="Runs the **engine**."),
+            "<strong>second in command</strong>",
+            "<strong>engine</strong>",
+        ),
+        (
+            lambda g: g["coo"].responsibilities.filter(order=3).update(text="Own the capex."),
+            "Own the operating budget.",
+            "Own the capex.",
+        ),
+        (
+            lambda g: g["coo"].qualifications.update(kind=Qualification.Kind.TRAIT),
+            '<span class="badge">Skill</span>',
+            '<span class="badge">Personal quality</span>',
+        ),
+        (
+            lambda g: g["coo"].faqs.update(answer="Usually *they* report to the CEO."),
+            "Usually they are peers.",
+            "Usually <em>they</em> report to the CEO.",
+        ),
+        (
+            lambda g: Role.objects.filter(pk=g["ceo"].pk).update(title="Chief Executive"),
+            ">Chief Executive Officer</a>",
+            ">Chief Executive</a>",
+        ),
+        (
+            lambda g: Role.objects.filter(pk=g["director"].pk).update(is_published=False),
+            "Director of Operations",
+            "No role described on this site reports to the COO.",
+        ),
+        (
+            lambda g: g["coo"].steps_out.filter(to_role=g["founder"]).update(note="Or retire."),
+            "Some start a company.",
+            "Or retire.",
+        ),
+        (
+            lambda g: Role.objects.filter(pk=g["coo"].pk).update(onet_soc_code="11-1021.00"),
+            "Chief Executives in the US",
+            "General and Operations Managers in the US",
+        ),
+        (
+            lambda g: RoleFactory(title="Head of Logistics", function=Function.OPERATIONS),
+            None,
+            "Head of Logistics",
+        ),
+    ],
+    ids=[
+        "overview",
+        "responsibility",
+        "qualification",
+        "faq",
+        "manager title",
+        "unpublished report",
+        "career step",
+        "occupation code",
+        "new role in the function",
+    ],
+)
+def test_explainer_shows_an_edit_at_the_next_request_even_one_that_sends_no_signal(
+    client, graph, edit, old, new
+):
+    """The role's sections are rendered once and reused while their content is unchanged:
+    the content is the key, so an edit shows at once, with no signal or cache to clear.
+    Edits through update() send no signal; the page cache is off."""
+    html = get_page(client, graph["coo"].get_absolute_url())
+    assert old is None or old in html
+    assert new not in html
+
+    edit(graph)
+
+    html = get_page(client, graph["coo"].get_absolute_url())
+    assert new in html
+    assert old is None or old not in html
+
+
+@pytest.mark.usefixtures("_page_cache_off")
+def test_explainer_renders_its_role_sections_once_while_the_role_is_unchanged(
+    client, graph, monkeypatch
+):
+    rendered = []
+    real_render = role_views.render_to_string
+    monkeypatch.setattr(
+        role_views,
+        "render_to_string",
+        lambda name, context: rendered.append(name) or real_render(name, context),
+    )
+    url = graph["coo"].get_absolute_url()
+    first = get_page(client, url)
+    count = len(rendered)
+
+    again = get_page(client, url)
+
+    assert count == 3
+    assert len(rendered) == count
+    assert again == first
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "amounts"),
+    [
+        ("60000.00", "80000.00", "60,000–80,000"),
+        ("60000.00", "60000.00", "60,000"),
+        ("60000.00", None, "60,000"),
+        (None, "80000.00", "80,000"),
+        ("123456.50", "1234567.49", "123,457–1,234,567"),
+    ],
+)
+def test_salary_range_reads_as_whole_yearly_amounts(low, high, amounts):
+    salary_range = SalaryRange("GBP", low and Decimal(low), high and Decimal(high), postings=1)
+
+    assert salary_range.amounts == amounts
 
 
 def role_with_parts(n: int, suffix: str) -> Role:
