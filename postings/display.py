@@ -78,6 +78,21 @@ COUNTRY_NAMES = {
     "ZA": "South Africa",
 }
 
+# The columns a posting's one-line listing reads (title and link, organisation, place,
+# workplace, date) and its valid-through moment, which bounds how long a page listing it
+# may be cached: listings load these and not the long texts.
+LISTING_FIELDS = [
+    "title",
+    "slug",
+    "city",
+    "region",
+    "country",
+    "workplace",
+    "published_at",
+    "valid_through",
+    "organisation__name",
+]
+
 # Symbols written before the amount; other currencies follow it as their ISO code.
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥", "INR": "₹"}
 

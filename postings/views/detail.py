@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from postings import jsonld
 from postings.caching import expires_with, public_page
-from postings.display import place_text, salary_text
+from postings.display import LISTING_FIELDS, place_text, salary_text
 from postings.markup import plain_text
 from postings.models import Posting
 
@@ -49,13 +49,16 @@ def render_posting_page(
         is_open = Posting.objects.public().filter(pk=posting.pk).exists()
 
     similar_postings = (
-        Posting.objects.public()
-        .for_role(posting.role)
-        .exclude(pk=posting.pk)
-        .select_related("organisation")
-        .newest_first()[:SIMILAR_POSTING_COUNT]
+        list(
+            Posting.objects.public()
+            .for_role(posting.role)
+            .exclude(pk=posting.pk)
+            .select_related("organisation")
+            .only(*LISTING_FIELDS)
+            .newest_first()[:SIMILAR_POSTING_COUNT]
+        )
         if posting.pk
-        else Posting.objects.none()
+        else []
     )
     context = {
         "posting": posting,

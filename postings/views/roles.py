@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from postings import occupation
 from postings.caching import expires_with, public_page
+from postings.display import LISTING_FIELDS
 from postings.models import Posting, PostingQuerySet
 from roles.filters import RoleFilter
 from roles.models import Level, Role
@@ -167,7 +168,9 @@ def role_explainer(request: HttpRequest, slug: str) -> TemplateResponse:
 
     postings = Posting.objects.public().for_role(role)
     open_postings = list(
-        postings.newest_first().select_related("organisation")[:OPEN_POSTING_COUNT]
+        postings.newest_first()
+        .select_related("organisation")
+        .only(*LISTING_FIELDS)[:OPEN_POSTING_COUNT]
     )
     open_count, ranges = salary_summary(salary_ranges(postings))
 
