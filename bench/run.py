@@ -540,9 +540,9 @@ def explain_slow_search(row: dict[str, Any], limit: float) -> str:
         remedies.append("an index the plan can use instead of a full scan of postings")
     if by_kind.get("facets", 0) > limit / 2:
         remedies.append(
-            "facet counts that do not aggregate every match on every request: kept per query "
-            "in the cache, counted over a bounded set and shown as capped, or precomputed for "
-            "the common unfiltered and one-filter cases"
+            "facet counts that do not aggregate every match: a smaller sample "
+            "(filters.SAMPLE_SIZE), or estimates for more searches (filters.MIN_SAMPLED); a "
+            "search that falls back to exact counts pays for every match of its keywords"
         )
     if by_kind.get("count", 0) > limit / 4:
         remedies.append("a capped or cached total instead of counting every match")
