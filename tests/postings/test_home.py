@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from postings.models import Workplace
+from postings.views import home as home_view
 from tests.factories import OrganisationFactory, PostingFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +92,52 @@ def test_home_offers_browsing_by_workplace_with_counts(client):
     assert '<a class="badge" href="/jobs/?workplace=remote">Remote (2)</a>' in browse
     assert '<a class="badge" href="/jobs/?workplace=hybrid">Hybrid (1)</a>' in browse
     assert "On-site (0)" in browse
+
+
+def test_home_counts_past_the_cap_read_as_the_cap_and_a_plus(client, monkeypatch):
+    """Counting every open posting takes time in proportion to their number: past the cap
+    the home page says "1,000+" and leaves the exact figures to the search page."""
+    monkeypatch.setattr(home_view, "JOB_COUNT_CAP", 3)
+    PostingFactory.create_batch(3, workplace=Workplace.REMOTE)
+    PostingFactory(workplace=Workplace.HYBRID)
+
+    html = home(client)
+
+    stats = html.split('class="home-stats"')[1].split("</p>")[0]
+    assert re.search(r"<strong>3\+</strong> open jobs</a>", stats)
+    assert "employer" not in stats
+    browse = section(html, "browse-workplace")
+    assert '<a class="badge" href="/jobs/?workplace=remote">Remote</a>' in browse
+    assert '<a class="badge" href="/jobs/?workplace=on_site">On-site</a>' in browse
+
+
+def test_home_counts_up_to_the_cap_exactly(client, monkeypatch):
+    monkeypatch.setattr(home_view, "JOB_COUNT_CAP", 3)
+    PostingFactory.create_batch(2, workplace=Workplace.REMOTE)
+    PostingFactory(workplace=Workplace.HYBRID)
+
+    html = home(client)
+
+    assert re.search(r"<strong>3</strong> open jobs</a> from <strong>3</strong> employers", html)
+    assert "Remote (2)" in section(html, "browse-workplace")
+
+
+def test_featured_roles_past_the_cap_read_as_the_cap_and_rank_by_title(client, monkeypatch):
+    monkeypatch.setattr(home_view, "ROLE_JOB_COUNT_CAP", 2)
+    busiest = RoleFactory(title="Operations Manager", abbreviation="")
+    busy = RoleFactory(title="Head of Operations", abbreviation="")
+    quiet = RoleFactory(title="Chief Operating Officer", abbreviation="COO")
+    PostingFactory.create_batch(5, role=busiest)
+    PostingFactory.create_batch(3, role=busy)
+    PostingFactory.create_batch(2, role=quiet)
+
+    roles = section(home(client), "featured-roles")
+
+    assert roles.index("Head of Operations") < roles.index("Operations Manager")
+    assert roles.index("Operations Manager") < roles.index("Chief Operating Officer")
+    assert "2+ open Operations Manager jobs" in roles
+    assert "2+ open Head of Operations jobs" in roles
+    assert "2 open COO jobs" in roles
 
 
 def test_home_without_postings_says_so_and_links_the_roles(client):
