@@ -1,4 +1,5 @@
-"""What the public role pages say about a role, worked out from a role fetched `with_parts()`.
+"""What the public role pages say about a role, worked out from a role fetched `with_parts()`
+and given its routes by `load_routes()`.
 
 Everything here reads prefetched relations and the wage table only: no function in this
 module runs a query of its own, so the pages' query counts stay fixed.
@@ -160,12 +161,12 @@ def qualifications(role: Role) -> Qualifications:
 
 def managers(role: Role) -> list[Role]:
     """Published roles this role reports to, typical first (the prefetch hides drafts)."""
-    lines = sorted(role.reporting_lines.all(), key=lambda line: not line.is_typical)
+    lines = sorted(role.manager_lines, key=lambda line: not line.is_typical)
     return [line.manager for line in lines]
 
 
 def direct_reports(role: Role) -> list[Role]:
-    return sorted((line.role for line in role.direct_report_lines.all()), key=rank_key)
+    return sorted((line.role for line in role.report_lines), key=rank_key)
 
 
 def rank_key(role: Role) -> tuple[int, str]:
@@ -179,8 +180,8 @@ def neighbours(role: Role) -> list[Role]:
     candidates = [
         *managers(role),
         *direct_reports(role),
-        *(step.to_role for step in role.steps_out.all()),
-        *(step.from_role for step in role.steps_in.all()),
+        *(step.to_role for step in role.next_steps),
+        *(step.from_role for step in role.previous_steps),
     ]
     for other in candidates:
         if other.pk != role.pk:
@@ -275,10 +276,10 @@ def content_key(role: Role) -> tuple:
     return (
         row(role),
         *(tuple(row(part) for part in kind.all()) for kind in parts),
-        tuple((row(line), row(line.manager)) for line in role.reporting_lines.all()),
-        tuple((row(line), row(line.role)) for line in role.direct_report_lines.all()),
-        tuple((row(step), row(step.to_role)) for step in role.steps_out.all()),
-        tuple((row(step), row(step.from_role)) for step in role.steps_in.all()),
+        tuple((row(line), row(line.manager)) for line in role.manager_lines),
+        tuple((row(line), row(line.role)) for line in role.report_lines),
+        tuple((row(step), row(step.to_role)) for step in role.next_steps),
+        tuple((row(step), row(step.from_role)) for step in role.previous_steps),
     )
 
 
@@ -309,10 +310,10 @@ def compare(a: Role, b: Role) -> Comparison:
         only_a_areas=[label for value, label in a_areas.items() if value not in b_areas],
         only_b_areas=[label for value, label in b_areas.items() if value not in a_areas],
         common_managers=[m for m in managers(a) if m.pk in b_managers],
-        a_to_b=any(step.to_role_id == b.pk for step in a.steps_out.all()),
-        b_to_a=any(step.to_role_id == a.pk for step in b.steps_out.all()),
-        a_reports_to_b=any(line.manager_id == b.pk for line in a.reporting_lines.all()),
-        b_reports_to_a=any(line.manager_id == a.pk for line in b.reporting_lines.all()),
+        a_to_b=any(step.to_role_id == b.pk for step in a.next_steps),
+        b_to_a=any(step.to_role_id == a.pk for step in b.next_steps),
+        a_reports_to_b=any(line.manager_id == b.pk for line in a.manager_lines),
+        b_reports_to_a=any(line.manager_id == a.pk for line in b.manager_lines),
         same_function=a.function == b.function,
         level_gap=(
             None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
@@ -45,40 +47,16 @@ class RoleQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def with_parts(self) -> RoleQuerySet:
-        """Everything an explainer shows, fetched in a fixed number of queries."""
-        published_roles = Role.objects.published()
+        """A role's own parts, one query per kind whatever their number. The routes to
+        other roles (reporting lines, career steps) come from `load_routes()`."""
         # Each part ordered on its own columns: the models' default ordering starts with the
         # role, which would join the roles table into every prefetch for nothing (the parts
-        # of one role share it). Routes in keep the order of the roles they come from.
+        # of one role share it).
         return self.prefetch_related(
             Prefetch("alternate_titles", AlternateTitle.objects.order_by("order", "pk")),
             Prefetch("responsibilities", Responsibility.objects.order_by("order", "pk")),
             Prefetch("qualifications", Qualification.objects.order_by("order", "pk")),
             Prefetch("faqs", FAQ.objects.order_by("order", "pk")),
-            Prefetch(
-                "reporting_lines",
-                ReportingLine.objects.filter(manager__in=published_roles)
-                .select_related("manager")
-                .order_by("order", "pk"),
-            ),
-            Prefetch(
-                "direct_report_lines",
-                ReportingLine.objects.filter(role__in=published_roles)
-                .select_related("role")
-                .order_by("role__title", "role_id", "order", "pk"),
-            ),
-            Prefetch(
-                "steps_out",
-                CareerStep.objects.filter(to_role__in=published_roles)
-                .select_related("to_role")
-                .order_by("order", "pk"),
-            ),
-            Prefetch(
-                "steps_in",
-                CareerStep.objects.filter(from_role__in=published_roles)
-                .select_related("from_role")
-                .order_by("from_role__title", "from_role_id", "order", "pk"),
-            ),
         )
 
 
@@ -140,6 +118,13 @@ class Role(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RoleQuerySet.as_manager()
+
+    # Set by load_routes(): the reporting lines and career steps between this role and
+    # other published roles, each with the role at its other end.
+    manager_lines: list[ReportingLine]
+    report_lines: list[ReportingLine]
+    next_steps: list[CareerStep]
+    previous_steps: list[CareerStep]
 
     class Meta:
         ordering = ["title", "pk"]
@@ -287,6 +272,50 @@ class CareerStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_role} → {self.to_role}"
+
+
+def load_routes(roles: Iterable[Role]) -> None:
+    """Give each of these published roles its routes to other published roles:
+    `manager_lines` (the roles it reports to), `report_lines` (the roles reporting to it),
+    `next_steps` and `previous_steps` (career steps out and in), with the role at the other
+    end loaded. One query for the lines and one for the steps, both directions at once:
+    four prefetches, one per direction, cost about 3 ms more on an explainer."""
+    by_pk = {role.pk: role for role in roles}
+    for role in by_pk.values():
+        role.manager_lines, role.report_lines = [], []
+        role.next_steps, role.previous_steps = [], []
+    published = Role.objects.published()
+    lines = (
+        ReportingLine.objects.filter(
+            Q(role__in=list(by_pk), manager__in=published)
+            | Q(manager__in=list(by_pk), role__in=published)
+        )
+        .select_related("role", "manager")
+        .order_by("order", "pk")
+    )
+    for line in lines:
+        if line.role_id in by_pk:
+            by_pk[line.role_id].manager_lines.append(line)
+        if line.manager_id in by_pk:
+            by_pk[line.manager_id].report_lines.append(line)
+    steps = (
+        CareerStep.objects.filter(
+            Q(from_role__in=list(by_pk), to_role__in=published)
+            | Q(to_role__in=list(by_pk), from_role__in=published)
+        )
+        .select_related("from_role", "to_role")
+        .order_by("order", "pk")
+    )
+    for step in steps:
+        if step.from_role_id in by_pk:
+            by_pk[step.from_role_id].next_steps.append(step)
+        if step.to_role_id in by_pk:
+            by_pk[step.to_role_id].previous_steps.append(step)
+    # Routes in are listed by the roles they come from, like the directory; the sort is
+    # stable, so each role's own lines keep their order.
+    for role in by_pk.values():
+        role.report_lines.sort(key=lambda line: (line.role.title, line.role.pk))
+        role.previous_steps.sort(key=lambda step: (step.from_role.title, step.from_role.pk))
 
 
 class FAQ(models.Model):

@@ -19,7 +19,7 @@ from postings.caching import expires_with, public_page
 from postings.display import LISTING_FIELDS
 from postings.models import Posting, PostingQuerySet
 from roles.filters import RoleFilter
-from roles.models import Level, Role
+from roles.models import Level, Role, load_routes
 from roles.wages import SOURCE, SOURCE_URL, OccupationWages, wages_for
 
 OPEN_POSTING_COUNT = 5
@@ -98,9 +98,9 @@ def related_roles(role: Role) -> list[RelatedRole]:
         add(manager, f"The {role.short_title} reports to this role")
     for report in occupation.direct_reports(role):
         add(report, f"Reports to the {role.short_title}")
-    for step in role.steps_out.all():
+    for step in role.next_steps:
         add(step.to_role, "A next step from this role")
-    for step in role.steps_in.all():
+    for step in role.previous_steps:
         add(step.from_role, "A role people come from")
     return list(related.values())
 
@@ -151,6 +151,7 @@ def role_explainer(request: HttpRequest, slug: str) -> TemplateResponse:
         role = Role.objects.published().with_parts().get(slug=slug)
     except Role.DoesNotExist:
         raise Http404("No published role has this address.") from None
+    load_routes([role])
 
     related = related_roles(role)
     same_function = (
@@ -223,8 +224,8 @@ def explainer_sections(
         "experience": occupation.experience_phrase(role),
         "managers": occupation.managers(role),
         "direct_reports": occupation.direct_reports(role),
-        "steps_in": list(role.steps_in.all()),
-        "steps_out": list(role.steps_out.all()),
+        "steps_in": role.previous_steps,
+        "steps_out": role.next_steps,
         "faqs": list(role.faqs.all()),
         "related": related,
         "wages": wages,
@@ -279,6 +280,7 @@ def role_compare(request: HttpRequest, pair: str) -> TemplateResponse:
     found = {
         role.slug: role for role in Role.objects.published().with_parts().filter(slug__in=slugs)
     }
+    load_routes(found.values())
     try:
         a, b = next((found[a], found[b]) for a, b in splits if a != b and a in found and b in found)
     except StopIteration:

@@ -35,9 +35,9 @@ JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.D
 CAREER_PATH = re.compile(r'<figure class="career-path".*?</figure>', re.DOTALL)
 
 # Queries a page may run, whatever the number of roles and parts (see the guards below).
-EXPLAINER_QUERIES = 12
+EXPLAINER_QUERIES = 10
 DIRECTORY_QUERIES = 1
-COMPARE_QUERIES = 10
+COMPARE_QUERIES = 8
 
 
 def get_page(client, url: str) -> str:
@@ -547,9 +547,9 @@ def role_with_parts(n: int, suffix: str) -> Role:
 
 
 def test_explainer_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
-    """Guards against an N+1 over a role's parts, neighbours and open postings: every
-    reporting line, career step and posting on the page comes from one prefetch or one
-    aggregate, never a query per row."""
+    """Guards against an N+1 over a role's parts, neighbours and open postings: every part
+    comes from one prefetch per kind, the reporting lines and career steps both ways from
+    one query each, the postings from one list and one aggregate, never a query per row."""
     counts = []
     for n, suffix in [(3, "small"), (30, "large")]:
         role = role_with_parts(n, suffix)
@@ -747,7 +747,8 @@ def test_compare_page_reads_a_slug_that_itself_contains_vs(client, graph):
 
 def test_compare_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     """Guards against an N+1 over both roles' parts and postings: the two roles come with
-    one prefetch per kind of part, and their postings' salaries in one aggregate."""
+    one prefetch per kind of part, their routes in one query for lines and one for steps,
+    and their postings' salaries in one aggregate."""
     counts = []
     for n, suffix in [(3, "small"), (30, "large")]:
         a, b = role_with_parts(n, f"{suffix} a"), role_with_parts(n, f"{suffix} b")

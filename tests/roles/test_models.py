@@ -1,7 +1,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from roles.models import Role
+from roles.models import Role, load_routes
 from tests.factories import (
     AlternateTitleFactory,
     CareerStepFactory,
@@ -81,19 +81,55 @@ def test_published_excludes_drafts():
     assert list(Role.objects.published()) == [published]
 
 
-def test_with_parts_leaves_draft_roles_out_of_the_relations():
+def test_routes_lead_to_published_roles_only_in_both_directions():
     role = RoleFactory(title="Director of Operations")
-    published_manager = RoleFactory(title="General Manager")
-    draft_manager = RoleFactory(title="Regional Director", is_published=False)
-    ReportingLineFactory(role=role, manager=published_manager)
-    ReportingLineFactory(role=role, manager=draft_manager)
-    CareerStepFactory(from_role=role, to_role=draft_manager)
-    CareerStepFactory(from_role=role, to_role=published_manager)
+    published = RoleFactory(title="General Manager")
+    draft = RoleFactory(title="Regional Director", is_published=False)
+    ReportingLineFactory(role=role, manager=published)
+    ReportingLineFactory(role=role, manager=draft)
+    ReportingLineFactory(role=published, manager=role)
+    ReportingLineFactory(role=draft, manager=role)
+    CareerStepFactory(from_role=role, to_role=draft)
+    CareerStepFactory(from_role=role, to_role=published)
+    CareerStepFactory(from_role=draft, to_role=role)
+    CareerStepFactory(from_role=published, to_role=role)
 
     loaded = Role.objects.with_parts().get(pk=role.pk)
+    load_routes([loaded])
 
-    assert [line.manager for line in loaded.reporting_lines.all()] == [published_manager]
-    assert [step.to_role for step in loaded.steps_out.all()] == [published_manager]
+    assert [line.manager for line in loaded.manager_lines] == [published]
+    assert [line.role for line in loaded.report_lines] == [published]
+    assert [step.to_role for step in loaded.next_steps] == [published]
+    assert [step.from_role for step in loaded.previous_steps] == [published]
+
+
+def test_routes_of_several_roles_take_two_queries_and_list_routes_in_by_title(
+    django_assert_num_queries,
+):
+    """Guards against a query per role or per route: lines and steps, both directions,
+    for every role at once."""
+    a, b = RoleFactory(title="Operations Manager"), RoleFactory(title="Logistics Manager")
+    for title in ("Warehouse Lead", "Analyst", "Planner"):
+        ReportingLineFactory(role=RoleFactory(title=title), manager=a)
+        CareerStepFactory(from_role=RoleFactory(title=f"Junior {title}"), to_role=b)
+    ReportingLineFactory(role=a, manager=b)
+    a, b = Role.objects.get(pk=a.pk), Role.objects.get(pk=b.pk)
+
+    with django_assert_num_queries(2):
+        load_routes([a, b])
+
+    assert [line.role.title for line in a.report_lines] == [
+        "Analyst",
+        "Planner",
+        "Warehouse Lead",
+    ]
+    assert [line.manager for line in a.manager_lines] == [b]
+    assert [line.role for line in b.report_lines] == [a]
+    assert [step.from_role.title for step in b.previous_steps] == [
+        "Junior Analyst",
+        "Junior Planner",
+        "Junior Warehouse Lead",
+    ]
 
 
 def test_fields_of_study_list_splits_on_commas_and_drops_blanks():
