@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, IntegerField, Max, Min, OuterRef, Subquery
+from django.db.models import Count, Max, Min
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, QueryDict
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import get_script_prefix, reverse
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from postings import occupation
 from postings.caching import expires_with, public_page
 from postings.display import LISTING_FIELDS
+from postings.filters import PostingFilter, count_text
 from postings.models import Posting, PostingQuerySet
 from roles.filters import RoleFilter
 from roles.models import Level, Role, load_routes
@@ -108,24 +109,19 @@ def related_roles(role: Role) -> list[RelatedRole]:
 @require_safe
 @public_page
 def role_directory(request: HttpRequest) -> TemplateResponse:
-    # Counted from the index postings_role_newest, one role at a time inside the one query.
-    open_postings = (
-        Posting.objects.public()
-        .filter(role=OuterRef("pk"))
-        .order_by()
-        .values("role")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
+    # Each role's open jobs as the search page counts them (the role facet of /jobs/ with
+    # nothing searched): estimated on a large site, so the directory never counts them all.
+    tally = PostingFilter(QueryDict(), queryset=Posting.objects.public()).tally
     roles = (
         Role.objects.published()
         .only("title", "slug", "abbreviation", "function", "level", "brief_answer")
-        .annotate(open_postings=Coalesce(Subquery(open_postings, output_field=IntegerField()), 0))
         .order_by("title", "pk")
     )
     role_filter = RoleFilter(request.GET or None, queryset=roles)
     by_level: dict[str, list[Role]] = {value: [] for value in Level.values}
     for role in role_filter.qs:
+        role.open_postings = tally.role.get(role.pk, 0)
+        role.open_postings_text = count_text(role.open_postings, estimated=tally.estimated)
         by_level.setdefault(role.level, []).append(role)
     groups = [
         {"label": Level(value).label, "value": value, "roles": members}
@@ -140,6 +136,8 @@ def role_directory(request: HttpRequest) -> TemplateResponse:
             "groups": groups,
             "role_count": sum(len(group["roles"]) for group in groups),
             "is_filtered": role_filter.is_bound and role_filter.form.is_valid(),
+            # An estimate of none is "under 100", not "none".
+            "counts_estimated": tally.estimated,
         },
     )
 
