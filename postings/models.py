@@ -344,9 +344,15 @@ class Posting(models.Model):
             # A role's open postings, newest first: explainers and "similar jobs".
             models.Index(
                 fields=["role", "-published_at", "-id"],
-                # On PostgreSQL, the rest of "open" too: counting a role's open postings
-                # (directory, home) reads only the index.
-                include=["valid_through", "organisation"],
+                # On PostgreSQL, the rest of "open" and the yearly salaries too: a role's open
+                # postings and their salary range (explainer) come from the index alone.
+                include=[
+                    "valid_through",
+                    "organisation",
+                    "salary_currency",
+                    "salary_min_annual",
+                    "salary_max_annual",
+                ],
                 condition=Q(status="published"),
                 name="postings_role_newest",
             ),
