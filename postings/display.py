@@ -92,6 +92,16 @@ LISTING_FIELDS = [
     "valid_through",
     "organisation__name",
 ]
+# A search result's or the home page's fuller line: the listing with the terms and the pay.
+RESULT_FIELDS = [
+    *LISTING_FIELDS,
+    "employment_type",
+    "remote_countries",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+]
 
 # Symbols written before the amount; other currencies follow it as their ISO code.
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥", "INR": "₹"}

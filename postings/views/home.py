@@ -12,28 +12,13 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
 from postings.caching import expires_with, public_page
+from postings.display import RESULT_FIELDS
 from postings.filters import PostingFilter, count_text
 from postings.models import Organisation, Posting, Workplace
 from roles.models import Role
 
 FEATURED_ROLE_COUNT = 6
 LATEST_POSTING_COUNT = 8
-# What a listed posting shows (templates/postings/home.html), and its valid-through moment.
-LISTED_FIELDS = (
-    "title",
-    "slug",
-    "city",
-    "region",
-    "country",
-    "workplace",
-    "employment_type",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "salary_period",
-    "published_at",
-    "valid_through",
-)
 
 
 @require_safe
@@ -55,7 +40,7 @@ def home(request: HttpRequest) -> TemplateResponse:
     latest_postings = (
         public.newest_first()
         .select_related("organisation")
-        .only(*LISTED_FIELDS, "organisation__name")[:LATEST_POSTING_COUNT]
+        .only(*RESULT_FIELDS)[:LATEST_POSTING_COUNT]
     )
     # Exact whatever the number of postings: one probe per organisation for an open posting.
     employers = Organisation.objects.filter(

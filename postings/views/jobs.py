@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from postings import search
 from postings.caching import expires_with, public_page
-from postings.display import country_name
+from postings.display import RESULT_FIELDS, country_name
 from postings.filters import RELEVANCE_WINDOW, PostingFilter, Sort
 from postings.models import EmploymentType, Posting, Workplace
 
@@ -24,24 +24,6 @@ PAGE_SIZE = 20
 # page number shows the last page. Beyond these, narrowing the search serves better.
 MAX_PAGES = 100
 MAX_KEYWORD_PAGES = RELEVANCE_WINDOW // PAGE_SIZE
-# What a result shows, and `valid_through`, which bounds how long the page may be cached.
-RESULT_FIELDS = (
-    "title",
-    "slug",
-    "organisation__name",
-    "employment_type",
-    "workplace",
-    "city",
-    "region",
-    "country",
-    "remote_countries",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "salary_period",
-    "published_at",
-    "valid_through",
-)
 # Parameters that pick what the page lists; `sort` and `page` only arrange it.
 CANONICAL_PARAMETERS = (
     "q",
