@@ -790,8 +790,12 @@ def merge(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
         "runs": runs,
         "sizes": sorted({run["size"] for run in runs}),
         "databases": sorted({run["database"] for run in runs}),
-        "minutes": earlier.get("minutes", 0) + later["minutes"],
-        "merged": [*earlier.get("merged", [earlier["finished"]]), later["finished"]],
+        # Only runs whose figures are kept count: a rerun replaces its sizes wholly.
+        "minutes": round((earlier.get("minutes", 0) if kept else 0) + later["minutes"], 1),
+        "merged": [
+            *(earlier.get("merged", [earlier["finished"]]) if kept else []),
+            later["finished"],
+        ],
     }
 
 
