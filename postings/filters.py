@@ -16,6 +16,8 @@ fixed, uniform sample of about SAMPLE_SIZE postings (models.SAMPLE_BUCKET), so i
 same at a million postings as at ten thousand, and the page says "about". Only a search
 with few results is counted exactly, which is also what keeps the last page of results
 right: an estimate is used only when it is far above the deepest page a visitor can reach.
+A rare combination of facets within a common word gets its results counted exactly and its
+facets estimated, since exact facets would read every match of the word.
 """
 
 from __future__ import annotations
@@ -80,6 +82,11 @@ MIN_SAMPLED = 50
 # ... and only when, even four standard deviations low, it is above this: the results of
 # the deepest page (views.jobs.MAX_PAGES of 20), so every page offered holds results.
 EXACT_COUNT_LIMIT = 2_000
+# Exact facet counts read every posting the keywords and the other filters allow. When the
+# sample says that is more than this, but the results are too few to estimate, only the
+# total is counted exactly (a query with every filter, which the indexes narrow) and the
+# facets are estimated.
+EXACT_FACETS_LIMIT = 20_000
 # The groups: a row per combination of GROUP_FIELDS values, then how many postings have it.
 GroupRows = list[tuple[int, str, str, str, str, int]]
 # Sort by salary: the yearly top of the range, highest first, postings without one last (as
@@ -169,8 +176,10 @@ class FacetOption:
 class Tally:
     """The search's counts, summed from the groups in one pass."""
 
-    # Counted from a sample: every figure is an estimate.
+    # Counted from a sample: the facets' figures are estimates, and the total too unless
+    # `total_estimated` says otherwise.
     estimated: bool = False
+    total_estimated: bool = False
     total: int = 0
     role: dict[int, int] = field(default_factory=dict)
     employment_type: dict[str, int] = field(default_factory=dict)
@@ -191,6 +200,7 @@ class Tally:
 
         return Tally(
             estimated=True,
+            total_estimated=True,
             total=round(self.total * factor),
             role=scale(self.role),
             employment_type=scale(self.employment_type),
@@ -392,16 +402,25 @@ class PostingFilter(django_filters.FilterSet):
         return min(SAMPLE_BUCKETS, math.ceil(SAMPLE_BUCKETS * SAMPLE_SIZE / population))
 
     def count_search(self) -> Tally:
-        """An estimate from the sample when it finds a search with many results, else
-        exact counts: two or three queries."""
+        """An estimate from the sample when it finds a search with many results; exact
+        counts when the search allows few postings; else the facets estimated and the total
+        counted. Two or three queries."""
         buckets = self.sample_buckets()
         if buckets:
-            sampled = self.count_groups(self.groups(sample_buckets=buckets))
+            groups = self.groups(sample_buckets=buckets)
+            sampled = self.count_groups(groups)
             scale = SAMPLE_BUCKETS / buckets
             # A sampled count's standard deviation is about its square root.
             low = sampled.total - 4 * math.sqrt(sampled.total)
             if sampled.total >= MIN_SAMPLED and low * scale >= EXACT_COUNT_LIMIT:
                 return sampled.scaled(scale)
+            if sum(row[-1] for row in groups) * scale > EXACT_FACETS_LIMIT:
+                # A rare combination of facets within a common word.
+                tally = sampled.scaled(scale)
+                results = self.narrow(self.queryset.order_by(), skip=["q"])
+                tally.total = search.narrowed(results, self.query).count()
+                tally.total_estimated = False
+                return tally
         return self.count_groups(self.groups())
 
     def _tally_key(self) -> str:
@@ -489,7 +508,7 @@ class PostingFilter(django_filters.FilterSet):
 
     def count_text(self) -> str:
         """The number of results as a visitor reads it: "58,010", or "about 58,000"."""
-        return count_text(self.tally.total, estimated=self.tally.estimated)
+        return count_text(self.tally.total, estimated=self.tally.total_estimated)
 
     def facets(self) -> dict[str, list[FacetOption]]:
         """Counts for each facet's values over the current results, each facet counted with

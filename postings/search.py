@@ -4,6 +4,8 @@
     matching(postings, text, indexed=False)
                               the same, tested posting by posting rather than looked up in
                               the index: cheaper for a small sample (postings/filters.py)
+    narrowed(postings, text)  the same, for a query whose other filters or order narrow it
+                              well: the database may start from its other indexes
     ranked(postings, text, window=N)
                               the same, annotated with `search_rank` (higher is better);
                               with a window, only the N newest matches, ranked
@@ -93,11 +95,20 @@ def ranked(postings: PostingQuerySet, text: str, *, window: int | None = None) -
         return unranked(postings)
     engine = backend(postings.db)
     if window:
-        newest = matching(postings, text, indexed=engine.indexed_window)
-        newest = newest.order_by("-published_at", "-pk").values("pk")[:window]
+        newest = narrowed(postings, text).order_by("-published_at", "-pk").values("pk")[:window]
         postings = postings.model._default_manager.using(postings.db).filter(pk__in=newest)
         return engine.rank_only(postings, text)
     return engine.ranked(postings, text)
+
+
+def narrowed(postings: PostingQuerySet, text: str) -> PostingQuerySet:
+    """The postings that match `text`, where other filters or an order (the newest first)
+    narrow the query well: the database may start from those indexes and test each posting
+    against the matches, rather than start from every match of a common word."""
+    text = clean_query(text)
+    if not text:
+        return postings
+    return matching(postings, text, indexed=backend(postings.db).indexed_when_narrowed)
 
 
 def unranked(postings: PostingQuerySet) -> PostingQuerySet:
@@ -145,9 +156,9 @@ class PostingDocument(Expression):
 
 class PostgresSearch:
     config = "english"
-    # The newest matches: the planner weighs the full-text index against walking the
-    # newest-first index, by the words' frequencies.
-    indexed_window = True
+    # A narrowed query: the planner weighs the full-text index against the others by the
+    # words' frequencies, and may combine them (BitmapAnd).
+    indexed_when_narrowed = True
 
     def __init__(self, using: str) -> None:
         self.using = using
@@ -245,10 +256,12 @@ def fts5_query(text: str) -> str:
 
 
 class SqliteSearch:
-    # The newest matches: found by walking the newest-first index and checking each posting
-    # against the list of matches, which stops at the window; SQLite's planner would start
-    # from the matches instead, and sort them all (200 ms for a common word at 100,000).
-    indexed_window = False
+    # A narrowed query: walk the other index (the newest first, the filters' columns) and
+    # test each posting against the list of matches. SQLite's planner would start from the
+    # matches instead: for the newest 500 of a common word it fetched and sorted them all
+    # (200 ms at 100,000 postings, 23 ms walking); for a rare combination of filters, 106 ms
+    # against 31.
+    indexed_when_narrowed = False
 
     def __init__(self, using: str) -> None:
         self.using = using

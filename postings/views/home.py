@@ -63,7 +63,7 @@ def home(request: HttpRequest) -> TemplateResponse:
             "latest_postings": latest_postings,
             "stats": {
                 "jobs": tally.total,
-                "jobs_text": jobs(tally.total),
+                "jobs_text": count_text(tally.total, estimated=tally.total_estimated),
                 "employers": employers,
             },
             "workplaces": workplaces,

@@ -267,6 +267,33 @@ def test_a_narrow_search_among_many_postings_is_counted_exactly(client, sampled)
     assert "about" not in response.content.decode().split("results-heading", 1)[1][:60]
 
 
+def test_a_rare_combination_within_a_common_word_counts_its_results_exactly(
+    client, sampled, monkeypatch, django_assert_max_num_queries
+):
+    """Exact facets would read every match of the word; only the results are counted
+    exactly (every filter applied, which the indexes narrow) and the facets estimated."""
+    role = RoleFactory(title="Director of Operations", slug="director-of-operations")
+    postings = [PostingFactory(role=role, title=f"Logistics lead {n}") for n in range(190)]
+    postings += [
+        PostingFactory(role=role, title=f"Logistics lead NZ {n}", country="NZ", workplace="on_site")
+        for n in range(7)
+    ]
+    sampled(postings)
+    monkeypatch.setattr(filters, "EXACT_FACETS_LIMIT", 60)
+
+    filterset = search("q=logistics&country=NZ&workplace=on_site")
+    with django_assert_max_num_queries(5):
+        total = filterset.count()
+
+    assert total == 7
+    assert filterset.count_text() == "7"
+    assert filterset.tally.estimated
+    response = client.get(JOBS, {"q": "logistics", "country": "NZ", "workplace": "on_site"})
+    html = response.content.decode()
+    assert '<h2 id="results-heading">7 jobs</h2>' in html
+    assert len(RESULT_TITLE.findall(html)) == 7
+
+
 def test_the_estimate_is_the_same_on_every_request():
     """The sample is fixed by the postings' ids: the same search never shows two figures."""
     PostingFactory.create_batch(30)
