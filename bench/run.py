@@ -779,6 +779,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def invocations(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """When the kept runs were made, and in how many minutes: one entry per invocation."""
+    stamps = {run["finished"]: run["minutes"] for run in runs if "finished" in run}
+    return {"merged": sorted(stamps), "minutes": round(sum(stamps.values()), 1)}
+
+
 def merge(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
     """The later results with the earlier runs of other databases and sizes kept, so that a
     separate run (a million postings) joins the default ones in one report."""
@@ -790,12 +796,7 @@ def merge(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
         "runs": runs,
         "sizes": sorted({run["size"] for run in runs}),
         "databases": sorted({run["database"] for run in runs}),
-        # Only runs whose figures are kept count: a rerun replaces its sizes wholly.
-        "minutes": round((earlier.get("minutes", 0) if kept else 0) + later["minutes"], 1),
-        "merged": [
-            *(earlier.get("merged", [earlier["finished"]]) if kept else []),
-            later["finished"],
-        ],
+        **invocations(runs),
     }
 
 
@@ -841,9 +842,15 @@ def run_all(args) -> dict[str, Any]:
                 # One broken measurement should not cost the others: report it and go on.
                 run["error"] = str(error).splitlines()[-1] if str(error) else repr(error)
                 log(f"{database} {size:,}: failed: {run['error']}")
+    finished = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    minutes = round((time.perf_counter() - started) / 60, 1)
+    for run in runs:
+        # Each run carries its invocation's stamp, so a merged report names only those whose
+        # figures it keeps.
+        run["finished"], run["minutes"] = finished, minutes
     return {
-        "finished": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        "minutes": round((time.perf_counter() - started) / 60, 1),
+        "finished": finished,
+        "minutes": minutes,
         "machine": machine(),
         "sizes": sizes,
         "databases": databases,

@@ -114,7 +114,8 @@ Transfer/sec:     44.97MB
 
 def test_a_separate_run_joins_the_earlier_ones_in_one_report():
     def results(finished, *runs):
-        return {"finished": finished, "minutes": 2, "runs": [dict(run) for run in runs]}
+        stamp = {"finished": finished, "minutes": 2}
+        return {**stamp, "runs": [{**run, **stamp} for run in runs]}
 
     earlier = results(
         "monday", {"database": "sqlite", "size": 10}, {"database": "sqlite", "size": 20}
@@ -123,9 +124,13 @@ def test_a_separate_run_joins_the_earlier_ones_in_one_report():
 
     merged = run.merge(earlier, later)
 
-    assert merged["runs"] == [
-        {"database": "sqlite", "size": 10},
-        {"database": "sqlite", "size": 20, "new": True},
+    assert [(each["size"], each["finished"]) for each in merged["runs"]] == [
+        (10, "monday"),
+        (20, "tuesday"),
     ]
+    assert merged["runs"][1]["new"]
     assert merged["sizes"] == [10, 20]
-    assert merged["merged"] == ["monday", "tuesday"]
+    assert (merged["merged"], merged["minutes"]) == (["monday", "tuesday"], 4)
+    # A rerun of every size keeps nothing of the earlier one, nor names it.
+    replaced = run.merge(merged, results("friday", *merged["runs"]))
+    assert (replaced["merged"], replaced["minutes"]) == (["friday"], 2)
