@@ -211,6 +211,13 @@ class Tally:
             anywhere_based=scale(self.anywhere_based),
         )
 
+    def figure(self, count: int) -> str:
+        """One of this tally's counts as a visitor reads it ("1,234", "about 58,000",
+        "under 100"), or "" for exactly none: an estimate of none is "under 100"."""
+        if not count and not self.estimated:
+            return ""
+        return count_text(count, estimated=self.estimated)
+
     def country(self, code: str) -> int:
         # Open to anywhere and based in the country: counted once, among those based there.
         return (

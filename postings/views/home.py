@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from postings.caching import expires_with, public_page
 from postings.display import RESULT_FIELDS
-from postings.filters import PostingFilter, count_text
+from postings.filters import PostingFilter
 from postings.models import Organisation, Posting, Workplace
 from roles.models import Role
 
@@ -25,10 +25,9 @@ LATEST_POSTING_COUNT = 8
 @public_page
 def home(request: HttpRequest) -> TemplateResponse:
     public = Posting.objects.public()
-    tally = PostingFilter(QueryDict(), queryset=public).tally
-
-    def jobs(count: int) -> str:
-        return count_text(count, estimated=tally.estimated)
+    # The counts of /jobs/ with nothing searched, so the two pages agree.
+    everything = PostingFilter(QueryDict(), queryset=public)
+    tally = everything.tally
 
     # Roles with the most open jobs first, then by title.
     roles = list(Role.objects.published().only("title", "slug", "abbreviation", "brief_answer"))
@@ -36,7 +35,7 @@ def home(request: HttpRequest) -> TemplateResponse:
     featured_roles = roles[:FEATURED_ROLE_COUNT]
     for role in featured_roles:
         role.open_postings = tally.role.get(role.pk, 0)
-        role.open_postings_text = jobs(role.open_postings)
+        role.open_postings_text = tally.figure(role.open_postings)
     latest_postings = (
         public.newest_first()
         .select_related("organisation")
@@ -50,8 +49,7 @@ def home(request: HttpRequest) -> TemplateResponse:
         {
             "value": workplace.value,
             "label": workplace.label,
-            "count": tally.workplace.get(workplace.value, 0),
-            "count_text": jobs(tally.workplace.get(workplace.value, 0)),
+            "count_text": tally.figure(tally.workplace.get(workplace.value, 0)),
         }
         for workplace in Workplace
     ]
@@ -63,12 +61,10 @@ def home(request: HttpRequest) -> TemplateResponse:
             "latest_postings": latest_postings,
             "stats": {
                 "jobs": tally.total,
-                "jobs_text": count_text(tally.total, estimated=tally.total_estimated),
+                "jobs_text": everything.count_text(),
                 "employers": employers,
             },
             "workplaces": workplaces,
-            # An estimate of none is "under 100", not "none".
-            "counts_estimated": tally.estimated,
         },
     )
     return expires_with(response, latest_postings)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from postings import occupation
 from postings.caching import expires_with, public_page
 from postings.display import LISTING_FIELDS
-from postings.filters import PostingFilter, count_text
+from postings.filters import PostingFilter
 from postings.models import Posting, PostingQuerySet
 from roles.filters import RoleFilter
 from roles.models import Level, Role, load_routes
@@ -121,7 +121,7 @@ def role_directory(request: HttpRequest) -> TemplateResponse:
     by_level: dict[str, list[Role]] = {value: [] for value in Level.values}
     for role in role_filter.qs:
         role.open_postings = tally.role.get(role.pk, 0)
-        role.open_postings_text = count_text(role.open_postings, estimated=tally.estimated)
+        role.open_postings_text = tally.figure(role.open_postings)
         by_level.setdefault(role.level, []).append(role)
     groups = [
         {"label": Level(value).label, "value": value, "roles": members}
@@ -136,8 +136,6 @@ def role_directory(request: HttpRequest) -> TemplateResponse:
             "groups": groups,
             "role_count": sum(len(group["roles"]) for group in groups),
             "is_filtered": role_filter.is_bound and role_filter.form.is_valid(),
-            # An estimate of none is "under 100", not "none".
-            "counts_estimated": tally.estimated,
         },
     )
 
