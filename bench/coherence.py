@@ -42,6 +42,7 @@ from bench.loadtest import (
     clear_cache,
     manage,
     query,
+    site_env,
     start_gunicorn,
     stop_gunicorn,
 )
@@ -185,22 +186,6 @@ def anonymous_get(port: int, path: str) -> tuple[int, str, str]:
 # --- The run -----------------------------------------------------------------------------
 
 
-def site_env(args: argparse.Namespace) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": args.secret,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATABASE_URL": f"{args.pg_url}/{args.database}",
-            "CACHE_URL": args.cache_url,
-            "DJANGO_ENV_FILE": os.devnull,
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    return env
-
-
 def prepare(args: argparse.Namespace, env: dict[str, str], password: str) -> tuple[int, int, str]:
     from psycopg import sql
 
@@ -253,9 +238,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--log", default="/dev/null", help="Where gunicorn's log goes.")
     args = parser.parse_args(argv)
-    # Both instances must share the secret: it signs the admin's session.
-    args.secret = secrets.token_urlsafe(50)
     password = secrets.token_urlsafe(16)
+    # One environment for both instances: they share its secret, which signs the admin's
+    # session.
     env = site_env(args)
     print("Preparing the database…", flush=True)
     role_id, posting_id, posting_slug = prepare(args, env, password)
