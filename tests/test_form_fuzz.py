@@ -25,6 +25,7 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from postings.filters import PostingFilter
 from postings.models import Invitation, Membership, Organisation, Posting, PostingEvent
 from postings.services import invitation_token
 from tests.factories import (
@@ -370,19 +371,8 @@ def test_no_role_directory_filter_fails(client, uncached, role, changes):
             assert escape(message) in html, message
 
 
-SEARCH_FIELDS = [
-    "q",
-    "role",
-    "location",
-    "country",
-    "employment_type",
-    "workplace",
-    "salary_min",
-    "currency",
-    "posted_within",
-    "sort",
-    "page",
-]
+# Every parameter the search reads, and the page number.
+SEARCH_FIELDS = [*PostingFilter.base_filters, "page"]
 
 
 @FUZZ

@@ -7,7 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from postings.filters import PostingFilter
 from postings.models import Membership
+from roles.filters import RoleFilter
 from tests.factories import (
     CareerStepFactory,
     MembershipFactory,
@@ -19,21 +21,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SEARCH_KEYS = [
-    "q",
-    "role",
-    "location",
-    "country",
-    "employment_type",
-    "workplace",
-    "salary_min",
-    "currency",
-    "posted_within",
-    "sort",
-    "page",
-    "function",
-    "level",
-]
+# Every parameter the job search and the role directory read, and the page number.
+SEARCH_KEYS = [*PostingFilter.base_filters, "page", *RoleFilter.base_filters]
 
 hostile_text = st.one_of(
     st.text(max_size=60),
