@@ -24,25 +24,18 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from chromium import CHROMIUM_ARGS  # audit/chromium.py, beside this script
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = Path(__file__).resolve().parent / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 # The one page that asks search engines not to index it; its SEO score reflects that.
 NOINDEX_PAGE = "search for a keyword"
+# One string for Lighthouse, which splits it on spaces outside double quotes.
 CHROME_FLAGS = " ".join(
     [
         "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-default-apps",
-        "--disable-extensions",
-        # Inner quotes: Lighthouse splits this string on spaces outside quotes.
-        '--host-resolver-rules="MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1"',
+        *('{}="{}"'.format(*arg.split("=", 1)) if " " in arg else arg for arg in CHROMIUM_ARGS),
     ]
 )
 
