@@ -20,6 +20,7 @@ from tests.factories import (
     PostingFactory,
     RoleFactory,
 )
+from tests.postings.test_accounts import signup_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -224,45 +225,19 @@ def test_a_button_on_the_dashboard_changes_nothing_when_the_history_fails(
 # --- Sign-up and invitations -----------------------------------------------------------
 
 
-def test_a_sign_up_whose_membership_fails_leaves_no_user_and_no_organisation(monkeypatch, client):
+@pytest.mark.parametrize("failing", [Membership, Organisation])
+def test_a_sign_up_that_fails_half_way_leaves_no_user_organisation_or_membership(
+    monkeypatch, client, failing
+):
     client.raise_request_exception = False
-    break_saving(monkeypatch, Membership)
+    break_saving(monkeypatch, failing)
 
-    response = client.post(
-        reverse("signup"),
-        {
-            "name": "Ada Lovelace",
-            "email": "ada@example.com",
-            "password1": "analytical engine 1843",
-            "password2": "analytical engine 1843",
-            "organisation_name": "Difference Works",
-            "website": "https://example.com",
-        },
-    )
+    response = client.post(reverse("signup"), signup_data())
 
     assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
     assert not User.objects.exists()
     assert not Organisation.objects.exists()
     assert not Membership.objects.exists()
-
-
-def test_a_sign_up_whose_organisation_fails_leaves_no_user(monkeypatch, client):
-    client.raise_request_exception = False
-    break_saving(monkeypatch, Organisation)
-
-    response = client.post(
-        reverse("signup"),
-        {
-            "name": "Ada Lovelace",
-            "email": "ada@example.com",
-            "password1": "analytical engine 1843",
-            "password2": "analytical engine 1843",
-            "organisation_name": "Difference Works",
-        },
-    )
-
-    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
-    assert not User.objects.exists()
 
 
 def test_accepting_an_invitation_whose_marking_fails_leaves_no_account(monkeypatch, client):

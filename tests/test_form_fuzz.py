@@ -36,6 +36,7 @@ from tests.factories import (
     RoleFactory,
     UserFactory,
 )
+from tests.postings.test_accounts import signup_data
 from tests.postings.test_recruiters import posting_data
 
 pytestmark = pytest.mark.django_db
@@ -159,14 +160,7 @@ def as_post_data(base: dict[str, str], changes: dict[str, object]) -> dict[str, 
 
 # --- Accounts ----------------------------------------------------------------------------
 
-SIGNUP = {
-    "name": "Ada Lovelace",
-    "email": "ada@example.com",
-    "password1": "analytical engine 1843",
-    "password2": "analytical engine 1843",
-    "organisation_name": "Difference Works",
-    "website": "https://example.com",
-}
+SIGNUP = signup_data()
 
 
 @FUZZ
