@@ -2,8 +2,9 @@
 
 import html
 import json
-from functools import lru_cache
-from typing import Any
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
 
 import markdown
 import nh3
@@ -26,27 +27,30 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 MEMO_ENTRIES = 512
 MEMO_TEXT_LENGTH = 20_000
 
+T = TypeVar("T")
+
 # Characters that could close the <script> element or open a comment inside it.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
+def memoised(render: Callable[[str], T]) -> Callable[[str | None], T]:
+    """`render`, remembered per process for texts up to MEMO_TEXT_LENGTH characters (the
+    last MEMO_ENTRIES of them); a missing text renders as "". `cache_info()` tells what is
+    kept."""
+    remembered = lru_cache(maxsize=MEMO_ENTRIES)(render)
+
+    @wraps(render)
+    def render_text(text: str | None) -> T:
+        text = text or ""
+        return render(text) if len(text) > MEMO_TEXT_LENGTH else remembered(text)
+
+    render_text.cache_info = remembered.cache_info  # type: ignore[attr-defined]
+    return render_text
+
+
+@memoised
 def render_markdown(text: str) -> SafeString:
     """Markdown to HTML that is safe to show whatever the author wrote."""
-    text = text or ""
-    if len(text) > MEMO_TEXT_LENGTH:
-        return _render_markdown(text)
-    return _memoised_render_markdown(text)
-
-
-def plain_text(text: str) -> str:
-    """Markdown to text with every tag stripped, for feeds' summaries and JSON-LD."""
-    text = text or ""
-    if len(text) > MEMO_TEXT_LENGTH:
-        return _plain_text(text)
-    return _memoised_plain_text(text)
-
-
-def _render_markdown(text: str) -> SafeString:
     rendered = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
     clean = nh3.clean(
         rendered,
@@ -58,13 +62,11 @@ def _render_markdown(text: str) -> SafeString:
     return mark_safe(clean)  # noqa: S308 - nh3 has just sanitised it
 
 
-def _plain_text(text: str) -> str:
+@memoised
+def plain_text(text: str) -> str:
+    """Markdown to text with every tag stripped, for feeds' summaries and JSON-LD."""
     rendered = markdown.markdown(text, output_format="html")
     return html.unescape(nh3.clean(rendered, tags=set())).strip()
-
-
-_memoised_render_markdown = lru_cache(maxsize=MEMO_ENTRIES)(_render_markdown)
-_memoised_plain_text = lru_cache(maxsize=MEMO_ENTRIES)(_plain_text)
 
 
 def web_address(url: str) -> str:

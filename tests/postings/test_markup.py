@@ -25,16 +25,16 @@ def test_edited_text_is_rendered_afresh():
 
 def test_very_long_text_is_rendered_but_not_kept():
     long_text = "word " * markup.MEMO_TEXT_LENGTH
-    kept_before = markup._memoised_render_markdown.cache_info().currsize
+    kept_before = markup.render_markdown.cache_info().currsize
 
     rendered = markup.render_markdown(long_text)
 
     assert rendered.startswith("<p>word word")
-    assert markup._memoised_render_markdown.cache_info().currsize == kept_before
+    assert markup.render_markdown.cache_info().currsize == kept_before
 
 
 def test_the_memo_is_bounded():
     for n in range(markup.MEMO_ENTRIES + 10):
         markup.plain_text(f"Text number {n}.")
 
-    assert markup._memoised_plain_text.cache_info().currsize == markup.MEMO_ENTRIES
+    assert markup.plain_text.cache_info().currsize == markup.MEMO_ENTRIES
