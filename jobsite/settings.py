@@ -37,6 +37,11 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 
 HTTPS = env.bool("DJANGO_HTTPS", default=False)
 
+# The public origin (scheme, host and port, no path): every absolute URL the site writes
+# (canonical links, JSON-LD, feeds, sitemap, robots, emails) is built from it, never from
+# the request's Host header, which any client may set. `make run` derives it from PORT.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
