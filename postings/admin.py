@@ -13,8 +13,17 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from postings import caching
-from postings.forms import RejectForm
-from postings.models import Invitation, Membership, Organisation, Posting, PostingEvent, _as_text
+from postings.forms import RejectForm, TextLimitsMixin
+from postings.models import (
+    ORGANISATION_TEXT_LIMITS,
+    POSTING_TEXT_LIMITS,
+    Invitation,
+    Membership,
+    Organisation,
+    Posting,
+    PostingEvent,
+    _as_text,
+)
 
 # Addresses typed without a scheme are web addresses over HTTPS (Django 6's default).
 URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
@@ -26,8 +35,19 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class OrganisationAdminForm(TextLimitsMixin, forms.ModelForm):
+    text_limits = ORGANISATION_TEXT_LIMITS
+
+    website = forms.URLField(required=False, assume_scheme="https", widget=AdminURLFieldWidget)
+
+    class Meta:
+        model = Organisation
+        fields = "__all__"  # noqa: DJ007 - the admin lists its own fields
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationAdminForm
     formfield_overrides = URL_FIELD_OVERRIDES
     list_display = ["name", "slug", "is_verified", "is_suspended", "created_at"]
     list_filter = ["is_verified", "is_suspended"]
@@ -77,14 +97,17 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = ["invited_by", "created_at", "accepted_at"]
 
 
-class PostingAdminForm(forms.ModelForm):
+class PostingAdminForm(TextLimitsMixin, forms.ModelForm):
     """Checks, on the fields, the rules the database holds for a posting past draft: status
-    and publication date are read-only here, so Django's constraint check skips them."""
+    and publication date are read-only here, so Django's constraint check skips them. The
+    text fields have the recruiters' limits."""
+
+    text_limits = POSTING_TEXT_LIMITS
+    list_fields = ("responsibilities", "qualifications")
 
     apply_url = forms.URLField(
         label="Apply URL",
         required=False,
-        max_length=500,
         assume_scheme="https",
         widget=AdminURLFieldWidget,
     )

@@ -160,7 +160,7 @@ class PostingRssFeed(Feed):
             item.get_employment_type_display(),
             salary_text(item),
         )
-        summary = Truncator(plain_text(item.description)).words(SUMMARY_WORDS)
+        summary = Truncator(plain_text(item.shown_description)).words(SUMMARY_WORDS)
         return xml_safe(format_html("<p>{}</p><p>{}</p>", " · ".join(filter(None, facts)), summary))
 
     def item_pubdate(self, item: Posting) -> datetime:

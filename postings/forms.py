@@ -5,17 +5,28 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 
-from postings.models import Membership, Organisation, Posting, _as_text
+from postings.models import (
+    LIST_ITEM_LENGTH,
+    LIST_ITEMS,
+    POSTING_TEXT_LIMITS,
+    Membership,
+    Organisation,
+    Posting,
+    TextLimit,
+    _as_text,
+    list_items,
+)
 from roles.models import Role
 
 # ISO 3166-1 alpha-2: every officially assigned code.
@@ -194,11 +205,129 @@ class InvitationForm(forms.Form):
         return email
 
 
+# --- Text limits -----------------------------------------------------------------------
+
+# Errors about single lines of a list, at most: a pasted document would list hundreds.
+MAX_LINE_ERRORS = 5
+
+
+class TextLimitValidator:
+    """Refuses a text longer than its limit, saying by how much."""
+
+    def __init__(self, limit: TextLimit) -> None:
+        self.limit = limit
+
+    def __call__(self, value: str) -> None:
+        if self.limit.fits(value):
+            return
+        over = len(value) - self.limit.length
+        raise ValidationError(
+            "%(noun)s %(verb)s %(length)s characters; the limit is %(limit)s. "
+            "Shorten %(them)s by %(over)s.",
+            code="max_length",
+            params={
+                "noun": self.limit.noun.capitalize(),
+                "verb": "are" if self.limit.plural else "is",
+                "length": f"{len(value):,}",
+                "limit": f"{self.limit.length:,}",
+                "them": "them" if self.limit.plural else "it",
+                "over": f"{over:,}",
+            },
+        )
+
+
+def validate_list_items(value: str) -> None:
+    """At most LIST_ITEMS lines, each at most LIST_ITEM_LENGTH characters. An error names
+    the line by its number in the box and its first words."""
+    errors = []
+    count = len(list_items(value))
+    if count > LIST_ITEMS:
+        errors.append(
+            ValidationError(
+                "There are %(count)s lines; the limit is %(limit)s. Merge or remove %(over)s.",
+                code="list_items",
+                params={
+                    "count": f"{count:,}",
+                    "limit": LIST_ITEMS,
+                    "over": f"{count - LIST_ITEMS:,}",
+                },
+            )
+        )
+    long_lines = (
+        (number, item)
+        for number, item in enumerate(list_items_by_line(value), start=1)
+        if len(item) > LIST_ITEM_LENGTH
+    )
+    for number, item in islice(long_lines, MAX_LINE_ERRORS):
+        errors.append(
+            ValidationError(
+                "Line %(number)s (“%(start)s…”) is %(length)s characters; the limit is "
+                "%(limit)s. Shorten it by %(over)s.",
+                code="list_item_length",
+                params={
+                    "number": number,
+                    "start": item[:40].rstrip(),
+                    "length": f"{len(item):,}",
+                    "limit": LIST_ITEM_LENGTH,
+                    "over": f"{len(item) - LIST_ITEM_LENGTH:,}",
+                },
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def list_items_by_line(value: str) -> list[str]:
+    """Each line of the box as the item it becomes ("" for a blank line), so that a line's
+    position is its number as the recruiter sees it."""
+    return [line.strip(" -*\t") for line in value.splitlines()]
+
+
+class TextLimitsMixin:
+    """A model form whose text fields state and enforce `text_limits`: the limit in the help
+    text and as the box's maxlength, and an error saying how much to cut."""
+
+    text_limits: dict[str, TextLimit] = {}
+    list_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self.data.copy()
+        for name, limit in self.text_limits.items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            if self.is_bound and isinstance(field.widget, forms.Textarea):
+                # Browsers count a line break as one character against maxlength and send it
+                # as two (CR LF): kept as one, the limit means the same on both sides.
+                value = self.data.get(self.add_prefix(name))
+                if isinstance(value, str):
+                    self.data[self.add_prefix(name)] = value.replace("\r\n", "\n")
+            field.max_length = limit.length
+            field.widget.attrs["maxlength"] = str(limit.length)
+            field.validators = [
+                validator
+                for validator in field.validators
+                if not isinstance(validator, MaxLengthValidator)
+            ]
+            field.validators.append(TextLimitValidator(limit))
+            if name in self.list_fields:
+                field.validators.append(validate_list_items)
+                stated = f"At most {LIST_ITEMS} lines of {LIST_ITEM_LENGTH} characters each."
+            else:
+                stated = f"At most {limit.length:,} characters."
+            field.help_text = f"{field.help_text} {stated}".strip()
+
+
 # --- Postings --------------------------------------------------------------------------
 
 
-class PostingForm(forms.ModelForm):
+class PostingForm(TextLimitsMixin, forms.ModelForm):
     """A posting's content. `publishing` adds what a public posting must have."""
+
+    text_limits = POSTING_TEXT_LIMITS
+    list_fields = ("responsibilities", "qualifications")
 
     valid_through = forms.DateField(
         label="Valid through",
@@ -210,7 +339,6 @@ class PostingForm(forms.ModelForm):
     apply_url = forms.URLField(
         label="Apply link",
         required=False,
-        max_length=500,
         assume_scheme="https",
         help_text="Your application page, starting https://.",
     )

@@ -71,8 +71,9 @@ def job_posting(posting: Posting, request: HttpRequest) -> dict[str, Any]:
 
 def description_html(posting: Posting) -> SafeString:
     """The sanitised description, then the responsibilities and qualifications as lists:
-    Google asks for the whole description, and allows HTML in it."""
-    parts = [render_markdown(posting.description)]
+    Google asks for the whole description, and allows HTML in it. As the page shows them:
+    cut at their limits."""
+    parts = [render_markdown(posting.shown_description)]
     for heading, items in (
         ("Responsibilities", posting.responsibility_list),
         ("Qualifications", posting.qualification_list),

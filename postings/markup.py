@@ -23,7 +23,9 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 # Rendering is a pure function of the text, so its result is memoised per process keyed by
 # the text itself: edited text is a new key, so nothing shown can be stale. Bounded in
-# entries and in the length of the texts kept, so a worker's memory stays small.
+# entries and in the length of the texts kept, so a worker's memory stays small. A
+# posting's description is shown cut at its limit (postings.models.POSTING_TEXT_LIMITS),
+# which is this length: every description a page shows can be kept.
 MEMO_ENTRIES = 512
 MEMO_TEXT_LENGTH = 20_000
 
@@ -36,7 +38,7 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 def memoised(render: Callable[[str], T]) -> Callable[[str | None], T]:
     """`render`, remembered per process for texts up to MEMO_TEXT_LENGTH characters (the
     last MEMO_ENTRIES of them); a missing text renders as "". `cache_info()` tells what is
-    kept."""
+    kept, `cache_clear()` forgets it."""
     remembered = lru_cache(maxsize=MEMO_ENTRIES)(render)
 
     @wraps(render)
@@ -45,6 +47,7 @@ def memoised(render: Callable[[str], T]) -> Callable[[str | None], T]:
         return render(text) if len(text) > MEMO_TEXT_LENGTH else remembered(text)
 
     render_text.cache_info = remembered.cache_info  # type: ignore[attr-defined]
+    render_text.cache_clear = remembered.cache_clear  # type: ignore[attr-defined]
     return render_text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -21,6 +22,54 @@ from roles.models import Role
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
+
+@dataclass(frozen=True)
+class TextLimit:
+    """The most a person may write in one text field, and how a sentence names the field."""
+
+    length: int
+    noun: str
+    plural: bool = False
+
+    def fits(self, text: str) -> bool:
+        return len(text) <= self.length
+
+    def cut(self, text: str) -> str:
+        return text[: self.length]
+
+
+# What recruiters may write, in characters: the one statement of it. The recruiters' and
+# the admin's forms state and enforce it (postings/forms.py); whatever is stored all the
+# same (rows from before, the database directly) is shown cut at it, and its recruiters are
+# told (`Posting.texts_over_limits`); the search document reads no further (migration
+# 0007). A page, a feed item or a search document is then bounded whatever one posting holds.
+POSTING_TEXT_LIMITS = {
+    "title": TextLimit(150, "the title"),
+    "description": TextLimit(20_000, "the description"),
+    # Lists, one item a line: at most LIST_ITEMS lines of LIST_ITEM_LENGTH characters, with
+    # room for bullets and line breaks.
+    "responsibilities": TextLimit(16_000, "the responsibilities", plural=True),
+    "qualifications": TextLimit(16_000, "the qualifications", plural=True),
+    "city": TextLimit(100, "the city"),
+    "region": TextLimit(100, "the region"),
+    "remote_countries": TextLimit(300, "the list of countries"),
+    "apply_url": TextLimit(500, "the apply link"),
+    "apply_email": TextLimit(254, "the email address"),
+}
+LIST_ITEM_LENGTH = 500
+LIST_ITEMS = 30
+ORGANISATION_TEXT_LIMITS = {
+    "name": TextLimit(150, "the name"),
+    "website": TextLimit(200, "the website address"),
+    "description": TextLimit(2_000, "the description"),
+}
+
+
+def list_items(text: str) -> list[str]:
+    """A one-item-a-line text as its items, without bullets: all of them, uncut."""
+    return [line.strip(" -*\t") for line in text.splitlines() if line.strip()]
+
+
 iso_country = RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166-1 country code, e.g. GB.")
 iso_currency = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 currency code, e.g. EUR.")
 iso_country_list = RegexValidator(
@@ -36,9 +85,9 @@ class OrganisationQuerySet(models.QuerySet):
 
 
 class Organisation(models.Model):
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=ORGANISATION_TEXT_LIMITS["name"].length)
     slug = models.SlugField(max_length=160, unique=True)
-    website = models.URLField(blank=True)
+    website = models.URLField(max_length=ORGANISATION_TEXT_LIMITS["website"].length, blank=True)
     description = models.TextField(blank=True, help_text="A short public description. Markdown.")
     is_verified = models.BooleanField(
         "verified", default=False, help_text="Staff have checked that the organisation is real."
@@ -208,7 +257,7 @@ class Posting(models.Model):
         related_name="postings",
         help_text="The role this posting is for; its explainer is linked from the posting.",
     )
-    title = models.CharField(max_length=150)
+    title = models.CharField(max_length=POSTING_TEXT_LIMITS["title"].length)
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(help_text="Markdown. Sanitised when shown.")
     responsibilities = models.TextField(blank=True, help_text="One per line.")
@@ -219,8 +268,12 @@ class Posting(models.Model):
     workplace = models.CharField(
         max_length=20, choices=Workplace.choices, default=Workplace.ON_SITE
     )
-    city = models.CharField(max_length=100, blank=True)
-    region = models.CharField(max_length=100, blank=True, help_text="State, county or province.")
+    city = models.CharField(max_length=POSTING_TEXT_LIMITS["city"].length, blank=True)
+    region = models.CharField(
+        max_length=POSTING_TEXT_LIMITS["region"].length,
+        blank=True,
+        help_text="State, county or province.",
+    )
     country = models.CharField(
         max_length=2,
         blank=True,
@@ -228,7 +281,7 @@ class Posting(models.Model):
         help_text="Where the job is based: ISO 3166-1 alpha-2, e.g. GB.",
     )
     remote_countries = models.CharField(
-        max_length=300,
+        max_length=POSTING_TEXT_LIMITS["remote_countries"].length,
         blank=True,
         validators=[iso_country_list],
         help_text="For remote work: the countries applicants may live in, as ISO codes "
@@ -250,8 +303,10 @@ class Posting(models.Model):
     salary_max_annual = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True, editable=False
     )
-    apply_url = models.URLField(max_length=500, blank=True)
-    apply_email = models.EmailField(blank=True)
+    apply_url = models.URLField(max_length=POSTING_TEXT_LIMITS["apply_url"].length, blank=True)
+    apply_email = models.EmailField(
+        max_length=POSTING_TEXT_LIMITS["apply_email"].length, blank=True
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     valid_through = models.DateTimeField(
@@ -398,13 +453,49 @@ class Posting(models.Model):
         self.salary_min_annual = annual(self.salary_min, per_year)
         self.salary_max_annual = annual(self.salary_max, per_year)
 
+    # What the public sees of the long texts: cut at their limits, so that no stored text
+    # makes a page, a feed or JSON-LD slow or large, however long it is.
+
+    @property
+    def shown_description(self) -> str:
+        return POSTING_TEXT_LIMITS["description"].cut(self.description)
+
     @property
     def responsibility_list(self) -> list[str]:
-        return [line.strip(" -*\t") for line in self.responsibilities.splitlines() if line.strip()]
+        return shown_list(POSTING_TEXT_LIMITS["responsibilities"].cut(self.responsibilities))
 
     @property
     def qualification_list(self) -> list[str]:
-        return [line.strip(" -*\t") for line in self.qualifications.splitlines() if line.strip()]
+        return shown_list(POSTING_TEXT_LIMITS["qualifications"].cut(self.qualifications))
+
+    @property
+    def texts_over_limits(self) -> list[str]:
+        """For its recruiters: what of the stored text the public does not see, and why."""
+        notices = []
+        for name, limit in POSTING_TEXT_LIMITS.items():
+            if not limit.fits(getattr(self, name)):
+                them = "them" if limit.plural else "it"
+                notices.append(
+                    f"{limit.noun.capitalize()} {'are' if limit.plural else 'is'} longer than "
+                    f"{limit.length:,} characters: the public sees only the first "
+                    f"{limit.length:,}. Shorten {them}."
+                )
+        for name in ("responsibilities", "qualifications"):
+            noun = POSTING_TEXT_LIMITS[name].noun
+            items = list_items(getattr(self, name))
+            if len(items) > LIST_ITEMS:
+                notices.append(
+                    f"{noun.capitalize()} have {len(items):,} lines: the public sees only the "
+                    f"first {LIST_ITEMS}. Merge or remove some."
+                )
+            long_items = sum(len(item) > LIST_ITEM_LENGTH for item in items[:LIST_ITEMS])
+            if long_items:
+                notices.append(
+                    f"{long_items} of {noun} {'is' if long_items == 1 else 'are'} longer than "
+                    f"{LIST_ITEM_LENGTH} characters: the public sees only the first "
+                    f"{LIST_ITEM_LENGTH} of each. Shorten {'it' if long_items == 1 else 'them'}."
+                )
+        return notices
 
     @property
     def remote_country_list(self) -> list[str]:
@@ -586,6 +677,11 @@ class Posting(models.Model):
             copy.create(by=by, note=f"Copied from “{self.title}” (#{self.pk}).")
             self.record(PostingEvent.Action.DUPLICATED, by=by, note=f"Copied to #{copy.pk}.")
         return copy
+
+
+def shown_list(text: str) -> list[str]:
+    """The items of a list the public sees: the first LIST_ITEMS, each cut at its limit."""
+    return [item[:LIST_ITEM_LENGTH] for item in list_items(text)[:LIST_ITEMS]]
 
 
 def _as_text(value: object) -> str:

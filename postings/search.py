@@ -46,6 +46,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Left
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -194,10 +195,12 @@ class PostgresSearch:
         )
 
     def raw_snippets(self, ids: list[int], text: str) -> dict[int, str]:
-        from postings.models import Posting
+        from postings.models import POSTING_TEXT_LIMITS, Posting
 
+        # From the description as the page shows it: ts_headline reads the whole text it
+        # is given, and words past the limit are neither shown nor in the search document.
         headline = SearchHeadline(
-            "description",
+            Left("description", POSTING_TEXT_LIMITS["description"].length),
             self.query(text),
             config=self.config,
             start_sel=MARK_START,

@@ -97,5 +97,6 @@ def meta_description(posting: Posting) -> str:
         posting.get_workplace_display(),
         salary_text(posting),
     ]
-    summary = ". ".join(fact for fact in facts if fact) + ". " + plain_text(posting.description)
+    description = plain_text(posting.shown_description)
+    summary = ". ".join(fact for fact in facts if fact) + ". " + description
     return Truncator(" ".join(summary.split())).chars(160)

@@ -1,6 +1,9 @@
 """Stored text made safe to show: Markdown through the sanitiser, memoised by the text."""
 
+import pytest
+
 from postings import markup
+from tests.factories import PostingFactory
 
 
 def test_markdown_is_rendered_sanitised_and_the_same_every_time():
@@ -38,3 +41,14 @@ def test_the_memo_is_bounded():
         markup.plain_text(f"Text number {n}.")
 
     assert markup.plain_text.cache_info().currsize == markup.MEMO_ENTRIES
+
+
+@pytest.mark.django_db
+def test_every_description_a_page_shows_is_kept():
+    """Stored descriptions are shown cut at their limit, which the memo's length allows."""
+    posting = PostingFactory(description="word " * markup.MEMO_TEXT_LENGTH)
+    markup.render_markdown.cache_clear()
+
+    markup.render_markdown(posting.shown_description)
+
+    assert markup.render_markdown.cache_info().currsize == 1
