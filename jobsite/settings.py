@@ -193,13 +193,13 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
     },
-    "filters": {"as_warning": {"()": "jobsite.log_filters.AsWarning"}},
+    "filters": {"client_mistake": {"()": "jobsite.log_filters.ClientMistake"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # A Host header outside ALLOWED_HOSTS is answered 400: the client's error, not ours.
-        "django.security.DisallowedHost": {"filters": ["as_warning"]},
+        "django.security.DisallowedHost": {"filters": ["client_mistake"]},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

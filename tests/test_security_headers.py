@@ -125,7 +125,7 @@ def test_a_host_outside_allowed_hosts_is_answered_400_with_the_security_headers(
         assert "We couldn’t understand that request" in response.content.decode()
     assert "evil.example" not in response.content.decode()
     refused = [record for record in caplog.records if "evil.example" in record.getMessage()]
-    assert [record.levelno for record in refused] == [logging.WARNING]
+    assert [(record.levelno, record.exc_info) for record in refused] == [(logging.WARNING, None)]
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
