@@ -33,11 +33,15 @@ data: install .env ## Migrate and load the roles and demo postings (safe to repe
 	$(PY) manage.py load_roles
 	$(PY) manage.py seed_demo --postings $(DEMO_POSTINGS) --seed 1
 
+# Absolute URLs (canonical links, feeds, emails) are on SITE_URL: the environment's or
+# .env's if set (read as the settings read it), else this server's own address.
 run: data ## Set up and serve the site as users see it on 127.0.0.1:$(PORT)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
-	DJANGO_DEBUG=0 $(BIN)/gunicorn jobsite.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-		--access-logfile - --forwarded-allow-ips 127.0.0.1
+	@site_url=$$($(PY) -c 'import os, environ; environ.Env.read_env(os.environ.get("DJANGO_ENV_FILE", ".env"), overwrite=False); print(os.environ.get("SITE_URL", ""))') && \
+	site_url=$${site_url:-http://127.0.0.1:$(PORT)} && \
+	echo "Serving on http://127.0.0.1:$(PORT)/, links on $$site_url (Ctrl-C stops)" && \
+	DJANGO_DEBUG=0 SITE_URL=$$site_url $(BIN)/gunicorn jobsite.wsgi --bind 127.0.0.1:$(PORT) \
+		--workers $(WORKERS) --access-logfile - --forwarded-allow-ips 127.0.0.1
 
 dev: data ## Same data, Django's development server with debug and auto-reload
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -7,6 +7,7 @@ checkout; with DJANGO_DEBUG off the site refuses to start without a secret key.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -83,14 +84,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jobsite.middleware.security_headers",
+    # Outside CommonMiddleware, so that its 400 for a Host header outside ALLOWED_HOSTS
+    # carries these headers too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "jobsite.middleware.database_unavailable",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -175,6 +178,8 @@ if HTTPS:
     SECURE_SSL_REDIRECT = True
     # TLS ends at the proxy in front of gunicorn, which must set this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The redirect to HTTPS goes to the public origin, never to the Host the client sent.
+    SECURE_SSL_HOST = urlsplit(SITE_URL).netloc
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -188,10 +193,13 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
     },
+    "filters": {"client_mistake": {"()": "jobsite.log_filters.ClientMistake"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # A Host header outside ALLOWED_HOSTS is answered 400: the client's error, not ours.
+        "django.security.DisallowedHost": {"filters": ["client_mistake"]},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

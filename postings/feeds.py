@@ -7,19 +7,24 @@ Feeds are public pages (postings/caching.py): kept in the page cache until the n
 the first listed posting's expiry, with the same ETag, 304 and Cache-Control. They carry no
 Last-Modified: the newest item's date, which Django's Feed would send, stays the same when a
 posting leaves the feed, so a reader asking "modified since?" would keep a closed job.
+
+Feed readers treat titles and descriptions as HTML, so every text a visitor, recruiter or
+organisation wrote goes through `feed_text` first; every address is on settings.SITE_URL.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from xml.sax.saxutils import XMLGenerator
 
+import nh3
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Model
@@ -28,10 +33,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape, format_html
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
+from jobsite.origin import absolute_url
 from postings.caching import expires_with, keep_until, public_page
 from postings.display import country_name, place_text, salary_text
 from postings.filters import PostingFilter
@@ -47,18 +52,48 @@ NOT_SEARCH_PARAMETERS = {"page", "sort"}
 
 # XML 1.0 forbids most control characters; one in a title would break the whole feed.
 XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# The control characters XML allows, none of them words either.
+CONTROL = re.compile("[\u007f-\u009f]")
+# Each pass strips one layer of tags or entities; typed text needs two (the second finds
+# nothing to change), nested escapes a few more.
+FEED_TEXT_PASSES = 8
 
 
 def xml_safe(text: str) -> str:
     return XML_INVALID.sub("", text or "")
 
 
+def feed_text(text: str) -> str:
+    """`text` as plain words that a feed reader shows as typed: "R&D" and "5 < 6" stay, and
+    whatever an HTML parser would read as a tag or an entity does not (so neither does a
+    typed "&lt;b&gt;", which would become a tag at the next reading). Whitespace collapses.
+
+    nh3 parses like a browser: text it gives back unchanged, once unescaped, holds nothing a
+    reader could take for markup."""
+    text = CONTROL.sub("", xml_safe(text))
+    if "<" not in text and "&" not in text:  # Most titles and names: nothing to parse.
+        return " ".join(text.split())
+    for _ in range(FEED_TEXT_PASSES):
+        plain = CONTROL.sub("", xml_safe(html.unescape(nh3.clean(text, tags=set()))))
+        if plain == text:
+            break
+        text = plain
+    else:
+        # Escapes nested deeper than any honest text: drop what could start markup.
+        text = text.replace("<", "").replace("&", "")
+    return " ".join(text.split())
+
+
+def tag_authority() -> str:
+    """The host in the items' tag: ids (RFC 4151), the public origin's, without a port."""
+    return urlsplit(absolute_url("/")).hostname or ""
+
+
 @dataclass
 class FeedQuery:
-    """One request's search: the FilterSet over public postings and the host it came to."""
+    """One request's search: the FilterSet over public postings, and its parameters."""
 
     filterset: PostingFilter
-    host: str
     query_string: str
     # What `items()` listed, for the page cache to keep the feed no longer than they are open.
     postings: list[Posting]
@@ -72,12 +107,14 @@ class FeedQuery:
             value = form.cleaned_data.get(name)
             if name in NOT_SEARCH_PARAMETERS or value in (None, "", [], ()):
                 continue
-            shown = country_name(value) if name == "country" else describe(field, value)
+            shown = feed_text(country_name(value) if name == "country" else describe(field, value))
+            if not shown:  # Only markup: nothing a reader could be shown.
+                continue
             if name == "q":
                 parts.append(f"“{shown}”")
             else:
                 parts.append(f"{field.label or name.replace('_', ' ').capitalize()}: {shown}")
-        return xml_safe(Truncator(" · ".join(parts)).chars(200))
+        return Truncator(" · ".join(parts)).chars(200)
 
 
 def describe(field: Any, value: Any) -> str:
@@ -110,7 +147,6 @@ class PostingRssFeed(Feed):
         parameters.pop("page", None)
         return FeedQuery(
             filterset=PostingFilter(request.GET, queryset=Posting.objects.public()),
-            host=request.get_host().split(":")[0],
             query_string=urlencode(sorted(parameters.lists()), doseq=True),
             postings=[],
         )
@@ -125,13 +161,14 @@ class PostingRssFeed(Feed):
             return f"The newest jobs on {settings.SITE_NAME} matching {summary}."
         return f"The newest jobs on {settings.SITE_NAME}."
 
+    # Absolute addresses, so Feed's add_domain keeps them rather than using the Host header.
     def link(self, obj: FeedQuery) -> str:
-        url = reverse("postings:posting_list")
+        url = absolute_url(reverse("postings:posting_list"))
         return f"{url}?{obj.query_string}" if obj.query_string else url
 
     def feed_url(self, obj: FeedQuery) -> str:
         # The feed's own address keeps its search, so readers subscribe to that search.
-        url = reverse(self.url_name)
+        url = absolute_url(reverse(self.url_name))
         return f"{url}?{obj.query_string}" if obj.query_string else url
 
     def items(self, obj: FeedQuery) -> list[Posting]:
@@ -141,18 +178,23 @@ class PostingRssFeed(Feed):
                 "-published_at", "-pk"
             )[:FEED_ITEM_COUNT]
         )
+        authority = tag_authority()
         for posting in postings:
             # Item methods see only the item: give each its stable id here.
-            posting.feed_guid = f"tag:{obj.host},{posting.created_at:%Y-%m-%d}:posting:{posting.pk}"
+            posting.feed_guid = (
+                f"tag:{authority},{posting.created_at:%Y-%m-%d}:posting:{posting.pk}"
+            )
         obj.postings = postings
         return postings
 
     def item_title(self, item: Posting) -> str:
-        # RSS readers treat a title as HTML: escape it once more, as Django's default does.
-        return escape(xml_safe(f"{item.title} at {item.organisation.name}"))
+        return f"{feed_text(item.title)} at {feed_text(item.organisation.name)}"
+
+    def item_link(self, item: Posting) -> str:
+        return absolute_url(item.get_absolute_url())
 
     def item_description(self, item: Posting) -> str:
-        """A short HTML summary: the facts, then the description's opening words as text."""
+        """A short summary in plain words: the facts, then the description's opening words."""
         facts = (
             item.organisation.name,
             place_text(item),
@@ -161,7 +203,8 @@ class PostingRssFeed(Feed):
             salary_text(item),
         )
         summary = Truncator(plain_text(item.shown_description)).words(SUMMARY_WORDS)
-        return xml_safe(format_html("<p>{}</p><p>{}</p>", " · ".join(filter(None, facts)), summary))
+        facts_text = " · ".join(filter(None, map(feed_text, facts)))
+        return " — ".join(filter(None, (facts_text, feed_text(summary))))
 
     def item_pubdate(self, item: Posting) -> datetime:
         return item.published_at
@@ -175,14 +218,15 @@ class PostingRssFeed(Feed):
     item_guid_is_permalink = False
 
     def item_author_name(self, item: Posting) -> str:
-        return xml_safe(item.organisation.name)
+        # Given without an email, which Rss201rev2Feed writes as <dc:creator>.
+        return feed_text(item.organisation.name)
 
     def item_author_link(self, item: Posting) -> str | None:
         return web_address(item.organisation.website) or None
 
     def item_categories(self, item: Posting) -> list[str]:
         return [
-            xml_safe(item.role.title),
+            feed_text(item.role.title),
             item.get_employment_type_display(),
             item.get_workplace_display(),
         ]
@@ -194,10 +238,6 @@ class PostingAtomFeed(PostingRssFeed):
 
     def subtitle(self, obj: FeedQuery) -> str:
         return self.description(obj)
-
-    def item_title(self, item: Posting) -> str:
-        # An Atom title is plain text.
-        return xml_safe(f"{item.title} at {item.organisation.name}")
 
 
 # --- The aggregator feed ---------------------------------------------------------------
@@ -242,20 +282,20 @@ class AggregatorFeedWriter:
         self.out.write(cdata(text))
         self.xml.endElement(name)
 
-    def job(self, posting: Posting, request: HttpRequest) -> None:
+    def job(self, posting: Posting) -> None:
         self.xml.startElement("job", {})
-        self.element("title", posting.title)
+        self.element("title", feed_text(posting.title))
         self.element("date", rfc2822(posting.published_at))
         self.element("referencenumber", str(posting.pk))
-        self.element("url", request.build_absolute_uri(posting.get_absolute_url()))
-        self.element("company", posting.organisation.name)
+        self.element("url", absolute_url(posting.get_absolute_url()))
+        self.element("company", feed_text(posting.organisation.name))
         self.element("city", posting.city)
         self.element("state", posting.region)
         self.element("country", posting.country)
         self.cdata_element("description", description_html(posting))
         self.element("salary", salary_text(posting))
         self.element("jobtype", JOB_TYPES.get(posting.employment_type, ""))
-        self.element("category", posting.role.title)
+        self.element("category", feed_text(posting.role.title))
         self.element("expirationdate", rfc2822(posting.valid_through))
         self.element("remotetype", REMOTE_TYPES.get(posting.workplace, ""))
         if posting.workplace == Workplace.REMOTE and posting.remote_country_list:
@@ -269,14 +309,14 @@ class AggregatorFeedWriter:
         ):
             self.valid_until = posting.valid_through
 
-    def document(self, postings: Any, request: HttpRequest) -> str:
+    def document(self, postings: Any) -> str:
         self.xml.startDocument()
         self.xml.startElement("source", {})
         self.element("publisher", settings.SITE_NAME)
-        self.element("publisherurl", request.build_absolute_uri(reverse("postings:home")))
+        self.element("publisherurl", absolute_url(reverse("postings:home")))
         self.element("lastBuildDate", rfc2822(timezone.now()))
         for posting in postings:
-            self.job(posting, request)
+            self.job(posting)
         self.xml.endElement("source")
         self.xml.endDocument()
         return self.out.getvalue()
@@ -293,6 +333,6 @@ def aggregator_feed(request: HttpRequest) -> HttpResponse:
         .iterator(chunk_size=250)
     )
     writer = AggregatorFeedWriter()
-    body = writer.document(postings, request)
+    body = writer.document(postings)
     response = HttpResponse(body, content_type="application/xml; charset=utf-8")
     return keep_until(response, writer.valid_until)

@@ -11,10 +11,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from jobsite.origin import absolute_url
 from postings.display import country_name
 from postings.markup import render_markdown, web_address
 from postings.models import EmploymentType, Posting, SalaryPeriod, Workplace
@@ -36,8 +36,8 @@ SALARY_UNITS = {
 }
 
 
-def job_posting(posting: Posting, request: HttpRequest) -> dict[str, Any]:
-    """The JobPosting for `posting`, with absolute URLs built from `request`."""
+def job_posting(posting: Posting) -> dict[str, Any]:
+    """The JobPosting for `posting`, its URL on the public origin."""
     organisation, role = posting.organisation, posting.role
     data: dict[str, Any] = {
         "@context": "https://schema.org/",
@@ -54,7 +54,7 @@ def job_posting(posting: Posting, request: HttpRequest) -> dict[str, Any]:
             "value": str(posting.pk),
         },
         "directApply": False,
-        "url": request.build_absolute_uri(posting.get_absolute_url()),
+        "url": absolute_url(posting.get_absolute_url()),
         "occupationalCategory": role.onet_soc_code or None,
         "relevantOccupation": prune(
             {

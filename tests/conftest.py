@@ -4,7 +4,9 @@ import pytest
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     """Tweaks every test needs: plain static storage (no collectstatic manifest), a cache
-    of its own per test, and login throttling off except where a test turns it on."""
+    of its own per test, login throttling off except where a test turns it on, and the
+    test client's host as the public origin (not whatever a developer's .env says)."""
+    settings.SITE_URL = "http://testserver"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

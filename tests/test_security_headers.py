@@ -1,7 +1,9 @@
 """Security headers and cookie flags, under the settings production runs with."""
 
+import logging
 import re
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -23,6 +25,7 @@ def https_settings(settings):
     settings.SECURE_HSTS_PRELOAD = True
     settings.SESSION_COOKIE_SECURE = True
     settings.CSRF_COOKIE_SECURE = True
+    settings.SECURE_SSL_HOST = urlsplit(settings.SITE_URL).netloc
     return settings
 
 
@@ -83,6 +86,56 @@ def test_every_kind_of_response_carries_the_security_headers(
 
     assert response.status_code == status
     assert_security_headers(response)
+
+
+BAD_HOST_REQUESTS = [
+    ("get", "/"),
+    ("get", "/jobs/"),
+    ("get", "/jobs/?q=COO"),
+    ("get", "/jobs/feed/rss/"),
+    ("get", "/jobs/feed/atom/"),
+    ("get", "/jobs/feed.xml"),
+    ("get", "/sitemap.xml"),
+    ("get", "/robots.txt"),
+    ("get", "/healthz"),
+    ("get", "/jobs/coo-region-1/"),
+    ("get", "/roles/chief-operating-officer/"),
+    ("get", "/accounts/login/"),
+    ("post", "/accounts/login/"),
+    ("get", "/no-such-page/"),
+    ("head", "/"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), BAD_HOST_REQUESTS)
+def test_a_host_outside_allowed_hosts_is_answered_400_with_the_security_headers(
+    client, https_settings, caplog, method, path
+):
+    https_settings.DEBUG = False
+    client.raise_request_exception = False
+    build_site()
+
+    response = getattr(client, method)(
+        path, headers={"Host": "evil.example", "X-Forwarded-Proto": "https"}
+    )
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert_security_headers(response)
+    if method != "head":
+        assert "We couldn’t understand that request" in response.content.decode()
+    assert "evil.example" not in response.content.decode()
+    refused = [record for record in caplog.records if "evil.example" in record.getMessage()]
+    assert [(record.levelno, record.exc_info) for record in refused] == [(logging.WARNING, None)]
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+def test_plain_http_to_a_host_outside_allowed_hosts_is_sent_to_the_public_origin(
+    client, https_settings
+):
+    response = client.get("/jobs/?q=COO", headers={"Host": "evil.example"})
+
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"] == "https://testserver/jobs/?q=COO"
 
 
 def test_session_and_csrf_cookies_are_secure_httponly_and_samesite(client, https_settings):

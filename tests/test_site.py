@@ -11,6 +11,8 @@ import pytest
 from django.db import OperationalError
 from django.urls import reverse
 
+from tests.browser.site_data import build_site
+
 pytestmark = pytest.mark.django_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,6 +21,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-9f8e7d6c5b4a",
     "DJANGO_ALLOWED_HOSTS": "jobs.example.com",
     "DJANGO_HTTPS": "1",
+    "SITE_URL": "https://jobs.example.com",
 }
 
 
@@ -27,7 +30,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean_env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL"))
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL", "SITE_URL"))
     }
     clean_env["DJANGO_ENV_FILE"] = os.devnull
     return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
@@ -59,6 +62,13 @@ def test_deploy_check_is_clean_under_production_settings():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_behind_tls_the_https_redirect_goes_to_the_configured_origin():
+    script = "from django.conf import settings; print(settings.SECURE_SSL_HOST)"
+    result = run_manage("shell", "--verbosity=0", "-c", script, env=PRODUCTION_ENV)
+
+    assert result.stdout.strip() == "jobs.example.com", result.stderr
 
 
 def test_database_url_selects_postgresql_with_persistent_checked_connections():
@@ -198,3 +208,81 @@ def test_pages_answer_503_with_retry_after_while_the_database_is_down(client):
     assert response["Retry-After"] == "30"
     assert response["Cache-Control"] == "no-store"
     assert "We’ll be back in a moment" in response.content.decode()
+
+
+# --- Absolute URLs come from SITE_URL, never from the request's Host -------------------------
+
+PUBLIC_ORIGIN = "https://jobs.example.com"
+ORIGIN_PAGES = [
+    "/",
+    "/jobs/?q=COO&page=2",
+    "/jobs/coo-region-1/",
+    "/roles/",
+    "/roles/chief-operating-officer/",
+    "/roles/compare/director-of-operations-vs-chief-operating-officer/",
+    "/jobs/feed/rss/?q=COO",
+    "/jobs/feed/atom/",
+    "/jobs/feed.xml",
+    "/robots.txt",
+]
+
+
+@pytest.fixture
+def public_origin(settings):
+    """A configured origin unlike any host the requests below are sent to."""
+    settings.SITE_URL = PUBLIC_ORIGIN
+    settings.ALLOWED_HOSTS = ["testserver", "other.example", "127.0.0.1"]
+    return PUBLIC_ORIGIN
+
+
+@pytest.mark.parametrize("path", ORIGIN_PAGES)
+def test_absolute_urls_are_on_the_configured_origin_whatever_host_was_asked(
+    client, public_origin, path
+):
+    build_site()
+
+    for host in ("other.example", "127.0.0.1:9999"):
+        response = client.get(path, headers={"Host": host})
+
+        assert response.status_code == HTTPStatus.OK
+        body = response.content.decode()
+        assert public_origin in body
+        assert host.split(":")[0] not in body
+        assert "testserver" not in body
+        assert "http://jobs.example.com" not in body
+
+
+@pytest.mark.parametrize(
+    ("path", "canonical"),
+    [
+        ("/", "/"),
+        ("/jobs/?q=COO&utm_source=x", "/jobs/?q=COO"),
+        ("/jobs/coo-region-1/?ref=mail", "/jobs/coo-region-1/"),
+        ("/roles/chief-operating-officer/", "/roles/chief-operating-officer/"),
+        (
+            "/roles/compare/director-of-operations-vs-chief-operating-officer/",
+            "/roles/compare/chief-operating-officer-vs-director-of-operations/",
+        ),
+    ],
+)
+def test_canonical_links_are_on_the_configured_origin(client, public_origin, path, canonical):
+    build_site()
+
+    body = client.get(path, headers={"Host": "other.example"}).content.decode()
+
+    assert f'<link rel="canonical" href="{public_origin}{canonical}">' in body
+
+
+def test_json_ld_urls_are_on_the_configured_origin(client, public_origin):
+    posting = build_site().posting
+
+    body = client.get(posting.get_absolute_url(), headers={"Host": "other.example"}).content
+    body = body.decode()
+
+    assert f'"url": "{public_origin}{posting.get_absolute_url()}"' in body
+
+
+def test_robots_txt_names_the_sitemap_on_the_configured_origin(client, public_origin):
+    body = client.get("/robots.txt", headers={"Host": "other.example"}).content.decode()
+
+    assert f"Sitemap: {public_origin}/sitemap.xml\n" in body

@@ -69,9 +69,7 @@ def render_posting_page(
         "apply_href": apply_href(posting),
         "meta_description": meta_description(posting),
         "similar_postings": similar_postings,
-        "job_posting_data": jsonld.job_posting(posting, request)
-        if is_open and not preview
-        else None,
+        "job_posting_data": jsonld.job_posting(posting) if is_open and not preview else None,
     }
     response = TemplateResponse(request, "postings/posting_detail.html", context)
     return expires_with(response, [posting, *similar_postings])

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from jobsite.origin import absolute_url
 from postings import search
 from postings.caching import expires_with, public_page
 from postings.display import RESULT_FIELDS, country_name
@@ -95,7 +96,7 @@ def posting_list(request: HttpRequest) -> TemplateResponse:
             "posted_within_choices": filterset.posted_within_choices,
             "sort_choices": Sort.choices if query else Sort.choices[1:],
             "active_filters": active_filters(request.GET, params),
-            "canonical_url": canonical_url(request, params, page.number),
+            "canonical_url": canonical_url(params, page.number),
             # Page one of no search or of one filter is worth indexing; the combinations
             # and later pages are many and thin, so search engines may follow but not keep.
             "noindex": page.number > 1
@@ -153,7 +154,7 @@ def active_filters(query: QueryDict, params: dict[str, Any]) -> list[tuple[str, 
     return filters
 
 
-def canonical_url(request: HttpRequest, params: dict[str, Any], page: int) -> str:
+def canonical_url(params: dict[str, Any], page: int) -> str:
     """/jobs/ with the parameters that choose the postings, in a fixed order."""
     canonical = QueryDict(mutable=True)
     for name in CANONICAL_PARAMETERS:
@@ -162,5 +163,5 @@ def canonical_url(request: HttpRequest, params: dict[str, Any], page: int) -> st
             canonical[name] = value.slug if name == "role" else str(value)
     if page > 1:
         canonical["page"] = str(page)
-    url = request.build_absolute_uri(reverse("postings:posting_list"))
+    url = absolute_url(reverse("postings:posting_list"))
     return f"{url}?{canonical.urlencode()}" if canonical else url

@@ -14,6 +14,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
+from jobsite.origin import absolute_url
 from postings import occupation
 from postings.caching import expires_with, public_page
 from postings.display import LISTING_FIELDS
@@ -172,7 +173,7 @@ def role_explainer(request: HttpRequest, slug: str) -> TemplateResponse:
     open_count, ranges = salary_summary(salary_ranges(postings))
 
     wages = wages_for(role.wage_soc_code)
-    url = request.build_absolute_uri(role.get_absolute_url())
+    url = absolute_url(role.get_absolute_url())
     response = TemplateResponse(
         request,
         "roles/role_detail.html",
@@ -318,7 +319,7 @@ def role_compare(request: HttpRequest, pair: str) -> TemplateResponse:
             "same_occupation": bool(wages_a and wages_b and wages_a.soc_code == wages_b.soc_code),
             "wage_source": SOURCE,
             "wage_source_url": SOURCE_URL,
-            "canonical_url": request.build_absolute_uri(compare_url(first, second)),
+            "canonical_url": absolute_url(compare_url(first, second)),
             "swap_url": compare_url(b, a),
         },
     )

@@ -1,9 +1,12 @@
 """RSS and Atom feeds of postings, and the XML job feed for aggregators."""
 
+import html
+import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 from http import HTTPStatus
 
+import feedparser
 import pytest
 from django.utils import timezone
 
@@ -50,6 +53,35 @@ def rss_items(client, **params) -> list[ET.Element]:
 
 def rss_titles(client, **params) -> list[str]:
     return [item.findtext("title") for item in rss_items(client, **params)]
+
+
+TAG = re.compile(r"<[A-Za-z/!?]")
+
+
+def read_feed(client, url: str, **params) -> feedparser.FeedParserDict:
+    """The feed as a feed reader parses it, which must find nothing malformed."""
+    response = client.get(url, params)
+    assert response.status_code == HTTPStatus.OK
+    feed = feedparser.parse(
+        response.content, response_headers={"content-type": response["Content-Type"]}
+    )
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+def shown(text: str, kind: str = "text/plain") -> str:
+    """What a reader displays for a parsed text: HTML is rendered (so it must hold no tag,
+    and its entities become characters); what it displays holds no tag or entity either."""
+    if kind != "text/plain":
+        assert not TAG.search(text), text
+        text = html.unescape(text)
+    assert not TAG.search(text), text
+    assert html.unescape(text) == text, f"an entity in {text!r}"
+    return text
+
+
+def shown_detail(detail: feedparser.FeedParserDict) -> str:
+    return shown(detail.value, detail.type)
 
 
 @pytest.fixture
@@ -216,7 +248,82 @@ def test_atom_titles_are_plain_text(client):
 
     entry = get_xml(client, "/jobs/feed/atom/").find(f"{ATOM}entry")
 
-    assert entry.findtext(f"{ATOM}title") == "R&D <Operations> Lead at Smith & Co"
+    assert entry.findtext(f"{ATOM}title") == "R&D Lead at Smith & Co"
+
+
+# --- What a feed reader shows ----------------------------------------------------------------
+
+HOSTILE_NAMES = [
+    # (posting title, organisation name, the title a reader shows, the creator it shows)
+    ("R&D <b>Lead</b>", "Tom & Jerry's", "R&D Lead at Tom & Jerry's", "Tom & Jerry's"),
+    (
+        "Ops &amp; Logistics &lt;i&gt;Manager&lt;/i&gt;",
+        "<script>alert(1)</script>Acme <img src=x onerror=alert(1)>",
+        "Ops & Logistics Manager at Acme",
+        "Acme",
+    ),
+    ('5 < 6 "quotes"\x1b\x85', "AT&T", '5 < 6 "quotes" at AT&T', "AT&T"),
+    ("<\x85b>Bold</b> Lead", "Acme", "Bold Lead at Acme", "Acme"),
+]
+
+
+@pytest.mark.parametrize(("title", "name", "expected_title", "expected_creator"), HOSTILE_NAMES)
+@pytest.mark.parametrize("url", ["/jobs/feed/rss/", "/jobs/feed/atom/"])
+def test_a_reader_shows_posting_titles_and_organisation_names_as_plain_words(
+    client, url, title, name, expected_title, expected_creator
+):
+    PostingFactory(title=title, organisation__name=name)
+
+    entry = read_feed(client, url).entries[0]
+
+    assert shown_detail(entry.title_detail) == expected_title
+    assert shown(entry.author) == expected_creator
+    assert shown(entry.author_detail.name) == expected_creator
+    assert shown_detail(entry.summary_detail).startswith(f"{expected_creator} · ")
+
+
+def test_an_rss_item_names_its_organisation_as_dc_creator(client):
+    PostingFactory(organisation__name="Tom & Jerry's <b>Bakery</b>")
+
+    item = rss_items(client)[0]
+
+    assert item.findtext(f"{DC}creator") == "Tom & Jerry's Bakery"
+    assert item.find("author") is None
+
+
+HOSTILE_QUERIES = [
+    # (q, what the channel's title shows after "Rolewise jobs")
+    ("<img src=x onerror=alert(1)>", ""),
+    ("&lt;img src=x onerror=alert(1)&gt;", ""),
+    ('"quotes" & ampersands', ': “"quotes" & ampersands”'),
+    ("ops\x1b\x07 lead\x7f", ": “ops lead”"),
+    ("R&D <b>lead</b> 5 < 6", ": “R&D lead 5 < 6”"),
+    # The search reads the NEL as a space: "< b>" is text, not a tag.
+    ("<\x85b>bold</b>", ": “< b>bold”"),
+]
+
+
+@pytest.mark.parametrize(("q", "shown_after_name"), HOSTILE_QUERIES)
+@pytest.mark.parametrize("url", ["/jobs/feed/rss/", "/jobs/feed/atom/"])
+def test_a_reader_shows_the_search_in_a_feeds_title_and_description_as_plain_words(
+    client, url, q, shown_after_name
+):
+    PostingFactory()
+
+    feed = read_feed(client, url, q=q).feed
+
+    assert shown_detail(feed.title_detail) == f"Rolewise jobs{shown_after_name}"
+    matching = f" matching {shown_after_name[2:]}" if shown_after_name else ""
+    assert shown_detail(feed.subtitle_detail) == f"The newest jobs on Rolewise{matching}."
+
+
+def test_the_aggregator_feed_names_jobs_and_companies_in_plain_words(client):
+    PostingFactory(title="R&D <b>Lead</b> &lt;i&gt;", organisation__name="Tom & Jerry's <i>Co</i>")
+
+    job = get_xml(client, "/jobs/feed.xml").find("job")
+
+    assert shown(job.findtext("title")) == "R&D Lead"
+    assert shown(job.findtext("company")) == "Tom & Jerry's Co"
 
 
 def test_control_characters_in_a_title_do_not_break_the_feeds(client):
@@ -309,7 +416,7 @@ def test_aggregator_feed_escapes_text_elements(client):
 
     job = get_xml(client, "/jobs/feed.xml").find("job")
 
-    assert job.findtext("title") == "R&D </title><evil/> Lead"
+    assert job.findtext("title") == "R&D Lead"
     assert job.find("evil") is None
 
 
