@@ -147,6 +147,89 @@ def test_sixth_login_attempt_is_refused_even_with_the_right_password(client, set
     assert not logged_in_user(client).is_authenticated
 
 
+def fail_to_log_in(client, username, times=5, **headers):
+    for _ in range(times):
+        client.post(reverse("login"), {"username": username, "password": "wrong"}, **headers)
+
+
+def log_in(client, username, **headers):
+    return client.post(reverse("login"), {"username": username, "password": PASSWORD}, **headers)
+
+
+@pytest.fixture
+def behind_one_proxy(settings):
+    """The production shape: one TLS proxy in front of gunicorn, so every request comes from
+    the proxy's address and names the client in X-Forwarded-For."""
+    settings.AXES_ENABLED = True
+    settings.TRUSTED_PROXIES = 1
+    return {"REMOTE_ADDR": "10.0.0.1"}
+
+
+def test_behind_the_proxy_failed_logins_lock_out_only_the_attackers_address(
+    client, behind_one_proxy
+):
+    UserFactory(username="ada@example.com")
+    attacker = {**behind_one_proxy, "HTTP_X_FORWARDED_FOR": "203.0.113.66"}
+    victim = {**behind_one_proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    fail_to_log_in(client, "ada@example.com", **attacker)
+
+    locked = log_in(client, "ada@example.com", **attacker)
+    assert locked.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+    response = log_in(client, "ada@example.com", **victim)
+    assert response.status_code == HTTPStatus.FOUND
+    assert logged_in_user(client).username == "ada@example.com"
+
+
+def test_behind_the_proxy_a_forged_forwarded_for_prefix_does_not_change_who_is_locked(
+    client, behind_one_proxy
+):
+    UserFactory(username="ada@example.com")
+    # The attacker writes the victim's address into the header; the proxy appends theirs.
+    forged = {**behind_one_proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.7, 203.0.113.66"}
+    fail_to_log_in(client, "ada@example.com", **forged)
+
+    # Still the attacker who is locked, whatever prefix they send next...
+    other_prefix = {**behind_one_proxy, "HTTP_X_FORWARDED_FOR": "192.0.2.1, 203.0.113.66"}
+    assert log_in(client, "ada@example.com", **other_prefix).status_code == (
+        HTTPStatus.TOO_MANY_REQUESTS
+    )
+    # ...and not the victim whose address they wrote.
+    victim = {**behind_one_proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    assert log_in(client, "ada@example.com", **victim).status_code == HTTPStatus.FOUND
+
+
+def test_without_a_trusted_proxy_the_forwarded_for_header_is_ignored(client, settings):
+    settings.AXES_ENABLED = True
+    settings.TRUSTED_PROXIES = 0
+    UserFactory(username="ada@example.com")
+    # Varying the header cannot buy an attacker more guesses from one address.
+    for n in range(5):
+        client.post(
+            reverse("login"),
+            {"username": "ada@example.com", "password": "wrong"},
+            REMOTE_ADDR="203.0.113.66",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
+
+    locked = log_in(
+        client, "ada@example.com", REMOTE_ADDR="203.0.113.66", HTTP_X_FORWARDED_FOR="192.0.2.99"
+    )
+    assert locked.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    other_address = log_in(client, "ada@example.com", REMOTE_ADDR="198.51.100.7")
+    assert other_address.status_code == HTTPStatus.FOUND
+
+
+def test_a_lockout_holds_whatever_the_case_of_the_email_address(client, settings):
+    settings.AXES_ENABLED = True
+    UserFactory(username="ada@example.com")
+    for username in ["ada@example.com", "ADA@example.com", "Ada@Example.com", "aDa@example.COM"]:
+        fail_to_log_in(client, username, times=1)
+    fail_to_log_in(client, "ada@EXAMPLE.com", times=1)
+
+    assert log_in(client, "ada@example.com").status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
 def test_logout_is_a_post(client):
     client.force_login(UserFactory())
 
