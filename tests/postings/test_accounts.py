@@ -1,16 +1,20 @@
 """Accounts: sign-up, login and its throttling, logout, passwords, invitations."""
 
 import re
+import socket
 import time
 from http import HTTPStatus
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import mail
+from django.contrib.messages import get_messages
+from django.core import mail, signing
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from postings.models import Invitation, Membership
+from postings.models import EmailVerification, Invitation, Membership, Organisation
 from postings.services import invitation_token
 from tests.factories import PASSWORD, InvitationFactory, MembershipFactory, UserFactory
 
@@ -41,10 +45,20 @@ def logged_in_user(client):
 # --- Sign-up -----------------------------------------------------------------------------
 
 
-def test_signup_creates_a_user_owning_a_new_organisation_and_lands_on_the_dashboard(client):
+def link_in(message, name):
+    """The path of the `name` link in an email, checking it is on the public origin."""
+    url = re.search(rf"(https?://\S+)(/accounts/{name}/\S+/)", message.body)
+    assert url is not None, message.body
+    assert url.group(1) == settings.SITE_URL
+    return url.group(2)
+
+
+def test_signup_makes_an_unverified_owner_mails_a_link_and_logs_no_one_in(client, mailoutbox):
     response = client.post(reverse("signup"), signup_data(), follow=True)
 
-    assert response.redirect_chain == [(reverse("recruiters:dashboard"), HTTPStatus.FOUND)]
+    assert response.redirect_chain == [(reverse("signup_done"), HTTPStatus.FOUND)]
+    assert "Check your inbox" in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
     user = User.objects.get()
     assert (user.username, user.email, user.first_name) == (
         "grace@example.com",
@@ -55,8 +69,84 @@ def test_signup_creates_a_user_owning_a_new_organisation_and_lands_on_the_dashbo
     assert membership.role == Membership.Role.OWNER
     assert membership.organisation.name == "Compiler Logistics"
     assert membership.organisation.website == "https://compiler.example"
-    assert response.wsgi_request.user == user
+    assert not EmailVerification.is_verified(user)
+    [message] = mailoutbox
+    assert message.to == ["grace@example.com"]
+    assert message.subject == "Confirm your email address for Rolewise"
+    assert link_in(message, "verify")
+
+
+def test_the_verification_link_confirms_the_address_and_logs_in_once(client, mailoutbox):
+    client.post(reverse("signup"), signup_data())
+    link = link_in(mailoutbox[0], "verify")
+
+    page = client.get(link)
+    assert "Confirm my address" in page.content.decode()
+    assert not logged_in_user(client).is_authenticated  # opening the link changes nothing
+
+    response = client.post(link, follow=True)
+    assert response.redirect_chain == [(reverse("recruiters:dashboard"), HTTPStatus.FOUND)]
     assert "Compiler Logistics: your postings" in response.content.decode()
+    assert EmailVerification.is_verified(User.objects.get())
+
+    client.post(reverse("logout"))
+    again = client.post(link)
+    assert again.status_code == HTTPStatus.BAD_REQUEST
+    assert "confirmed already" in again.content.decode()
+    assert not logged_in_user(client).is_authenticated
+
+
+def test_an_unverified_account_cannot_log_in_until_its_address_is_confirmed(client, mailoutbox):
+    client.post(reverse("signup"), signup_data())
+
+    refused = client.post(
+        reverse("login"), {"username": "grace@example.com", "password": NEW_PASSWORD}
+    )
+    assert refused.status_code == HTTPStatus.OK
+    assert "Confirm your email address first" in refused.content.decode()
+    assert not logged_in_user(client).is_authenticated
+
+    client.post(link_in(mailoutbox[0], "verify"))
+    client.post(reverse("logout"))
+    response = client.post(
+        reverse("login"), {"username": "grace@example.com", "password": NEW_PASSWORD}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert logged_in_user(client).email == "grace@example.com"
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "garbage",
+        "a" * 1000,
+        signing.dumps(
+            {"user": 999, "email": "grace@example.com"}, salt="postings.email_verification"
+        ),
+        signing.dumps({"user": "1"}, salt="postings.email_verification"),
+        signing.dumps([1], salt="postings.email_verification"),
+        signing.dumps({"user": 1, "email": "grace@example.com"}, salt="another.salt"),
+    ],
+)
+def test_a_forged_or_foreign_verification_link_is_refused(client, mailoutbox, token):
+    client.post(reverse("signup"), signup_data())
+
+    response = client.post(reverse("email_verify", kwargs={"token": token}))
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert not EmailVerification.is_verified(User.objects.get())
+    assert not logged_in_user(client).is_authenticated
+
+
+def test_an_expired_verification_link_says_so(client, mailoutbox):
+    client.post(reverse("signup"), signup_data())
+    four_days_later = time.time() + 4 * 24 * 60 * 60
+
+    with mock.patch("django.core.signing.time.time", return_value=four_days_later):
+        response = client.post(link_in(mailoutbox[0], "verify"))
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "expired" in response.content.decode()
 
 
 def test_signup_page_has_labelled_fields_with_help(client):
@@ -79,33 +169,79 @@ def test_signup_page_has_labelled_fields_with_help(client):
         ({"organisation_name": ""}, "organisation_name", "This field is required"),
         ({"organisation_name": "x" * 151}, "organisation_name", "at most 150 characters"),
         ({"website": "not a url"}, "website", "Enter a valid URL"),
+        ({"name": "Your bank\r\nBcc: everyone@example.com"}, "name", "no line breaks"),
+        ({"name": "Grace\x1b[31m"}, "name", "control characters"),
+        ({"name": "Grace\u2028Hopper"}, "name", "no line breaks"),
+        ({"organisation_name": "Acme\nSubject: urgent"}, "organisation_name", "no line breaks"),
+        ({"organisation_name": "Acme\tLtd"}, "organisation_name", "control characters"),
     ],
 )
 def test_signup_with_an_invalid_field_says_so_on_the_field_and_creates_nothing(
-    client, overrides, field, message
+    client, mailoutbox, overrides, field, message
 ):
     response = client.post(reverse("signup"), signup_data(**overrides))
 
     assert response.status_code == HTTPStatus.OK
     assert message in " ".join(response.context["form"].errors[field])
     assert not User.objects.exists()
+    assert mailoutbox == []
     assert f'href="#id_{field}"' in response.content.decode()
 
 
-def test_signup_with_an_email_already_in_use_is_refused(client):
+def test_signup_with_an_address_in_use_answers_the_same_and_mails_the_address(client, mailoutbox):
+    new = client.post(reverse("signup"), signup_data(email="someone.new@example.com"))
     UserFactory(username="grace@example.com", email="grace@example.com")
 
-    response = client.post(reverse("signup"), signup_data(email="GRACE@example.com"))
+    taken = client.post(reverse("signup"), signup_data(email="GRACE@example.com"))
 
-    assert "exists already" in " ".join(response.context["form"].errors["email"])
+    assert (taken.status_code, taken["Location"]) == (new.status_code, new["Location"])
+    assert client.get(taken["Location"]).content == client.get(new["Location"]).content
+    assert User.objects.filter(email="grace@example.com").count() == 1
+    assert not Membership.objects.filter(user__email="grace@example.com").exists()
+    message = mailoutbox[-1]
+    assert message.to == ["grace@example.com"]
+    assert "has an account already" in message.body
+    assert f"{settings.SITE_URL}{reverse('password_reset')}" in message.body
+    assert "/accounts/verify/" not in message.body  # verified already: nothing to confirm
+    assert not logged_in_user(client).is_authenticated
+
+
+def test_signing_up_again_with_an_unverified_address_mails_a_fresh_link(client, mailoutbox):
+    client.post(reverse("signup"), signup_data())
+    client.post(reverse("signup"), signup_data(organisation_name="Another name"))
+
     assert User.objects.count() == 1
+    assert "has an account already" in mailoutbox[1].body
+    response = client.post(link_in(mailoutbox[1], "verify"))
+    assert response["Location"] == reverse("recruiters:dashboard")
+    assert EmailVerification.is_verified(User.objects.get())
+
+
+def test_signup_when_the_mail_cannot_be_sent_says_so_and_keeps_nothing(client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
+
+    response = client.post(reverse("signup"), signup_data())
+
+    assert response.status_code == HTTPStatus.OK
+    assert "could not send mail" in " ".join(response.context["form"].errors["email"])
+    assert not User.objects.exists()
+    assert not Organisation.objects.exists()
+
+
+def closed_port():
+    """A local port nothing listens on: connecting to it is refused at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 # --- Login, logout, throttling -----------------------------------------------------------
 
 
-def test_login_with_email_and_password_goes_to_the_dashboard(client):
+def test_login_with_email_and_password_goes_to_the_dashboard(client, mailoutbox):
     client.post(reverse("signup"), signup_data())
+    client.post(link_in(mailoutbox[0], "verify"))
     client.post(reverse("logout"))
 
     response = client.post(
@@ -259,17 +395,21 @@ def test_password_change_uses_our_page_and_takes_effect(client):
     assert user.check_password(NEW_PASSWORD)
 
 
-def test_password_reset_emails_a_link_that_sets_a_new_password(client):
+def test_password_reset_emails_a_link_on_the_public_origin_that_sets_a_new_password(
+    client, mailoutbox
+):
     user = UserFactory(email="ada@example.com")
 
-    response = client.post(reverse("password_reset"), {"email": "ada@example.com"})
+    response = client.post(
+        reverse("password_reset"), {"email": "ada@example.com"}, headers={"host": "localhost"}
+    )
 
     assert response.status_code == HTTPStatus.FOUND
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    [message] = mailoutbox
     assert message.to == ["ada@example.com"]
-    assert "Reset your" in message.subject
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", message.body).group(1)
+    assert message.subject == "Reset your Rolewise password"
+    assert "the Rolewise account of ada@example.com" in message.body
+    link = link_in(message, "reset")
     form_page = client.get(link, follow=True)
     assert "Choose a new password" in form_page.content.decode()
     done = client.post(
@@ -280,6 +420,19 @@ def test_password_reset_emails_a_link_that_sets_a_new_password(client):
     assert "Your new password is set" in done.content.decode()
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
+
+
+def test_a_completed_password_reset_verifies_the_address(client, mailoutbox):
+    user = UserFactory(email="ada@example.com", unverified=True)
+
+    client.post(reverse("password_reset"), {"email": "ada@example.com"})
+    form_page = client.get(link_in(mailoutbox[0], "reset"), follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert EmailVerification.is_verified(user)
 
 
 def test_password_reset_link_that_was_tampered_with_says_so(client):
@@ -297,15 +450,13 @@ def owner():
     return MembershipFactory(role=Membership.Role.OWNER, user__first_name="Olive").user
 
 
-def invite(client, owner, email="new.recruiter@example.com"):
+def invite(client, owner, email="new.recruiter@example.com", **extra):
     client.force_login(owner)
-    return client.post(reverse("recruiters:invitation_list"), {"email": email})
+    return client.post(reverse("recruiters:invitation_list"), {"email": email}, **extra)
 
 
 def invitation_link():
-    return re.search(r"http://testserver(/accounts/invitations/\S+/)", mail.outbox[-1].body).group(
-        1
-    )
+    return link_in(mail.outbox[-1], "invitations")
 
 
 def test_owner_invites_a_recruiter_by_email_with_a_signed_link(client, owner):
@@ -323,16 +474,31 @@ def test_owner_invites_a_recruiter_by_email_with_a_signed_link(client, owner):
     assert "new.recruiter@example.com" in page
 
 
-def test_inviting_someone_who_belongs_to_an_organisation_is_refused(client, owner):
+def test_an_owner_learns_nothing_about_an_address_in_another_organisation(client, owner):
     MembershipFactory(user__email="taken@example.com")
 
-    response = invite(client, owner, email="taken@example.com")
+    taken = invite(client, owner, email="taken@example.com")
+    free = invite(client, owner, email="free@example.com")
+
+    assert taken.status_code == free.status_code == HTTPStatus.FOUND
+    assert taken["Location"] == free["Location"]
+    messages_shown = [str(m) for m in get_messages(taken.wsgi_request)]
+    assert messages_shown == ["Invitation sent to taken@example.com."]
+    assert [message.to for message in mail.outbox] == [["taken@example.com"], ["free@example.com"]]
+
+
+def test_an_invitee_in_another_organisation_is_told_privately_when_opening_the_link(client, owner):
+    other = MembershipFactory(user__email="taken@example.com")
+    invite(client, owner, email="taken@example.com")
+    link = invitation_link()
+    client.force_login(other.user)
+
+    response = client.post(link)
 
     assert response.status_code == HTTPStatus.OK
-    assert "belongs to an organisation already" in " ".join(
-        response.context["form"].errors["email"]
-    )
-    assert not Invitation.objects.exists()
+    assert f"You belong to {other.organisation.name} already" in response.content.decode()
+    assert Membership.objects.get(user=other.user).organisation == other.organisation
+    assert Invitation.objects.get().accepted_at is None
 
 
 def test_invitee_creates_an_account_and_becomes_a_recruiter_of_the_organisation(client, owner):
@@ -350,14 +516,16 @@ def test_invitee_creates_an_account_and_becomes_a_recruiter_of_the_organisation(
     user = User.objects.get(email="new.recruiter@example.com")
     assert user.membership.organisation == owner.membership.organisation
     assert user.membership.role == Membership.Role.RECRUITER
+    assert user.membership.invitation == Invitation.objects.get()
     assert Invitation.objects.get().accepted_at is not None
+    assert EmailVerification.is_verified(user)
     assert logged_in_user(client) == user
 
 
-def test_logged_in_user_without_an_organisation_joins_through_the_link(client, owner):
+def test_the_invited_user_signed_in_without_an_organisation_joins_through_the_link(client, owner):
     invite(client, owner)
     link = invitation_link()
-    user = UserFactory()
+    user = UserFactory(email="New.Recruiter@example.com", unverified=True)
     client.force_login(user)
 
     page = client.get(link)
@@ -365,19 +533,21 @@ def test_logged_in_user_without_an_organisation_joins_through_the_link(client, o
 
     assert "Join " in page.content.decode()
     assert Membership.objects.get(user=user).organisation == owner.membership.organisation
+    assert EmailVerification.is_verified(user)  # the link reached the address
 
 
-def test_logged_in_member_of_another_organisation_cannot_join_twice(client, owner):
+def test_another_signed_in_user_cannot_accept_an_invitation_sent_to_someone_else(client, owner):
     invite(client, owner)
     link = invitation_link()
-    other = MembershipFactory()
-    client.force_login(other.user)
+    intruder = UserFactory(email="intruder@example.com")
+    client.force_login(intruder)
 
+    page = client.get(link)
     response = client.post(link)
 
-    assert response.status_code == HTTPStatus.OK
-    assert "You belong to" in response.content.decode()
-    assert Membership.objects.get(user=other.user).organisation == other.organisation
+    assert page.status_code == response.status_code == HTTPStatus.FORBIDDEN
+    assert "sent to another address" in response.content.decode()
+    assert not Membership.objects.filter(user=intruder).exists()
     assert Invitation.objects.get().accepted_at is None
 
 
@@ -392,6 +562,14 @@ def test_a_used_invitation_link_says_so(client, owner):
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "used already" in response.content.decode()
+
+
+def test_an_invitation_cannot_make_two_memberships_even_past_the_checks(owner):
+    invitation = InvitationFactory(organisation=owner.membership.organisation)
+    MembershipFactory(invitation=invitation)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MembershipFactory(invitation=invitation)
 
 
 def test_an_expired_invitation_link_says_so(client, owner):
@@ -438,3 +616,37 @@ def test_only_owners_invite(client):
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert not Invitation.objects.exists()
     assert mail.outbox == []
+
+
+def test_an_owner_whose_address_is_unverified_cannot_invite(client):
+    owner = MembershipFactory(role=Membership.Role.OWNER, user__unverified=True).user
+
+    response = invite(client, owner)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert "Confirm your email address first" in str(list(get_messages(response.wsgi_request)))
+    assert not Invitation.objects.exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("name", ["Your bank\r\nBcc: all@example.com", "Olive\x00", "Ol\x85ive"])
+def test_an_inviter_whose_name_would_break_the_subject_is_refused_with_a_clear_error(client, name):
+    owner = MembershipFactory(role=Membership.Role.OWNER, user__first_name=name).user
+
+    response = invite(client, owner)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Your name, as the invitation would show it" in response.content.decode()
+    assert not Invitation.objects.exists()
+    assert mail.outbox == []
+
+
+def test_an_invitation_is_not_kept_when_the_mail_backend_fails(client, owner, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
+
+    response = invite(client, owner)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "could not send the invitation" in response.content.decode()
+    assert not Invitation.objects.exists()
