@@ -2,7 +2,9 @@
 
 import re
 import socket
+import threading
 import time
+from datetime import timedelta
 from http import HTTPStatus
 from unittest import mock
 
@@ -11,12 +13,20 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core import mail, signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from postings.models import EmailVerification, Invitation, Membership, Organisation
+from postings.models import EmailVerification, Invitation, Membership, Organisation, Posting
 from postings.services import invitation_token
-from tests.factories import PASSWORD, InvitationFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    InvitationFactory,
+    MembershipFactory,
+    PostingFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -629,7 +639,7 @@ def test_an_owner_whose_address_is_unverified_cannot_invite(client):
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize("name", ["Your bank\r\nBcc: all@example.com", "Olive\x00", "Ol\x85ive"])
+@pytest.mark.parametrize("name", ["Your bank\r\nBcc: all@example.com", "Olive\x07", "Ol\x85ive"])
 def test_an_inviter_whose_name_would_break_the_subject_is_refused_with_a_clear_error(client, name):
     owner = MembershipFactory(role=Membership.Role.OWNER, user__first_name=name).user
 
@@ -650,3 +660,198 @@ def test_an_invitation_is_not_kept_when_the_mail_backend_fails(client, owner, se
     assert response.status_code == HTTPStatus.OK
     assert "could not send the invitation" in response.content.decode()
     assert not Invitation.objects.exists()
+
+
+# --- Mail limits -------------------------------------------------------------------------
+
+
+def reset(client, email, **extra):
+    return client.post(reverse("password_reset"), {"email": email}, **extra)
+
+
+def test_one_address_gets_at_most_three_reset_mails_an_hour_and_every_request_reads_the_same(
+    client, mailoutbox
+):
+    UserFactory(email="ada@example.com")
+
+    answers = [reset(client, "ada@example.com") for _ in range(10)]
+
+    assert len(mailoutbox) == 3
+    assert {(answer.status_code, answer["Location"]) for answer in answers} == {
+        (HTTPStatus.FOUND, reverse("password_reset_done"))
+    }
+    an_hour_later = timezone.now() + timedelta(hours=1)
+    with mock.patch("postings.models.timezone.now", return_value=an_hour_later):
+        reset(client, "ada@example.com")
+    assert len(mailoutbox) == 4
+
+
+def test_one_client_gets_at_most_twenty_account_mails_a_day(client, mailoutbox, settings):
+    settings.TRUSTED_PROXIES = 1
+    for n in range(25):
+        UserFactory(email=f"user{n}@example.com")
+    attacker = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.66"}
+
+    for n in range(24):
+        # A forged prefix does not make another client.
+        forged = {**attacker, "HTTP_X_FORWARDED_FOR": f"192.0.2.{n}, 203.0.113.66"}
+        reset(client, f"user{n}@example.com", **forged)
+    assert len(mailoutbox) == 20
+
+    reset(client, "user24@example.com", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.9")
+    assert len(mailoutbox) == 21
+
+
+def test_invitations_to_one_address_are_limited_and_the_owner_is_told_the_same(
+    client, owner, mailoutbox
+):
+    answers = [invite(client, owner, email="target@example.com") for _ in range(5)]
+
+    assert len(mailoutbox) == 3
+    assert Invitation.objects.count() == 3
+    assert {answer["Location"] for answer in answers} == {reverse("recruiters:invitation_list")}
+    shown = [str(m) for m in get_messages(answers[-1].wsgi_request)]
+    assert shown == ["Invitation sent to target@example.com."] * 5
+
+
+def test_one_account_sends_at_most_twenty_invitations_a_day_from_any_address(
+    client, owner, mailoutbox
+):
+    for n in range(22):
+        invite(client, owner, email=f"person{n}@example.com", REMOTE_ADDR=f"192.0.2.{n}")
+
+    assert len(mailoutbox) == 20
+    assert Invitation.objects.count() == 20
+
+
+def test_sign_up_with_an_address_in_use_mails_it_within_the_same_limits(client, mailoutbox):
+    UserFactory(username="grace@example.com", email="grace@example.com")
+
+    for _ in range(5):
+        client.post(reverse("signup"), signup_data())
+
+    assert len(mailoutbox) == 3
+    reset(client, "grace@example.com")
+    assert len(mailoutbox) == 3  # the reset counts against the same address
+
+
+# --- Publishing waits for a verified address ---------------------------------------------
+
+
+def test_an_owner_whose_address_is_unverified_cannot_publish(client):
+    membership = MembershipFactory(role=Membership.Role.OWNER, user__unverified=True)
+    posting = PostingFactory(organisation=membership.organisation, draft=True)
+    client.force_login(membership.user)
+
+    response = client.post(reverse("recruiters:posting_publish", kwargs={"pk": posting.pk}))
+
+    assert response["Location"] == reverse("recruiters:posting_manage", kwargs={"pk": posting.pk})
+    page = client.get(response["Location"]).content.decode()
+    assert "Confirm your email address first" in page
+    posting.refresh_from_db()
+    assert posting.status == Posting.Status.DRAFT
+
+
+def test_the_manage_page_does_not_publish_for_an_unverified_owner_either(client):
+    membership = MembershipFactory(role=Membership.Role.OWNER, user__unverified=True)
+    posting = PostingFactory(organisation=membership.organisation, draft=True)
+    client.force_login(membership.user)
+
+    url = reverse("recruiters:posting_manage", kwargs={"pk": posting.pk})
+    response = client.post(url, {"intent": "publish", "title": posting.title})
+
+    assert response["Location"] == url
+    posting.refresh_from_db()
+    assert posting.status == Posting.Status.DRAFT
+
+
+# --- Simultaneous requests (PostgreSQL) --------------------------------------------------
+
+
+def simultaneously(count, request):
+    """Run `request(i)` in `count` threads released at once; their answers, in order."""
+    barrier = threading.Barrier(count)
+    answers = [None] * count
+
+    def run(i):
+        try:
+            barrier.wait()
+            answers[i] = request(i)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrency needs PostgreSQL's row locks"
+)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_six_simultaneous_sign_ups_with_one_address_make_one_account_and_no_error(mailoutbox):
+    clients = [Client() for _ in range(6)]
+
+    answers = simultaneously(6, lambda i: clients[i].post(reverse("signup"), signup_data()))
+
+    assert [answer.status_code for answer in answers] == [HTTPStatus.FOUND] * 6
+    assert User.objects.filter(email="grace@example.com").count() == 1
+    assert Organisation.objects.count() == Membership.objects.count() == 1
+    assert [message.subject for message in mailoutbox].count(
+        "Confirm your email address for Rolewise"
+    ) == 1
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_accepts_of_one_invitation_let_exactly_one_in(mailoutbox):
+    invitation = InvitationFactory(email="nia@example.com")
+    link = reverse("invitation_accept", kwargs={"token": invitation_token(invitation)})
+    data = {"name": "Nia", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    anonymous = [Client() for _ in range(3)]
+
+    answers = simultaneously(3, lambda i: anonymous[i].post(link, data))
+
+    assert all(answer.status_code < HTTPStatus.INTERNAL_SERVER_ERROR for answer in answers)
+    assert sorted(answer.status_code for answer in answers) == [
+        HTTPStatus.FOUND,
+        HTTPStatus.BAD_REQUEST,
+        HTTPStatus.BAD_REQUEST,
+    ]
+    assert Membership.objects.filter(organisation=invitation.organisation).count() == 1
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_joins_by_the_signed_in_invitee_make_one_membership():
+    invitation = InvitationFactory(email="nia@example.com")
+    user = UserFactory(email="nia@example.com")
+    link = reverse("invitation_accept", kwargs={"token": invitation_token(invitation)})
+    signed_in = [Client() for _ in range(3)]
+    for each in signed_in:
+        each.force_login(user)
+
+    answers = simultaneously(3, lambda i: signed_in[i].post(link))
+
+    assert all(answer.status_code < HTTPStatus.INTERNAL_SERVER_ERROR for answer in answers)
+    assert Membership.objects.filter(user=user).count() == 1
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_reset_requests_send_no_more_than_the_limit(mailoutbox):
+    UserFactory(email="ada@example.com")
+    clients = [Client() for _ in range(10)]
+
+    answers = simultaneously(10, lambda i: reset(clients[i], "ada@example.com"))
+
+    assert [answer.status_code for answer in answers] == [HTTPStatus.FOUND] * 10
+    assert len(mailoutbox) == 3
