@@ -1,5 +1,7 @@
 """Accounts: sign-up, login and its throttling, logout, passwords, invitations."""
 
+import email
+import email.policy
 import re
 import socket
 import threading
@@ -9,6 +11,7 @@ from http import HTTPStatus
 from unittest import mock
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
@@ -157,6 +160,66 @@ def test_an_expired_verification_link_says_so(client, mailoutbox):
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "expired" in response.content.decode()
+
+
+class Inbox:
+    """What an SMTP server received: aiosmtpd's handler for the DATA command."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server in this process, and the site's SMTP backend pointed at it: the
+    mail goes through the same code as in production, headers and all."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=closed_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield inbox
+    controller.stop()
+
+
+def path_of_link(message, name):
+    body = message.get_body(("plain",)).get_content()
+    url = re.search(rf"(https?://\S+)(/accounts/{name}/\S+/)", body)
+    assert url.group(1) == settings.SITE_URL
+    return url.group(2)
+
+
+def test_over_real_smtp_sign_up_mails_a_link_that_confirms_the_address(client, smtp_inbox):
+    client.post(reverse("signup"), signup_data())
+
+    [message] = smtp_inbox.messages
+    assert message["To"] == "grace@example.com"
+    assert message["Subject"] == "Confirm your email address for Rolewise"
+    response = client.post(path_of_link(message, "verify"), follow=True)
+    assert "Compiler Logistics: your postings" in response.content.decode()
+
+
+def test_over_real_smtp_a_reset_mail_sets_a_new_password(client, smtp_inbox):
+    user = UserFactory(email="ada@example.com")
+
+    client.post(reverse("password_reset"), {"email": "ada@example.com"})
+
+    [message] = smtp_inbox.messages
+    assert message["Subject"] == "Reset your Rolewise password"
+    form_page = client.get(path_of_link(message, "reset"), follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
 
 
 def test_signup_page_has_labelled_fields_with_help(client):
