@@ -38,6 +38,13 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 
 HTTPS = env.bool("DJANGO_HTTPS", default=False)
 
+# How many proxies stand in front of gunicorn and append to X-Forwarded-For (the TLS proxy
+# is one). jobsite.clients.client_address trusts exactly that many entries from the right;
+# with 0 the header is ignored, since any client can send it.
+TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXIES is a count of proxies: 0 or more.")
+
 # The public origin (scheme, host and port, no path): every absolute URL the site writes
 # (canonical links, JSON-LD, feeds, sitemap, robots, emails) is built from it, never from
 # the request's Host header, which any client may set. `make run` derives it from PORT.
@@ -231,10 +238,12 @@ CONTENT_SECURITY_POLICY = {
 # whitenoise answers before the middleware: static files get their headers from here.
 WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 
-# django-axes: five failures for one username from one address lock it for an hour.
+# django-axes: five failures for one username from one client address lock that pair for an
+# hour; the same username from another address still logs in. The address comes from the one
+# function that decides it (behind DJANGO_TRUSTED_PROXIES).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = 1 if HTTPS else 0
+AXES_CLIENT_IP_CALLABLE = "jobsite.clients.client_address"

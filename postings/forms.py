@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal
 from itertools import islice
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 
+from jobsite.clients import client_address
+from jobsite.origin import site_domain, site_scheme
+from postings import services
 from postings.models import (
     LIST_ITEM_LENGTH,
     LIST_ITEMS,
     POSTING_TEXT_LIMITS,
-    Membership,
+    EmailVerification,
     Organisation,
     Posting,
     TextLimit,
@@ -57,6 +64,17 @@ def country_code_error(code: str) -> ValidationError:
 # --- Accounts ------------------------------------------------------------------------
 
 
+def single_line_text(value: str) -> None:
+    """Refuse line breaks and other control characters: names go into mail subjects and
+    headers, where a line break would start a header of the writer's choosing."""
+    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in value):
+        raise ValidationError(
+            "Use letters, digits, spaces and punctuation only: no line breaks, tabs or other "
+            "control characters.",
+            code="control_characters",
+        )
+
+
 class LoginForm(AuthenticationForm):
     """Django's login form, asking for the email address that sign-up made the username."""
 
@@ -70,12 +88,25 @@ class LoginForm(AuthenticationForm):
         # Sign-up stores addresses in lower case; staff usernames keep their case.
         return username.lower() if "@" in username else username
 
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        # Only someone who knows the password gets here, so this tells no one else anything.
+        if not EmailVerification.is_verified(user):
+            raise ValidationError(
+                "Confirm your email address first: open the link in the email we sent when "
+                "you signed up. Lost it? Sign up again with the same address for a new one.",
+                code="unverified",
+            )
+
 
 class AccountForm(forms.Form):
     """A new user's name and password, checked by the site's password validators."""
 
     name = forms.CharField(
-        label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label="Your name",
+        max_length=150,
+        validators=[single_line_text],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     password1 = forms.CharField(
         label="Password",
@@ -109,15 +140,19 @@ class AccountForm(forms.Form):
 
 
 class SignupForm(AccountForm):
+    """Whether the address has an account already is not the form's business: sign-up
+    answers the same for any address, and mails the address (postings.services.signup)."""
+
     email = forms.EmailField(
         label="Email address",
         max_length=150,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text="You log in with it; password resets are sent to it.",
+        help_text="We send a link to it to confirm it is yours. You log in with it.",
     )
     organisation_name = forms.CharField(
         label="Organisation name",
         max_length=150,
+        validators=[single_line_text],
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
         help_text="The employer your postings are published under.",
     )
@@ -135,18 +170,12 @@ class SignupForm(AccountForm):
         return self.cleaned_data.get("email", "")
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists():
-            raise ValidationError(
-                "An account with this email address exists already: log in, or reset its "
-                "password if you have forgotten it.",
-                code="taken",
-            )
-        return email
+        return self.cleaned_data["email"].strip().lower()
 
 
 class InvitationSignupForm(AccountForm):
-    """Sign-up through an invitation: the email address is the one invited."""
+    """Sign-up through an invitation: the email address is the one invited, which only the
+    invitee reads, so saying it has an account tells no one else anything."""
 
     def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -163,6 +192,26 @@ class InvitationSignupForm(AccountForm):
                 code="taken",
             )
         return cleaned
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form within the account mail limits, with links on the public origin.
+
+    A request over a limit sends nothing and answers like any other ("check your email").
+    """
+
+    def save(self, *, request: HttpRequest, **kwargs: Any) -> None:  # type: ignore[override]
+        email = self.cleaned_data["email"]
+        if not any(self.get_users(email)):
+            return
+        if not services.mail_allowed(address=email, client=client_address(request)):
+            return
+        kwargs.update(
+            domain_override=site_domain(),
+            use_https=site_scheme() == "https",
+            extra_email_context={"site_name": settings.SITE_NAME},
+        )
+        super().save(request=request, **kwargs)
 
 
 # --- Organisations and invitations -----------------------------------------------------
@@ -183,26 +232,40 @@ class OrganisationForm(forms.ModelForm):
         labels = {"name": "Organisation name"}
         help_texts = {"name": "The employer your postings are published under."}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].validators.append(single_line_text)
+
 
 class InvitationForm(forms.Form):
+    """Any address may be invited: whether it has an account, or belongs to another
+    organisation, is the invitee's business when they open the link, not the owner's."""
+
     email = forms.EmailField(
         label="Email address",
         max_length=150,
         help_text="We send this address a link to join as a recruiter. It works for 7 days.",
     )
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, invited_by: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.organisation = organisation
+        self.invited_by = invited_by
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if Membership.objects.filter(user__email__iexact=email).exists():
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        # The inviter's name opens the invitation's subject line.
+        try:
+            single_line_text(self.invited_by.get_full_name())
+        except ValidationError as error:
             raise ValidationError(
-                "Someone with this email address belongs to an organisation already.",
-                code="member",
-            )
-        return email
+                "Your name, as the invitation would show it, holds line breaks or control "
+                "characters. Ask staff to correct it, then invite again.",
+                code="inviter_name",
+            ) from error
+        return cleaned
 
 
 # --- Text limits -----------------------------------------------------------------------

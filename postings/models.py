@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ExpressionWrapper, F, Func, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -128,6 +128,14 @@ class Membership(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.RECRUITER)
+    invitation = models.OneToOneField(
+        "Invitation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="membership",
+        help_text="The invitation this membership came from: one membership per invitation.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -159,6 +167,132 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} to {self.organisation}"
+
+    def is_for(self, user: AbstractBaseUser) -> bool:
+        """Whether `user`'s address is the invited one: the link went to that address."""
+        return user.email.strip().lower() == self.email.strip().lower()
+
+    def mark_accepted(self) -> bool:
+        """Mark the invitation used; False if another request used it first. The UPDATE's row
+        count decides, so of simultaneous accepts exactly one wins."""
+        return bool(
+            Invitation.objects.filter(pk=self.pk, accepted_at__isnull=True).update(
+                accepted_at=timezone.now()
+            )
+        )
+
+
+class EmailVerificationQuerySet(models.QuerySet):
+    def pending(self) -> EmailVerificationQuerySet:
+        return self.filter(verified_at__isnull=True)
+
+
+class EmailVerification(models.Model):
+    """Sign-up's question whether a new account's owner receives mail at its address.
+
+    Only sign-up asks it: accounts made by staff (admin, createsuperuser, seed data) are
+    vouched for, and an accepted invitation or a completed password reset answers it, since
+    their links went to the address.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_verification"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    verified_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty until the link in the verification mail is used."
+    )
+
+    objects = EmailVerificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        state = "verified" if self.verified_at else "pending"
+        return f"{self.user} ({state})"
+
+    @staticmethod
+    def is_verified(user: AbstractBaseUser) -> bool:
+        """Whether the user may act on the site's behalf in mail: publish, invite."""
+        return not EmailVerification.objects.pending().filter(user=user).exists()
+
+    @staticmethod
+    def verify(user: AbstractBaseUser) -> bool:
+        """Mark the user's address verified; False if it was already (a used link)."""
+        return bool(
+            EmailVerification.objects.pending().filter(user=user).update(verified_at=timezone.now())
+        )
+
+
+class MailQuotaQuerySet(models.QuerySet):
+    def take(self, limits: list[MailLimit]) -> bool:
+        """Count one mail against every limit, or against none if any limit is reached.
+
+        Each counter moves by a conditional UPDATE (count < limit), atomic on SQLite and
+        PostgreSQL alike, so every process and thread sees the same counts; a refused limit
+        rolls back the others taken in the same call.
+        """
+        now = timezone.now()
+        with transaction.atomic():
+            # In a fixed order, so two requests never wait on each other's rows.
+            for limit in sorted(limits):
+                if not self._take_one(limit, now):
+                    transaction.set_rollback(True)
+                    return False
+        return True
+
+    def _take_one(self, limit: MailLimit, now: datetime) -> bool:
+        window_start = limit.window_start(now)
+        counter = self.filter(key=limit.key, window_start=window_start, count__lt=limit.most)
+        if counter.update(count=F("count") + 1):
+            return True
+        if self.filter(key=limit.key, window_start=window_start).exists():
+            return False
+        try:
+            with transaction.atomic():
+                self.create(key=limit.key, window_start=window_start, count=1)
+        except IntegrityError:
+            # Another request opened this window first: count against its row.
+            return bool(counter.update(count=F("count") + 1))
+        # A new window: forget the finished ones.
+        self.filter(window_start__lt=now - timedelta(days=2)).delete()
+        return True
+
+
+class MailLimit(NamedTuple):
+    """At most `most` mails per `window` for one key, e.g. ("address:ada@example.com", 3, 1h)."""
+
+    key: str
+    most: int
+    window: timedelta
+
+    def window_start(self, now: datetime) -> datetime:
+        seconds = int(self.window.total_seconds())
+        return datetime.fromtimestamp(int(now.timestamp()) // seconds * seconds, tz=UTC)
+
+
+class MailQuota(models.Model):
+    """How many account mails (verification, reset, invitation) one address, account or
+    client has been sent in one fixed window: the store the mail limits count in."""
+
+    key = models.CharField(max_length=300)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    objects = MailQuotaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-window_start", "key", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window_start"], name="postings_mailquota_one_counter_per_window"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"], name="postings_mailquota_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} since {self.window_start:%Y-%m-%d %H:%M}"
 
 
 class EmploymentType(models.TextChoices):

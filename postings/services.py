@@ -1,47 +1,250 @@
-"""Work that spans several models or leaves the site: sign-up and invitations."""
+"""Work that spans several models or leaves the site: sign-up, email verification, account
+mail and its limits, invitations.
+
+Account mail (verification, "you have an account", password reset, invitations) is sent in
+the request: the page that says "check your inbox" is only true once the backend has it.
+"""
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import transaction
-from django.http import HttpRequest
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
-from postings.models import Invitation, Membership, Organisation
+from jobsite.origin import absolute_url
+from postings.models import (
+    EmailVerification,
+    Invitation,
+    MailLimit,
+    MailQuota,
+    Membership,
+    Organisation,
+)
+
+log = logging.getLogger(__name__)
 
 INVITATION_MAX_AGE = timedelta(days=7)
 INVITATION_SALT = "postings.invitation"
+VERIFICATION_MAX_AGE = timedelta(days=3)
+VERIFICATION_SALT = "postings.email_verification"
+
+# Account mail per address, per account that asks, and per client address. A refused mail
+# is not sent, and the page says what it says for a sent one.
+MAILS_PER_ADDRESS = (3, timedelta(hours=1))
+MAILS_PER_ACCOUNT = (20, timedelta(days=1))
+MAILS_PER_CLIENT = (20, timedelta(days=1))
+
+# What a mail backend raises when it cannot take a message: SMTP refusals and network errors.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
 class InvitationError(Exception):
     """An invitation link that cannot be used; the message says why, for the page."""
 
 
+class VerificationError(Exception):
+    """A verification link that cannot be used; the message says why, for the page."""
+
+
+class MailNotSent(Exception):
+    """The mail backend did not take the message; nothing that needed it was kept."""
+
+
+# --- Account mail and its limits ---------------------------------------------------------
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def mail_limits(
+    *, address: str, client: str, account: AbstractBaseUser | None = None
+) -> list[MailLimit]:
+    limits = [
+        MailLimit(f"address:{normalise_email(address)}", *MAILS_PER_ADDRESS),
+        MailLimit(f"client:{client}", *MAILS_PER_CLIENT),
+    ]
+    if account is not None:
+        limits.append(MailLimit(f"account:{account.pk}", *MAILS_PER_ACCOUNT))
+    return limits
+
+
+def mail_allowed(*, address: str, client: str, account: AbstractBaseUser | None = None) -> bool:
+    """Count one account mail to `address`; False, and nothing counted, over a limit."""
+    allowed = MailQuota.objects.take(mail_limits(address=address, client=client, account=account))
+    if not allowed:
+        log.warning("Account mail to one address refused: over a limit (client %s)", client)
+    return allowed
+
+
+def send_account_mail(template: str, context: dict, to: str) -> None:
+    """Render `registration/<template>_subject.txt` and `_email.txt` and send them to `to`.
+    The subject is one line whatever the context holds, so no name can break the header."""
+    context = {"site_name": settings.SITE_NAME, **context}
+    subject = " ".join(render_to_string(f"registration/{template}_subject.txt", context).split())
+    body = render_to_string(f"registration/{template}_email.txt", context)
+    try:
+        send_mail(subject, body, None, [to])
+    except MAIL_ERRORS as error:
+        log.exception("The mail backend refused a %s mail", template)
+        raise MailNotSent from error
+
+
+# --- Sign-up and verification ------------------------------------------------------------
+
+
 def account_create(*, name: str, email: str, password: str) -> AbstractBaseUser:
     """A user who logs in with their email address."""
-    email = email.strip().lower()
+    email = normalise_email(email)
     return get_user_model().objects.create_user(
         username=email, email=email, password=password, first_name=name.strip()
     )
 
 
-@transaction.atomic
+def account_for(email: str) -> AbstractBaseUser | None:
+    email = normalise_email(email)
+    return (
+        get_user_model()
+        .objects.filter(Q(username__iexact=email) | Q(email__iexact=email))
+        .order_by("pk")
+        .first()
+    )
+
+
 def signup(
-    *, name: str, email: str, password: str, organisation_name: str, website: str = ""
+    *,
+    name: str,
+    email: str,
+    password: str,
+    organisation_name: str,
+    website: str = "",
+    client: str,
+) -> None:
+    """A new, unverified user owning a new organisation, and a mail with the link that
+    verifies the address; for an address that has an account, a mail saying so instead.
+
+    The caller learns nothing about which happened, and neither may the person signing up:
+    both answer "check your inbox", take about as long, and count against the same limits.
+    Raises MailNotSent if the backend refused the mail (and keeps no new account then).
+    """
+    email = normalise_email(email)
+    existing = account_for(email)
+    if existing is None:
+        if not mail_allowed(address=email, client=client):
+            make_password(password)  # as long as a new account takes
+            return
+        try:
+            user = account_with_organisation(
+                name=name,
+                email=email,
+                password=password,
+                organisation_name=organisation_name,
+                website=website,
+            )
+        except IntegrityError:
+            # A simultaneous sign-up with this address made the account and sends its mail.
+            return
+        try:
+            send_verification(user)
+        except MailNotSent:
+            organisation = user.membership.organisation
+            user.delete()
+            organisation.delete()
+            raise
+        return
+    make_password(password)
+    if mail_allowed(address=email, client=client):
+        send_account_mail(
+            "signup_exists",
+            {
+                "user": existing,
+                "login_url": absolute_url(reverse("login")),
+                "reset_url": absolute_url(reverse("password_reset")),
+                # Someone who lost the first link gets a fresh one by signing up again.
+                "verify_url": None
+                if EmailVerification.is_verified(existing)
+                else verification_url(existing),
+            },
+            email,
+        )
+
+
+@transaction.atomic
+def account_with_organisation(
+    *, name: str, email: str, password: str, organisation_name: str, website: str
 ) -> AbstractBaseUser:
-    """A new user and a new organisation that they own."""
     user = account_create(name=name, email=email, password=password)
+    EmailVerification.objects.create(user=user)
     organisation = Organisation.objects.create(name=organisation_name.strip(), website=website)
     Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.OWNER)
     return user
+
+
+def verification_token(user: AbstractBaseUser) -> str:
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=VERIFICATION_SALT)
+
+
+def verification_url(user: AbstractBaseUser) -> str:
+    return absolute_url(reverse("email_verify", kwargs={"token": verification_token(user)}))
+
+
+def send_verification(user: AbstractBaseUser) -> None:
+    send_account_mail(
+        "verification",
+        {
+            "user": user,
+            "url": verification_url(user),
+            "days": VERIFICATION_MAX_AGE.days,
+            "organisation": user.membership.organisation,
+        },
+        user.email,
+    )
+
+
+def user_from_verification_token(token: str) -> AbstractBaseUser:
+    """The unverified user a verification link names, if the link is genuine and recent."""
+    try:
+        data = signing.loads(token, salt=VERIFICATION_SALT, max_age=VERIFICATION_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise VerificationError(
+            "This link has expired: links work for 3 days. Sign up again with the same "
+            "address and we will send a new one."
+        ) from error
+    except signing.BadSignature as error:
+        raise VerificationError(
+            "This link is not valid: it may have been cut short or changed. Copy the whole "
+            "link from the email."
+        ) from error
+    user = (
+        get_user_model().objects.filter(pk=data.get("user")).first()
+        if isinstance(data, dict) and isinstance(data.get("user"), int)
+        else None
+    )
+    if user is None or user.email != data.get("email"):
+        raise VerificationError("This link no longer works: its account has changed or gone.")
+    if EmailVerification.is_verified(user):
+        raise VerificationError("This address is confirmed already. Log in to continue.")
+    return user
+
+
+def email_verify(user: AbstractBaseUser) -> None:
+    """Mark the address verified; a link used already (or twice at once) is refused."""
+    if not EmailVerification.verify(user):
+        raise VerificationError("This address is confirmed already. Log in to continue.")
+
+
+# --- Organisations and invitations -------------------------------------------------------
 
 
 @transaction.atomic
@@ -86,34 +289,64 @@ def invitation_from_token(token: str) -> Invitation:
 
 
 def invitation_send(
-    *, organisation: Organisation, email: str, invited_by: AbstractBaseUser, request: HttpRequest
-) -> Invitation:
-    """Record an invitation and email its signed link, which works for 7 days."""
+    *, organisation: Organisation, email: str, invited_by: AbstractBaseUser, client: str
+) -> Invitation | None:
+    """Record an invitation and email its signed link, which works for 7 days.
+
+    None, with nothing sent or saved, when a mail limit refuses it. The invitation is kept
+    only if the mail backend took the message (MailNotSent otherwise).
+    """
+    email = normalise_email(email)
+    if not mail_allowed(address=email, client=client, account=invited_by):
+        return None
     invitation = Invitation.objects.create(
         organisation=organisation, email=email, invited_by=invited_by
     )
-    url = request.build_absolute_uri(
-        reverse("invitation_accept", kwargs={"token": invitation_token(invitation)})
-    )
     context = {
         "invitation": invitation,
-        "url": url,
+        "url": absolute_url(
+            reverse("invitation_accept", kwargs={"token": invitation_token(invitation)})
+        ),
         "inviter_name": invited_by.get_full_name() or invited_by.get_username(),
         "days": INVITATION_MAX_AGE.days,
-        "site_name": settings.SITE_NAME,
     }
-    subject = render_to_string("registration/invitation_subject.txt", context).strip()
-    body = render_to_string("registration/invitation_email.txt", context)
-    send_mail(subject, body, None, [email])
+    try:
+        send_account_mail("invitation", context, email)
+    except MailNotSent:
+        invitation.delete()
+        raise
     return invitation
 
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Membership:
-    """Make `user` a recruiter of the inviting organisation and mark the invitation used."""
-    membership = Membership.objects.create(
-        user=user, organisation=invitation.organisation, role=Membership.Role.RECRUITER
-    )
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
+    """Make `user` a recruiter of the inviting organisation and mark the invitation used.
+
+    Only the invited address may accept, and only once: the conditional UPDATE lets one of
+    simultaneous accepts through, and Membership's one-to-one fields refuse a second
+    membership from one invitation or for one user.
+    """
+    if not invitation.is_for(user):
+        raise InvitationError(
+            f"This invitation was sent to another address, not to {user.email}. Log in with "
+            "the account for the invited address, or ask for an invitation to yours."
+        )
+    if not invitation.mark_accepted():
+        raise InvitationError(
+            "This invitation has been used already. Log in with the account it created."
+        )
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                user=user,
+                organisation=invitation.organisation,
+                role=Membership.Role.RECRUITER,
+                invitation=invitation,
+            )
+    except IntegrityError as error:
+        raise InvitationError(
+            "Your account belongs to an organisation already: an account belongs to one."
+        ) from error
+    # The link reached the invited address, which is the user's: that verifies it.
+    EmailVerification.verify(user)
     return membership

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from postings.models import (
+    EmailVerification,
     EmploymentType,
     Invitation,
     Membership,
@@ -34,14 +35,38 @@ from roles.models import (
 PASSWORD = "correct horse battery staple"
 
 
+class EmailVerificationFactory(factory.django.DjangoModelFactory):
+    """A sign-up's pending verification; `verified=True` for one whose link was used."""
+
+    class Meta:
+        model = EmailVerification
+
+    user = factory.SubFactory("tests.factories.UserFactory")
+    verified_at = None
+
+    class Params:
+        verified = factory.Trait(verified_at=factory.LazyFunction(timezone.now))
+
+
 class UserFactory(factory.django.DjangoModelFactory):
+    """A user whose address counts as verified, like any account staff made; pass
+    `unverified=True` for one fresh from sign-up, whose verification link is unused."""
+
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     password = factory.django.Password(PASSWORD)
+
+    class Params:
+        unverified = factory.Trait(
+            email_verification=factory.RelatedFactory(
+                EmailVerificationFactory, factory_related_name="user"
+            )
+        )
 
 
 class StaffFactory(UserFactory):

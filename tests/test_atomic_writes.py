@@ -240,11 +240,22 @@ def test_a_sign_up_that_fails_half_way_leaves_no_user_organisation_or_membership
     assert not Membership.objects.exists()
 
 
-def test_accepting_an_invitation_whose_marking_fails_leaves_no_account(monkeypatch, client):
+def fail_marking(invitation):
+    raise DiskFull("Invitation could not be marked accepted")
+
+
+@pytest.mark.parametrize("failing", ["marking", "membership"])
+def test_accepting_an_invitation_whose_marking_fails_leaves_no_account(
+    monkeypatch, client, failing
+):
     client.raise_request_exception = False
     invitation = InvitationFactory(email="grace@example.com")
     users_before = User.objects.count()
-    break_saving(monkeypatch, Invitation, when=lambda row: row.accepted_at is not None)
+    if failing == "marking":
+        # Marking is one conditional UPDATE (Invitation.mark_accepted), not a save.
+        monkeypatch.setattr(Invitation, "mark_accepted", fail_marking)
+    else:
+        break_saving(monkeypatch, Membership)
 
     response = client.post(
         reverse("invitation_accept", kwargs={"token": invitation_token(invitation)}),

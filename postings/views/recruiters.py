@@ -1,5 +1,5 @@
-"""The recruiter side: dashboard and posting management for one's own organisation, sign-up
-and invitations.
+"""The recruiter side: dashboard and posting management for one's own organisation, and
+inviting colleagues. Account pages (sign-up, invitation links) are in postings.views.accounts.
 
 Every view that touches a posting finds it among the user's own organisation's postings, so a
 posting of another organisation is a 404; every state change is a POST.
@@ -13,29 +13,29 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jobsite.clients import client_address
 from postings import services
 from postings.completeness import check_posting
 from postings.forms import (
     ExtendForm,
     InvitationForm,
-    InvitationSignupForm,
     OrganisationForm,
     PostingForm,
-    SignupForm,
     initial_from_role,
 )
 from postings.models import Membership, Posting
+from postings.views.accounts import unverified_refusal
 from postings.views.detail import render_posting_page
 from roles.models import Role
 
@@ -188,6 +188,8 @@ def posting_manage(request: HttpRequest, membership: Membership, pk: int) -> Htt
     posting = own_posting(membership, pk)
     if request.method == "POST":
         publishing = request.POST.get("intent") == "publish"
+        if publishing and (refusal := unverified_refusal(request, request.path)):
+            return refusal
         form = PostingForm(request.POST, instance=posting, publishing=publishing)
         if form.is_valid():
             was_live = posting.status == Posting.Status.PUBLISHED
@@ -279,6 +281,8 @@ def posting_preview(request: HttpRequest, membership: Membership, pk: int) -> Te
 @require_POST
 @member_required
 def posting_publish(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
+    if refusal := unverified_refusal(request, reverse("recruiters:posting_manage", args=[pk])):
+        return refusal
     posting = own_posting(membership, pk)
     form = PostingForm.for_stored(posting, publishing=True)
     if not form.is_valid():
@@ -360,20 +364,30 @@ def redirect_back(request: HttpRequest, posting: Posting) -> HttpResponse:
 def invitation_list(request: HttpRequest, membership: Membership) -> HttpResponseBase:
     if not membership.is_owner:
         raise PermissionDenied("Only the organisation's owners invite recruiters.")
+    if refusal := unverified_refusal(request, reverse("recruiters:dashboard")):
+        return refusal
     organisation = membership.organisation
     if request.method == "POST":
-        form = InvitationForm(request.POST, organisation=organisation)
+        form = InvitationForm(request.POST, invited_by=request.user)
         if form.is_valid():
-            invitation = services.invitation_send(
-                organisation=organisation,
-                email=form.cleaned_data["email"],
-                invited_by=request.user,
-                request=request,
-            )
-            messages.success(request, f"Invitation sent to {invitation.email}.")
-            return redirect("recruiters:invitation_list")
+            email = form.cleaned_data["email"]
+            try:
+                # None over a mail limit: the owner is told what any sender is told.
+                services.invitation_send(
+                    organisation=organisation,
+                    email=email,
+                    invited_by=request.user,
+                    client=client_address(request),
+                )
+            except services.MailNotSent:
+                form.add_error(
+                    "email", "We could not send the invitation just now. Try again in a while."
+                )
+            else:
+                messages.success(request, f"Invitation sent to {email}.")
+                return redirect("recruiters:invitation_list")
     else:
-        form = InvitationForm(organisation=organisation)
+        form = InvitationForm(invited_by=request.user)
     return TemplateResponse(
         request,
         "recruiters/invitation_list.html",
@@ -386,69 +400,3 @@ def invitation_list(request: HttpRequest, membership: Membership) -> HttpRespons
             ),
         },
     )
-
-
-# --- Accounts ----------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponseBase:
-    if request.user.is_authenticated:
-        return redirect("recruiters:dashboard")
-    if request.method == "POST":
-        form = SignupForm(request.POST)
-        if form.is_valid():
-            user = services.signup(
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                organisation_name=form.cleaned_data["organisation_name"],
-                website=form.cleaned_data["website"],
-            )
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome! Start your first posting from a role.")
-            return redirect("recruiters:dashboard")
-    else:
-        form = SignupForm()
-    return TemplateResponse(request, "registration/signup.html", {"form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponseBase:
-    try:
-        invitation = services.invitation_from_token(token)
-    except services.InvitationError as error:
-        return TemplateResponse(
-            request,
-            "registration/invitation_invalid.html",
-            {"reason": str(error)},
-            status=400,
-        )
-    context: dict[str, Any] = {"invitation": invitation, "organisation": invitation.organisation}
-    if request.user.is_authenticated:
-        membership = membership_of(request.user)
-        if membership is not None:
-            context["membership"] = membership
-        elif request.method == "POST":
-            services.invitation_accept(invitation=invitation, user=request.user)
-            messages.success(request, f"You are now a recruiter of {invitation.organisation}.")
-            return redirect("recruiters:dashboard")
-        return TemplateResponse(request, "registration/invitation_accept.html", context)
-
-    if request.method == "POST":
-        form = InvitationSignupForm(request.POST, email=invitation.email)
-        if form.is_valid():
-            with transaction.atomic():
-                user = services.account_create(
-                    name=form.cleaned_data["name"],
-                    email=invitation.email,
-                    password=form.cleaned_data["password1"],
-                )
-                services.invitation_accept(invitation=invitation, user=user)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome! You are a recruiter of {invitation.organisation}.")
-            return redirect("recruiters:dashboard")
-    else:
-        form = InvitationSignupForm(email=invitation.email)
-    context["form"] = form
-    return TemplateResponse(request, "registration/invitation_accept.html", context)

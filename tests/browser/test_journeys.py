@@ -68,8 +68,12 @@ def test_a_job_seeker_reads_an_explainer_and_follows_a_career_step(live_server, 
     )
 
 
-def test_a_recruiter_signs_up_publishes_a_posting_and_finds_it_public(live_server, any_page):
+def test_a_recruiter_signs_up_publishes_a_posting_and_finds_it_public(
+    live_server, any_page, mailoutbox, settings
+):
     build_site()
+    # Mail links are built from the public origin, which is the test server here.
+    settings.SITE_URL = live_server.url
     page = any_page
     page.goto(live_server.url + "/accounts/signup/")
 
@@ -79,6 +83,13 @@ def test_a_recruiter_signs_up_publishes_a_posting_and_finds_it_public(live_serve
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_label("Organisation name").fill("Northwind Freight")
     page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+
+    # The verification mail's link confirms the address and logs in.
+    [message] = mailoutbox
+    assert message.to == ["sam@northwind.example"]
+    page.goto(re.search(r"https?://\S+/accounts/verify/\S+/", message.body).group(0))
+    page.get_by_role("button", name="Confirm my address").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Northwind Freight: your postings")
 
     page.get_by_role("link", name="New posting").click()

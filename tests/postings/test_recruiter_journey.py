@@ -30,7 +30,7 @@ def form_fields(html):
     return data
 
 
-def test_sign_up_post_from_a_role_publish_and_close(client):
+def test_sign_up_post_from_a_role_publish_and_close(client, mailoutbox):
     role = RoleFactory(title="Chief Operating Officer", slug="chief-operating-officer")
     ResponsibilityFactory(
         role=role, area=Responsibility.Area.OPERATIONS, text="Oversee the company's operations."
@@ -42,7 +42,8 @@ def test_sign_up_post_from_a_role_publish_and_close(client):
         role=role, kind=Qualification.Kind.EXPERIENCE, text="Ten years in senior operations."
     )
 
-    # Sign up: one form makes the account and the organisation, and lands on the dashboard.
+    # Sign up: one form makes the account and the organisation, and mails a link that
+    # confirms the address, logs in and lands on the dashboard.
     response = client.post(
         reverse("signup"),
         {
@@ -55,6 +56,11 @@ def test_sign_up_post_from_a_role_publish_and_close(client):
         },
         follow=True,
     )
+    assert "Check your inbox" in response.content.decode()
+    [message] = mailoutbox
+    link = re.search(r"https?://[^/\s]+(/accounts/verify/\S+/)", message.body).group(1)
+    assert "Confirm my address" in client.get(link).content.decode()
+    response = client.post(link, follow=True)
     assert "Harbour Foods: your postings" in response.content.decode()
 
     # New posting: choose the role; the form starts from it.
