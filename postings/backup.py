@@ -2,8 +2,8 @@
 
 What a backup holds: users (with their password hashes, groups and permissions), roles and
 every part of them, organisations, memberships, invitations, postings and their history,
-the roles' revision history, and the admin's log. Not kept: sessions and login-throttling
-records (they expire anyway), content types and permissions (`migrate` makes them; rows
+the roles' revision history, and the admin's log. Not kept: sessions, login-throttling
+records and mail quotas (they expire anyway), content types and permissions (`migrate` makes them; rows
 refer to them by natural key, so their ids may differ between databases). The search
 documents are not stored either: the database's triggers rebuild them as rows arrive.
 
@@ -33,6 +33,8 @@ from postings import caching
 BACKUP_MODELS = [
     "auth.Group",
     "auth.User",
+    # Without its row a sign-up that never confirmed its address would count as verified.
+    "postings.EmailVerification",
     "roles.Role",
     "roles.AlternateTitle",
     "roles.Responsibility",
@@ -41,8 +43,8 @@ BACKUP_MODELS = [
     "roles.CareerStep",
     "roles.FAQ",
     "postings.Organisation",
-    "postings.Membership",
     "postings.Invitation",
+    "postings.Membership",
     "postings.Posting",
     "postings.PostingEvent",
     "reversion.Revision",
