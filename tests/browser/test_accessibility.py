@@ -7,7 +7,6 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, broken_references, log_in
 from tests.browser.site_data import build_site
-from tests.factories import UserFactory
 
 PASSWORD = "a fine long passphrase 7"
 
@@ -143,27 +142,26 @@ def test_focused_links_and_buttons_show_a_visible_outline(live_server, page):
 
 
 def test_a_form_with_errors_announces_them_and_ties_each_to_its_field(live_server, page):
-    UserFactory(username="sam@northwind.example", email="sam@northwind.example")
     page.goto(live_server.url + "/accounts/signup/")
     page.get_by_label("Your name").fill("Sam")
     page.get_by_label("Email address").fill("sam@northwind.example")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD + " but different")
     page.get_by_label("Organisation name").fill("Northwind Freight")
     page.get_by_role("button", name="Create my account").click()
 
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Please correct the following")
-    expect(summary.get_by_role("link", name=re.compile("^Email address:"))).to_be_visible()
-    email = page.get_by_label("Email address")
-    expect(email).to_have_attribute("aria-invalid", "true")
-    described_by = email.get_attribute("aria-describedby").split()
+    expect(summary.get_by_role("link", name=re.compile("^Password again:"))).to_be_visible()
+    again = page.get_by_label("Password again")
+    expect(again).to_have_attribute("aria-invalid", "true")
+    described_by = again.get_attribute("aria-describedby").split()
     descriptions = " ".join(page.locator(f"#{id_}").inner_text() for id_ in described_by)
-    assert "An account with this email address exists already" in descriptions
+    assert "The two passwords differ" in descriptions
     expect(page.get_by_label("Your name")).not_to_have_attribute("aria-invalid", "true")
 
-    summary.get_by_role("link", name=re.compile("^Email address:")).click()
-    expect(email).to_be_focused()
+    summary.get_by_role("link", name=re.compile("^Password again:")).click()
+    expect(again).to_be_focused()
 
 
 def test_axe_reports_a_page_with_problems(page):
