@@ -35,7 +35,7 @@ from postings.forms import (
     SignupForm,
     initial_from_role,
 )
-from postings.models import Membership, Posting
+from postings.models import AlreadyDone, Membership, Posting, PostingChanged
 from postings.views.detail import render_posting_page
 from roles.models import Role
 
@@ -186,27 +186,29 @@ def posting_create(request: HttpRequest, membership: Membership) -> HttpResponse
 @member_required
 def posting_manage(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
     posting = own_posting(membership, pk)
+    # The form edits the posting as its recruiters last wrote it, which may be a change
+    # still waiting for review: the public keeps the approved version meanwhile.
+    proposed = posting.proposed()
     if request.method == "POST":
         publishing = request.POST.get("intent") == "publish"
-        form = PostingForm(request.POST, instance=posting, publishing=publishing)
+        form = PostingForm(request.POST, instance=proposed, publishing=publishing)
         if form.is_valid():
-            was_live = posting.status == Posting.Status.PUBLISHED
+            posting = form.save(commit=False)
             try:
                 with transaction.atomic():
-                    posting = form.save(commit=False)
-                    posting.edit(by=request.user, changes=form.changes())
+                    posting.edit(by=request.user, fields=form.changed_data)
                     if publishing:
                         posting.publish(by=request.user)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                report(request, error)
                 return redirect("recruiters:posting_manage", pk=pk)
             if publishing:
                 messages.success(request, published_message(posting))
-            elif was_live and posting.status == Posting.Status.IN_REVIEW:
+            elif posting.change_awaits_review:
                 messages.success(
                     request,
-                    "Saved and sent for review: the posting is off the public site until "
-                    "staff approve the change.",
+                    "Saved and sent for review. Until staff approve the change, the public "
+                    "sees the approved version.",
                 )
             else:
                 messages.success(request, "Saved.")
@@ -214,7 +216,7 @@ def posting_manage(request: HttpRequest, membership: Membership, pk: int) -> Htt
         # The instance holds the rejected values now: show the stored ones beside the form.
         posting = own_posting(membership, pk)
     else:
-        form = PostingForm(instance=posting)
+        form = PostingForm(instance=proposed)
     return posting_form_page(request, form, membership=membership, posting=posting)
 
 
@@ -236,7 +238,7 @@ def posting_form_page(
     }
     if posting is not None:
         posting.expired = is_expired(posting)
-        context["completeness"] = check_posting(posting)
+        context["completeness"] = check_posting(posting.proposed())
         context["events"] = history(posting)
     elif role is not None:
         draft = Posting(organisation=membership.organisation, **form.initial)
@@ -273,7 +275,7 @@ def published_message(posting: Posting) -> str:
 @never_cache
 @member_required
 def posting_preview(request: HttpRequest, membership: Membership, pk: int) -> TemplateResponse:
-    return render_posting_page(request, own_posting(membership, pk), preview=True)
+    return render_posting_page(request, own_posting(membership, pk).proposed(), preview=True)
 
 
 @require_POST
@@ -286,16 +288,8 @@ def posting_publish(request: HttpRequest, membership: Membership, pk: int) -> Ht
         return posting_form_page(
             request, form, membership=membership, posting=own_posting(membership, pk)
         )
-    try:
-        with transaction.atomic():
-            posting = form.save(commit=False)
-            posting.edit(by=request.user, changes=form.changes())
-            posting.publish(by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, published_message(posting))
-    return redirect_back(request, posting)
+    # The form only checks the stored draft: nothing in it changes.
+    return change_state(request, posting, "publish", published_message)
 
 
 @require_POST
@@ -319,30 +313,59 @@ def posting_extend(request: HttpRequest, membership: Membership, pk: int) -> Htt
         messages.error(request, "Choose how long to extend the posting by.")
         return redirect_back(request, posting)
     days = form.cleaned_data["days"]
-    return change_state(
-        request, posting, "extend", f"Extended by {days} days.", days=form.cleaned_data["days"]
-    )
+    return change_state(request, posting, "extend", f"Extended by {days} days.", days=days)
 
 
 @require_POST
 @member_required
 def posting_duplicate(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
     posting = own_posting(membership, pk)
-    copy = posting.duplicate(by=request.user)
+    try:
+        copy = posting.duplicate(by=request.user, revision=posted_revision(request))
+    except ValidationError as error:
+        report(request, error)
+        return redirect_back(request, posting)
     messages.success(request, "This is a new draft copied from the posting. Edit and publish it.")
     return redirect("recruiters:posting_manage", pk=copy.pk)
 
 
+def posted_revision(request: HttpRequest) -> int | None:
+    """The posting's revision the page showed, which the buttons' forms send: a second click
+    of the same button finds the posting changed, and changes nothing more."""
+    value = request.POST.get("revision", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
 def change_state(
-    request: HttpRequest, posting: Posting, method: str, done: str, **kwargs: Any
+    request: HttpRequest,
+    posting: Posting,
+    method: str,
+    done: str | Callable[[Posting], str],
+    **kwargs: Any,
 ) -> HttpResponse:
+    if method != "publish":
+        kwargs["revision"] = posted_revision(request)
     try:
         getattr(posting, method)(by=request.user, **kwargs)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        report(request, error)
     else:
-        messages.success(request, done)
+        message = done(posting) if callable(done) else done
+        if posting.change_awaits_review:
+            message += " The public sees the approved version; your change waits for review."
+        messages.success(request, message)
     return redirect_back(request, posting)
+
+
+def report(request: HttpRequest, error: ValidationError) -> None:
+    """Why a change was not made. Already done (a double click) is news, not a mistake."""
+    text = " ".join(error.messages)
+    if isinstance(error, AlreadyDone):
+        messages.info(request, text)
+    elif isinstance(error, PostingChanged):
+        messages.warning(request, text)
+    else:
+        messages.error(request, text)
 
 
 def redirect_back(request: HttpRequest, posting: Posting) -> HttpResponse:
