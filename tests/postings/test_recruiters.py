@@ -605,6 +605,47 @@ def test_duplicating_makes_a_new_draft_copy(recruiter_client, membership):
     assert copy.events.filter(action=PostingEvent.Action.CREATED).exists()
 
 
+def test_a_second_click_of_publish_says_it_is_published_already_and_records_nothing_more(
+    recruiter_client, membership
+):
+    posting = PostingFactory(organisation=membership.organisation, draft=True)
+    post_action(recruiter_client, "publish", posting)
+
+    response = post_action(recruiter_client, "publish", posting)
+
+    assert response.status_code == HTTPStatus.FOUND
+    followed = recruiter_client.get(response["Location"]).content.decode()
+    assert "This posting is published already." in followed
+    assert posting.events.filter(action=PostingEvent.Action.PUBLISHED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "data"), [("extend", {"days": "30"}), ("duplicate", {}), ("close", {})]
+)
+def test_a_second_click_of_a_button_on_the_same_page_does_nothing_more(
+    recruiter_client, membership, name, data
+):
+    posting = PostingFactory(organisation=membership.organisation)
+    page = {**data, "revision": posting.revision, "next": "dashboard"}
+    post_action(recruiter_client, name, posting, page)
+    after_first = (Posting.objects.count(), posting.events.count())
+
+    response = post_action(recruiter_client, name, posting, page)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert (Posting.objects.count(), posting.events.count()) == after_first
+    followed = recruiter_client.get(response["Location"]).content.decode()
+    assert "already" in followed or "has changed since the page was loaded" in followed
+
+
+def test_the_dashboard_buttons_send_the_revision_they_show(recruiter_client, membership):
+    posting = PostingFactory(organisation=membership.organisation)
+
+    dashboard = recruiter_client.get(reverse("recruiters:dashboard")).content.decode()
+
+    assert f'name="revision" value="{posting.revision}"' in dashboard
+
+
 @pytest.mark.parametrize(
     ("action", "trait"),
     [("close", "draft"), ("reopen", "draft"), ("publish", "closed"), ("extend", "draft")],
