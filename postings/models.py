@@ -292,6 +292,12 @@ class Posting(models.Model):
         editable=False,
         help_text="A recruiter's change waiting for review: field names mapped to new values.",
     )
+    creation_token = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="The new-posting form's one-time token: a form sent twice makes one draft.",
+    )
     revision = models.PositiveIntegerField(
         default=1,
         editable=False,
@@ -359,6 +365,11 @@ class Posting(models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | ~Q(apply_url="") | ~Q(apply_email=""),
                 name="%(app_label)s_%(class)s_has_apply_route",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "creation_token"],
+                condition=~Q(creation_token=""),
+                name="%(app_label)s_%(class)s_one_draft_per_form",
             ),
         ]
         indexes = [
@@ -580,8 +591,24 @@ class Posting(models.Model):
                 f"this one is {self.get_status_display().lower()}."
             )
 
-    def create(self, *, by: AbstractBaseUser | None, note: str = "") -> None:
-        """Save a new posting as a draft and record who created it."""
+    def create(self, *, by: AbstractBaseUser | None, note: str = "", token: str = "") -> None:
+        """Save a new posting as a draft and record who created it. With the `token` of the
+        form that asked for it, a second submit of that form raises AlreadyCreated."""
+        self.creation_token = token
+        try:
+            self._create(by=by, note=note)
+        except IntegrityError:
+            first = (
+                token
+                and Posting.objects.filter(
+                    organisation_id=self.organisation_id, creation_token=token
+                ).first()
+            )
+            if not first:
+                raise
+            raise AlreadyCreated(first) from None
+
+    def _create(self, *, by: AbstractBaseUser | None, note: str) -> None:
         with transaction.atomic():
             self.status = self.Status.DRAFT
             self.published_at = None
@@ -829,6 +856,14 @@ class Posting(models.Model):
 
 class AlreadyDone(ValidationError):
     """The change asked for has been made already: by a second click, or by someone else."""
+
+
+class AlreadyCreated(Exception):
+    """The form asking for a new posting was sent before: `posting` is the draft it made."""
+
+    def __init__(self, posting: Posting) -> None:
+        super().__init__(f"Posting #{posting.pk} was made from this form already.")
+        self.posting = posting
 
 
 class PostingChanged(ValidationError):

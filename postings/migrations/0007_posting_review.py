@@ -1,6 +1,8 @@
 """A posting keeps a recruiter's change waiting for review beside its approved (public)
-columns, and counts its revisions, so that staff approve the version they saw."""
+columns, and counts its revisions, so that staff approve the version they saw; a new
+posting remembers the form that made it, so that sending that form twice makes one draft."""
 
+from django.conf import settings
 from django.db import migrations, models
 
 
@@ -8,9 +10,16 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('postings', '0006_role_index_covers_salaries'),
+        ('roles', '0001_initial'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='posting',
+            name='creation_token',
+            field=models.CharField(blank=True, editable=False, help_text="The new-posting form's one-time token: a form sent twice makes one draft.", max_length=32),
+        ),
         migrations.AddField(
             model_name='posting',
             name='pending_changes',
@@ -20,5 +29,9 @@ class Migration(migrations.Migration):
             model_name='posting',
             name='revision',
             field=models.PositiveIntegerField(default=1, editable=False, help_text='Goes up with every change. An approval names the revision staff saw, and is refused if the posting has changed since.'),
+        ),
+        migrations.AddConstraint(
+            model_name='posting',
+            constraint=models.UniqueConstraint(condition=models.Q(('creation_token', ''), _negated=True), fields=('organisation', 'creation_token'), name='postings_posting_one_draft_per_form'),
         ),
     ]

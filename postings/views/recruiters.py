@@ -7,6 +7,8 @@ posting of another organisation is a 404; every state change is a POST.
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -35,7 +37,7 @@ from postings.forms import (
     SignupForm,
     initial_from_role,
 )
-from postings.models import AlreadyDone, Membership, Posting, PostingChanged
+from postings.models import AlreadyCreated, AlreadyDone, Membership, Posting, PostingChanged
 from postings.views.detail import render_posting_page
 from roles.models import Role
 
@@ -161,13 +163,18 @@ def posting_create(request: HttpRequest, membership: Membership) -> HttpResponse
     roles = Role.objects.published().only("title", "slug", "abbreviation")
     if request.method == "POST":
         form = PostingForm(request.POST)
+        token = form_token(request)
         if form.is_valid():
             posting = form.save(commit=False)
             posting.organisation = membership.organisation
-            posting.create(by=request.user)
+            try:
+                posting.create(by=request.user, token=token)
+            except AlreadyCreated as done:
+                messages.info(request, "This form was sent already: here is the draft it saved.")
+                return redirect("recruiters:posting_manage", pk=done.posting.pk)
             messages.success(request, "Draft saved. Preview it, or publish it when it is ready.")
             return redirect("recruiters:posting_manage", pk=posting.pk)
-        return posting_form_page(request, form, membership=membership)
+        return posting_form_page(request, form, membership=membership, token=token)
 
     slug = request.GET.get("role", "")
     role = Role.objects.published().filter(slug=slug).first() if slug else None
@@ -178,7 +185,15 @@ def posting_create(request: HttpRequest, membership: Membership) -> HttpResponse
             {"roles": roles, "unknown_role": bool(slug)},
         )
     form = PostingForm(initial=initial_from_role(role))
-    return posting_form_page(request, form, membership=membership, role=role)
+    return posting_form_page(
+        request, form, membership=membership, role=role, token=secrets.token_hex(16)
+    )
+
+
+def form_token(request: HttpRequest) -> str:
+    """The new-posting form's one-time token, if it looks like one we handed out."""
+    token = request.POST.get("form_token", "")
+    return token if re.fullmatch(r"[0-9a-f]{32}", token) else ""
 
 
 @require_http_methods(["GET", "POST"])
@@ -227,10 +242,12 @@ def posting_form_page(
     membership: Membership,
     posting: Posting | None = None,
     role: Role | None = None,
+    token: str = "",
 ) -> TemplateResponse:
     """The new-posting and manage pages: the form, its checklist, actions and history."""
     context: dict[str, Any] = {
         "form": form,
+        "form_token": token,
         "posting": posting,
         "organisation": membership.organisation,
         "extend_form": ExtendForm(),

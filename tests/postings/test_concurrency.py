@@ -191,7 +191,22 @@ def test_six_duplicates_asked_for_at_once_without_a_page_each_get_a_slug_of_thei
     assert len(set(copies.values_list("slug", flat=True))) == AT_ONCE
 
 
-def test_six_new_postings_with_one_title_at_once_are_no_500(member):
+def test_six_submits_of_one_new_posting_form_at_once_make_one_draft(member):
+    role = RoleFactory()
+    data = {**posting_data(role, title="Head of Operations"), "form_token": "a" * 32}
+
+    _, answers = at_once(
+        member.user, lambda client: client.post(reverse("recruiters:posting_create"), data)
+    )
+
+    assert statuses(answers) == [HTTPStatus.FOUND] * AT_ONCE
+    posting = Posting.objects.get()
+    assert {answer["Location"] for answer in answers} == {url("manage", posting)}
+    assert count(posting, PostingEvent.Action.CREATED) == 1
+
+
+def test_six_new_postings_with_one_title_at_once_each_get_a_slug_of_their_own(member):
+    """Six forms (or hand-made requests without a form's token): six drafts, no 500."""
     role = RoleFactory()
     data = posting_data(role, title="Head of Operations")
 

@@ -248,6 +248,29 @@ def test_saving_a_new_posting_makes_a_draft_of_the_organisation_with_its_history
     assert (event.action, event.actor) == (PostingEvent.Action.CREATED, membership.user)
 
 
+def test_sending_the_new_posting_form_twice_saves_one_draft(recruiter_client, role):
+    page = recruiter_client.get(reverse("recruiters:posting_create"), {"role": role.slug})
+    data = {**posting_data(role), "form_token": page.context["form_token"]}
+
+    first = recruiter_client.post(reverse("recruiters:posting_create"), data)
+    second = recruiter_client.post(reverse("recruiters:posting_create"), data)
+
+    posting = Posting.objects.get()
+    assert first["Location"] == second["Location"] == manage_url(posting)
+    followed = recruiter_client.get(second["Location"]).content.decode()
+    assert "This form was sent already" in followed
+    assert f'name="form_token" value="{data["form_token"]}"' in page.content.decode()
+
+
+def test_each_new_posting_form_makes_its_own_draft(recruiter_client, role):
+    for _ in range(2):
+        page = recruiter_client.get(reverse("recruiters:posting_create"), {"role": role.slug})
+        data = {**posting_data(role), "form_token": page.context["form_token"]}
+        recruiter_client.post(reverse("recruiters:posting_create"), data)
+
+    assert Posting.objects.count() == 2
+
+
 def test_editing_records_which_fields_changed_before_and_after(recruiter_client, membership, role):
     posting = PostingFactory(organisation=membership.organisation, role=role, draft=True)
     data = posting_data(role, title="Head of Operations", salary_max="95000")
