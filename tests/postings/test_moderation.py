@@ -661,3 +661,20 @@ def test_staff_edits_in_the_admin_are_public_at_once_even_with_review(
 
     posting.refresh_from_db()
     assert (posting.title, posting.pending_changes) == ("After", {})
+
+
+def test_sending_back_from_the_change_page_needs_a_reason_and_keeps_the_approved_text(
+    review_required, member, staff_client
+):
+    posting = PostingFactory(organisation=member.organisation, title=APPROVED_TITLE)
+    edit_as_recruiter(member, posting)
+    shown = staff_client.get(change_page(posting)).context["review"]["posting"].revision
+
+    refused = review(staff_client, posting, shown, decision="reject", reason=" ")
+    sent_back = review(staff_client, posting, shown, decision="reject", reason="No zebras.")
+
+    assert "Give a reason" in refused.content.decode()
+    assert "Sent back to its recruiters." in sent_back.content.decode()
+    posting.refresh_from_db()
+    assert (posting.title, posting.rejection_reason) == (APPROVED_TITLE, "No zebras.")
+    assert posting.events.filter(action=PostingEvent.Action.REJECTED).count() == 1
