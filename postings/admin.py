@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminURLFieldWidget
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 
 from postings import caching
 from postings.forms import RejectForm, TextLimitsMixin
@@ -21,8 +27,8 @@ from postings.models import (
     Membership,
     Organisation,
     Posting,
+    PostingChanged,
     PostingEvent,
-    _as_text,
 )
 
 # Addresses typed without a scheme are web addresses over HTTPS (Django 6's default).
@@ -149,6 +155,30 @@ class PostingEventInline(admin.TabularInline):
         return super().get_queryset(request).select_related("actor")
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("waiting", "Waiting for review")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Posting]) -> QuerySet[Posting]:
+        if self.value() == "waiting":
+            return queryset.awaiting_review()
+        return queryset
+
+
+class ReviewForm(forms.Form):
+    """Staff's decision on the change page, naming the revision they were shown."""
+
+    revision = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+def revision_field(posting: Posting) -> str:
+    """The name of the changelist's hidden field holding a row's revision as listed."""
+    return f"revision-{posting.pk}"
+
+
 @admin.register(Posting)
 class PostingAdmin(admin.ModelAdmin):
     form = PostingAdminForm
@@ -158,11 +188,12 @@ class PostingAdmin(admin.ModelAdmin):
         "organisation",
         "role",
         "status",
+        "review",
         "published_at",
         "valid_through",
         "updated_at",
     ]
-    list_filter = ["status", "organisation", "employment_type", "workplace"]
+    list_filter = [ReviewFilter, "status", "organisation", "employment_type", "workplace"]
     list_select_related = ["organisation", "role"]
     search_fields = ["title", "slug", "organisation__name", "role__title"]
     autocomplete_fields = ["role", "organisation", "created_by"]
@@ -170,42 +201,132 @@ class PostingAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     inlines = [PostingEventInline]
     actions = ["approve", "reject"]
+    change_form_template = "recruiters/admin/posting_change_form.html"
+
+    @admin.display(description="Review")
+    def review(self, posting: Posting) -> str:
+        """What waits for review, and (hidden) the revision listed, which the "approve"
+        action holds each selected posting to."""
+        if posting.status == Posting.Status.IN_REVIEW:
+            text = "New posting"
+        elif posting.change_awaits_review:
+            text = "Change: " + ", ".join(sorted(posting.pending_changes))
+        elif posting.has_pending_change:
+            text = "Change sent back"
+        else:
+            text = ""
+        return format_html(
+            '{}<input type="hidden" name="{}" value="{}">',
+            text,
+            revision_field(posting),
+            posting.revision,
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        review = self.admin_site.admin_view(self.review_view)
+        return [
+            path("<path:object_id>/review/", review, name="postings_posting_review"),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        posting = self.get_object(request, unquote(object_id))
+        extra_context = {**(extra_context or {}), "review": review_context(posting)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def review_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Approve or send back what waits for review, as the change page showed it."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        posting = self.get_object(request, unquote(object_id))
+        if posting is None:
+            raise Http404("No such posting.")
+        if not self.has_change_permission(request, posting):
+            raise PermissionDenied
+        change_page = reverse("admin:postings_posting_change", args=[posting.pk])
+        form = ReviewForm(request.POST)
+        reject = RejectForm(request.POST) if request.POST.get("decision") == "reject" else None
+        if not form.is_valid() or (reject is not None and not reject.is_valid()):
+            problem = "Give a reason to send the posting back." if reject else "Reload and retry."
+            self.message_user(request, f"Nothing was done. {problem}", messages.ERROR)
+            return redirect(change_page)
+        try:
+            if reject is not None:
+                posting.reject(by=request.user, reason=reject.cleaned_data["reason"])
+            else:
+                posting.approve(by=request.user, revision=form.cleaned_data["revision"])
+        except PostingChanged:
+            self.message_user(
+                request,
+                "Not approved: the posting has changed since you opened it. Review the "
+                "version below.",
+                messages.ERROR,
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.WARNING)
+        else:
+            done = "Sent back to its recruiters." if reject else "Approved: it is public now."
+            self.message_user(request, done, messages.SUCCESS)
+        return redirect(change_page)
 
     def save_model(self, request: HttpRequest, obj: Posting, form, change: bool) -> None:
         if not change:
             obj.create(by=request.user, note="Added in the admin.")
             return
-        changes = {
-            name: [_as_text(form.initial.get(name)), _as_text(form.cleaned_data.get(name))]
-            for name in form.changed_data
-        }
-        obj.edit(by=request.user, changes=changes)
+        # Staff are the reviewers: their edits are public at once.
+        obj.edit(by=request.user, fields=form.changed_data, require_review=False)
 
-    @admin.action(description="Approve selected postings in review (publish them)")
+    @admin.action(description="Approve selected postings waiting for review, as listed")
     def approve(self, request: HttpRequest, queryset: QuerySet[Posting]) -> None:
-        approved, skipped = 0, 0
-        for posting in queryset.select_related("organisation"):
+        """Approves each selected posting only at the revision the list showed: one changed
+        since the list was loaded (or not on it) is left for staff to look at again."""
+        approved, changed, skipped = 0, 0, 0
+        for posting in queryset:
+            listed = request.POST.get(revision_field(posting), "")
+            if not listed.isdigit():
+                changed += 1
+                continue
             try:
-                posting.approve(by=request.user)
+                posting.approve(by=request.user, revision=int(listed))
+            except PostingChanged:
+                changed += 1
             except ValidationError:
                 skipped += 1
             else:
                 approved += 1
-        self.message_user(request, f"Published {approved} posting(s).", messages.SUCCESS)
+        self.message_user(request, f"Approved {approved} posting(s).", messages.SUCCESS)
+        if changed:
+            self.message_user(
+                request,
+                f"Left {changed} posting(s) that changed since the list was loaded, or were "
+                "not on it: open them to review what they say now.",
+                messages.WARNING,
+            )
         if skipped:
             self.message_user(
-                request, f"Skipped {skipped} posting(s) that were not in review.", messages.WARNING
+                request,
+                f"Skipped {skipped} posting(s) with nothing waiting for review.",
+                messages.WARNING,
             )
 
-    @admin.action(description="Send selected postings in review back, with a reason")
+    @admin.action(description="Send selected postings waiting for review back, with a reason")
     def reject(self, request: HttpRequest, queryset: QuerySet[Posting]) -> TemplateResponse | None:
         """Asks for the reason on a page of its own, then sends the postings back."""
-        in_review = queryset.filter(status=Posting.Status.IN_REVIEW)
+        waiting = queryset.awaiting_review()
         form = RejectForm(request.POST if "reason" in request.POST else None)
         if form.is_bound and form.is_valid():
             count = 0
-            for posting in in_review:
-                posting.reject(by=request.user, reason=form.cleaned_data["reason"])
+            for posting in waiting:
+                try:
+                    posting.reject(by=request.user, reason=form.cleaned_data["reason"])
+                except ValidationError:
+                    continue  # Approved or sent back by someone else meanwhile.
                 count += 1
             self.message_user(
                 request, f"Sent {count} posting(s) back to their recruiters.", messages.SUCCESS
@@ -219,12 +340,39 @@ class PostingAdmin(admin.ModelAdmin):
                 "title": "Send postings back",
                 "opts": self.model._meta,
                 "form": form,
-                "postings": in_review.select_related("organisation"),
-                "skipped": queryset.count() - in_review.count(),
+                "postings": waiting.select_related("organisation"),
+                "skipped": queryset.count() - waiting.count(),
                 "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
                 "action_checkbox_name": ACTION_CHECKBOX_NAME,
             },
         )
+
+
+def review_context(posting: Posting | None) -> dict[str, Any] | None:
+    """What the change page shows staff to decide on: a new posting (its fields are the form
+    below), or a change to a public posting as the approved and the proposed text."""
+    if posting is None:
+        return None
+    waiting = posting.status == Posting.Status.IN_REVIEW or posting.change_awaits_review
+    if not waiting and not posting.has_pending_change:
+        return None
+    proposed = posting.proposed()
+    return {
+        "posting": posting,
+        "waiting": waiting,
+        "is_change": posting.has_pending_change,
+        "changes": [
+            {
+                "label": posting._meta.get_field(name).verbose_name.capitalize(),
+                "before": posting.field_text(name),
+                "after": proposed.field_text(name),
+            }
+            for name in Posting.REVIEWED_FIELDS
+            if name in posting.pending_changes
+        ],
+        "reject_form": RejectForm(),
+        "action": reverse("admin:postings_posting_review", args=[posting.pk]),
+    }
 
 
 @admin.register(PostingEvent)

@@ -3,9 +3,10 @@
 What a backup holds: users (with their password hashes, groups and permissions), roles and
 every part of them, organisations, memberships, invitations, postings and their history,
 the roles' revision history, and the admin's log. Not kept: sessions, login-throttling
-records and mail quotas (they expire anyway), content types and permissions (`migrate` makes them; rows
-refer to them by natural key, so their ids may differ between databases). The search
-documents are not stored either: the database's triggers rebuild them as rows arrive.
+records and mail quotas (they expire anyway), content types and permissions (`migrate`
+makes them; rows refer to them by natural key, so their ids may differ between databases).
+The search documents are not stored either: the database's triggers rebuild them as rows
+arrive.
 
 Every row keeps its primary key, and every value is written exactly (datetimes to the
 microsecond, decimals as strings), so a restore gives back the same rows.

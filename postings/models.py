@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import secrets
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -109,9 +112,10 @@ class Organisation(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(Organisation, self.name)
-        super().save(*args, **kwargs)
+        if self.slug:
+            super().save(*args, **kwargs)
+        else:
+            save_with_free_slug(self, self.name, super().save, *args, **kwargs)
 
 
 class Membership(models.Model):
@@ -365,6 +369,18 @@ class PostingQuerySet(models.QuerySet):
             organisation__is_suspended=False,
         ).annotate(is_open=ExpressionWrapper(open_q(now), output_field=models.BooleanField()))
 
+    def awaiting_review(self) -> PostingQuerySet:
+        """What staff have to look at: drafts submitted for review, and changes to published
+        or closed postings that their recruiters submitted (and staff have not sent back)."""
+        return self.filter(
+            Q(status=Posting.Status.IN_REVIEW)
+            | (
+                Q(status__in=Posting.APPROVED_STATUSES)
+                & ~Q(pending_changes={})
+                & Q(rejection_reason="")
+            )
+        )
+
     def for_role(self, role: Role) -> PostingQuerySet:
         return self.filter(role=role)
 
@@ -456,10 +472,55 @@ class Posting(models.Model):
         blank=True,
         related_name="+",
     )
+    # The columns above are what the public may see. When staff review postings, a
+    # recruiter's edit of a published or closed posting waits here instead, so that search,
+    # feeds, the sitemap and the page itself keep the approved text until staff approve it.
+    pending_changes = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="A recruiter's change waiting for review: field names mapped to new values.",
+    )
+    creation_token = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="The new-posting form's one-time token: a form sent twice makes one draft.",
+    )
+    revision = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up with every change. An approval names the revision staff saw, and "
+        "is refused if the posting has changed since.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PostingQuerySet.as_manager()
+
+    # What recruiters write and, when POSTINGS_REQUIRE_REVIEW is on, staff approve.
+    REVIEWED_FIELDS = (
+        "role",
+        "title",
+        "description",
+        "responsibilities",
+        "qualifications",
+        "employment_type",
+        "workplace",
+        "city",
+        "region",
+        "country",
+        "remote_countries",
+        "salary_min",
+        "salary_max",
+        "salary_currency",
+        "salary_period",
+        "apply_url",
+        "apply_email",
+        "valid_through",
+    )
+    # Once approved, a posting's columns are public text (its page stays reachable when closed).
+    APPROVED_STATUSES = ("published", "closed")
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -493,6 +554,11 @@ class Posting(models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | ~Q(apply_url="") | ~Q(apply_email=""),
                 name="%(app_label)s_%(class)s_has_apply_route",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "creation_token"],
+                condition=~Q(creation_token=""),
+                name="%(app_label)s_%(class)s_one_draft_per_form",
             ),
         ]
         indexes = [
@@ -573,10 +639,12 @@ class Posting(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(Posting, f"{self.title} {self.organisation.name}")
         self.annualise_salary()
-        super().save(*args, **kwargs)
+        if self.slug:
+            super().save(*args, **kwargs)
+        else:
+            text = f"{self.title} {self.organisation.name}"
+            save_with_free_slug(self, text, super().save, *args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("postings:posting_detail", kwargs={"slug": self.slug})
@@ -639,7 +707,57 @@ class Posting(models.Model):
     def has_salary(self) -> bool:
         return self.salary_min is not None or self.salary_max is not None
 
+    @property
+    def has_pending_change(self) -> bool:
+        """A recruiter's edit of this published or closed posting is waiting (or was sent back)."""
+        return bool(self.pending_changes)
+
+    @property
+    def change_awaits_review(self) -> bool:
+        return self.has_pending_change and not self.rejection_reason
+
+    def proposed(self) -> Posting:
+        """The posting as its recruiters last wrote it: the approved columns with the change
+        waiting for review on top. What the manage page edits and the preview shows; never
+        saved as it is."""
+        if not self.pending_changes:
+            return self
+        proposal = copy.copy(self)
+        for name, value in self.pending_changes.items():
+            field = self._meta.get_field(name)
+            # Assigning the id drops a cached related object that no longer matches.
+            setattr(proposal, field.attname, None if value is None else field.to_python(value))
+        proposal.annualise_salary()
+        return proposal
+
+    def field_text(self, name: str) -> str:
+        """A field's value as the posting's history shows it."""
+        field = self._meta.get_field(name)
+        if field.is_relation:
+            return str(getattr(self, name)) if getattr(self, field.attname) is not None else ""
+        value = getattr(self, name)
+        if isinstance(value, Decimal):
+            # As stored: 60000 and 60000.00 are the same salary.
+            value = value.quantize(Decimal("0.01"))
+        return _as_text(value)
+
+    def _differs(self, other: Posting, name: str) -> bool:
+        attname = self._meta.get_field(name).attname
+        return getattr(self, attname) != getattr(other, attname)
+
+    def _changes(self, after: Posting, names: Iterable[str]) -> dict[str, list[str]]:
+        return {
+            name: [self.field_text(name), after.field_text(name)]
+            for name in names
+            if self._differs(after, name)
+        }
+
     # --- State changes. Each one saves and records a PostingEvent in one transaction. ---
+    #
+    # Each reads the posting's row afresh under a lock (SELECT ... FOR UPDATE on PostgreSQL;
+    # on SQLite an IMMEDIATE transaction holds the database's write lock from its start) and
+    # checks the state it starts from there, not on the object the request loaded: two
+    # clicks at once then take turns, and the second finds the change made already.
 
     DEFAULT_VALIDITY = timedelta(days=60)
 
@@ -656,7 +774,41 @@ class Posting(models.Model):
             posting=self, actor=by, action=action, changes=changes or {}, note=note
         )
 
-    def _require_status(self, *allowed: str, doing: str) -> None:
+    def _locked(
+        self,
+        *allowed: str,
+        doing: str = "",
+        done: Iterable[str] = (),
+        revision: int | None = None,
+    ) -> Posting:
+        """The posting's row as committed now, locked until the transaction ends, checked to
+        be in one of the `allowed` states and at `revision` when given."""
+        posting = Posting.objects.select_for_update(of=("self",)).get(pk=self.pk)
+        if allowed:
+            posting._require_status(*allowed, doing=doing, done=done)
+        if revision is not None:
+            posting._require_revision(revision)
+        return posting
+
+    def _require_revision(self, revision: int) -> None:
+        if self.revision != revision:
+            raise PostingChanged(
+                "This posting has changed since the page was loaded (perhaps by a second "
+                "click), so nothing more was done. Check it and try again if needed."
+            )
+
+    def _take(self, stored: Posting) -> None:
+        """Become the row `stored` holds, after a change saved through it."""
+        for field in self._meta.concrete_fields:
+            setattr(self, field.attname, getattr(stored, field.attname))
+
+    def _save_state(self, *names: str) -> None:
+        self.revision += 1
+        self.save(update_fields=[*names, "revision", "updated_at"])
+
+    def _require_status(self, *allowed: str, doing: str, done: Iterable[str] = ()) -> None:
+        if self.status in done:
+            raise AlreadyDone(f"This posting is {self.get_status_display().lower()} already.")
         if self.status not in allowed:
             names = " or ".join(str(self.Status(status).label).lower() for status in allowed)
             raise ValidationError(
@@ -664,8 +816,24 @@ class Posting(models.Model):
                 f"this one is {self.get_status_display().lower()}."
             )
 
-    def create(self, *, by: AbstractBaseUser | None, note: str = "") -> None:
-        """Save a new posting as a draft and record who created it."""
+    def create(self, *, by: AbstractBaseUser | None, note: str = "", token: str = "") -> None:
+        """Save a new posting as a draft and record who created it. With the `token` of the
+        form that asked for it, a second submit of that form raises AlreadyCreated."""
+        self.creation_token = token
+        try:
+            self._create(by=by, note=note)
+        except IntegrityError:
+            first = (
+                token
+                and Posting.objects.filter(
+                    organisation_id=self.organisation_id, creation_token=token
+                ).first()
+            )
+            if not first:
+                raise
+            raise AlreadyCreated(first) from None
+
+    def _create(self, *, by: AbstractBaseUser | None, note: str) -> None:
         with transaction.atomic():
             self.status = self.Status.DRAFT
             self.published_at = None
@@ -677,140 +845,264 @@ class Posting(models.Model):
         self,
         *,
         by: AbstractBaseUser | None,
-        changes: dict[str, list],
+        fields: Iterable[str] = REVIEWED_FIELDS,
         require_review: bool | None = None,
     ) -> None:
-        """Save edited fields; `changes` maps each changed field to [before, after].
+        """Save the `fields` this object holds edited values of (a form's `changed_data`).
 
-        When staff review postings, editing a live posting sends it back to review, so what
-        the public sees is always what staff approved."""
+        When staff review postings, an edit of a published or closed posting waits for their
+        approval in `pending_changes`, and the public keeps seeing the approved columns.
+        Other postings (drafts, postings in review) and edits without review save at once."""
         if require_review is None:
             require_review = settings.POSTINGS_REQUIRE_REVIEW
-        resubmit = require_review and self.status == self.Status.PUBLISHED and bool(changes)
+        fields = list(fields)
         with transaction.atomic():
-            if resubmit:
-                self.status = self.Status.IN_REVIEW
-            self.save()
-            if changes:
-                self.record(PostingEvent.Action.EDITED, by=by, changes=changes)
-            if resubmit:
-                self.record(PostingEvent.Action.SUBMITTED, by=by, note="Edited while published.")
+            stored = self._locked()
+            before = stored.proposed()
+            after = copy.copy(before)
+            for name in fields:
+                field = self._meta.get_field(name)
+                setattr(after, field.attname, getattr(self, field.attname))
+                if field.is_relation and field.is_cached(self):
+                    field.set_cached_value(after, field.get_cached_value(self))
+            changes = before._changes(after, fields)
+            if require_review and stored.status in self.APPROVED_STATUSES:
+                if changes:
+                    stored._propose(after, by=by, changes=changes)
+                self._take(stored)
+                return
+            # Saved at once, with any change that was waiting (review is no longer required).
+            changes = stored._changes(after, dict.fromkeys([*stored.pending_changes, *fields]))
+            if changes or stored.pending_changes:
+                after.pending_changes = {}
+                after.revision = stored.revision + 1
+                after.save(
+                    update_fields=[
+                        *changes,
+                        "salary_min_annual",
+                        "salary_max_annual",
+                        "pending_changes",
+                        "revision",
+                        "updated_at",
+                    ]
+                )
+                if changes:
+                    after.record(PostingEvent.Action.EDITED, by=by, changes=changes)
+            self._take(after)
+
+    def _propose(self, after: Posting, *, by: AbstractBaseUser | None, changes: dict) -> None:
+        """Keep `after` as the change waiting for review, against the approved columns."""
+        self.pending_changes = {
+            name: _json_value(self._meta.get_field(name), after)
+            for name in self.REVIEWED_FIELDS
+            if self._differs(after, name)
+        }
+        # A fresh submission: a reason staff gave for sending an earlier one back is answered.
+        self.rejection_reason = ""
+        self._save_state("pending_changes", "rejection_reason")
+        withdrawn = "" if self.pending_changes else "Back to the approved version."
+        self.record(PostingEvent.Action.EDITED, by=by, changes=changes, note=withdrawn)
+        if self.pending_changes:
+            self.record(
+                PostingEvent.Action.SUBMITTED,
+                by=by,
+                note="Change submitted for review; the public sees the approved version.",
+            )
 
     def publish(self, *, by: AbstractBaseUser | None, require_review: bool | None = None) -> None:
         """Publish a draft, or submit it for review when staff must approve postings first."""
-        self._require_status(self.Status.DRAFT, doing="published")
         if require_review is None:
             require_review = settings.POSTINGS_REQUIRE_REVIEW
-        if not require_review:
-            self._go_live(by=by, action=PostingEvent.Action.PUBLISHED)
-            return
         with transaction.atomic():
-            self.status = self.Status.IN_REVIEW
-            self.rejection_reason = ""
-            self.save(update_fields=["status", "rejection_reason", "updated_at"])
-            self.record(PostingEvent.Action.SUBMITTED, by=by)
+            posting = self._locked(
+                self.Status.DRAFT,
+                doing="published",
+                done=[self.Status.PUBLISHED, self.Status.IN_REVIEW],
+            )
+            if require_review:
+                posting.status = self.Status.IN_REVIEW
+                posting.rejection_reason = ""
+                posting._save_state("status", "rejection_reason")
+                posting.record(PostingEvent.Action.SUBMITTED, by=by)
+            else:
+                posting._go_live(by=by, action=PostingEvent.Action.PUBLISHED)
+        self._take(posting)
 
-    def approve(self, *, by: AbstractBaseUser | None) -> None:
-        """Staff accept a posting in review: it goes live."""
-        self._require_status(self.Status.IN_REVIEW, doing="approved")
-        self._go_live(by=by, action=PostingEvent.Action.APPROVED)
+    def approve(self, *, by: AbstractBaseUser | None, revision: int) -> None:
+        """Staff accept what they reviewed at `revision`: a posting in review goes live, and a
+        change to a published or closed posting becomes its public text. Refused if the
+        posting has changed since staff saw it."""
+        with transaction.atomic():
+            posting = self._locked()
+            if not (posting.status == self.Status.IN_REVIEW or posting.change_awaits_review):
+                raise AlreadyDone(
+                    f"Nothing of this posting waits for review: it is "
+                    f"{posting.get_status_display().lower()}."
+                )
+            posting._require_revision(revision)
+            if posting.status == self.Status.IN_REVIEW:
+                posting._go_live(by=by, action=PostingEvent.Action.APPROVED)
+            else:
+                posting._apply_pending(by=by)
+        self._take(posting)
+
+    def _apply_pending(self, *, by: AbstractBaseUser | None) -> None:
+        approved = self.proposed()
+        changes = self._changes(approved, self.pending_changes)
+        approved.pending_changes = {}
+        approved.revision = self.revision + 1
+        approved.save(
+            update_fields=[
+                *changes,
+                "salary_min_annual",
+                "salary_max_annual",
+                "pending_changes",
+                "revision",
+                "updated_at",
+            ]
+        )
+        approved.record(
+            PostingEvent.Action.APPROVED,
+            by=by,
+            changes=changes,
+            note="Change approved: the public sees it now.",
+        )
+        self._take(approved)
 
     def reject(self, *, by: AbstractBaseUser | None, reason: str) -> None:
-        """Staff send a posting in review back to draft, with the reason its recruiters see."""
-        self._require_status(self.Status.IN_REVIEW, doing="sent back")
+        """Staff send back what waits for review, with the reason its recruiters see: a posting
+        in review goes back to draft; a change to a public posting stays unapproved (and
+        unpublished) for its recruiters to mend."""
         with transaction.atomic():
-            self.status = self.Status.DRAFT
-            self.rejection_reason = reason
-            self.save(update_fields=["status", "rejection_reason", "updated_at"])
-            self.record(PostingEvent.Action.REJECTED, by=by, note=reason)
+            posting = self._locked()
+            if posting.status == self.Status.IN_REVIEW:
+                posting.status = self.Status.DRAFT
+                posting.rejection_reason = reason
+                posting._save_state("status", "rejection_reason")
+                posting.record(PostingEvent.Action.REJECTED, by=by, note=reason)
+            elif posting.change_awaits_review:
+                posting.rejection_reason = reason
+                posting._save_state("rejection_reason")
+                posting.record(
+                    PostingEvent.Action.REJECTED, by=by, note=f"Change sent back: {reason}"
+                )
+            else:
+                raise ValidationError(
+                    f"Only a posting in review, or a change waiting for review, can be sent "
+                    f"back; this one is {posting.get_status_display().lower()}."
+                )
+        self._take(posting)
 
     def _go_live(self, *, by: AbstractBaseUser | None, action: str) -> None:
         now = timezone.now()
         before = self.valid_through
-        with transaction.atomic():
-            self.status = self.Status.PUBLISHED
-            self.published_at = now
-            self.rejection_reason = ""
-            if self.valid_through is None or self.valid_through <= now:
-                self.valid_through = now + self.DEFAULT_VALIDITY
-            self.save(
-                update_fields=[
-                    "status",
-                    "published_at",
-                    "valid_through",
-                    "rejection_reason",
-                    "updated_at",
-                ]
-            )
-            changes = {}
-            if before != self.valid_through:
-                changes["valid_through"] = [_as_text(before), _as_text(self.valid_through)]
-            self.record(action, by=by, changes=changes)
+        self.status = self.Status.PUBLISHED
+        self.published_at = now
+        self.rejection_reason = ""
+        if self.valid_through is None or self.valid_through <= now:
+            self.valid_through = now + self.DEFAULT_VALIDITY
+        self._save_state("status", "published_at", "valid_through", "rejection_reason")
+        changes = {}
+        if before != self.valid_through:
+            changes["valid_through"] = [_as_text(before), _as_text(self.valid_through)]
+        self.record(action, by=by, changes=changes)
 
-    def close(self, *, by: AbstractBaseUser | None) -> None:
+    def close(self, *, by: AbstractBaseUser | None, revision: int | None = None) -> None:
         """Take a published posting off the public site; it can be reopened."""
-        self._require_status(self.Status.PUBLISHED, doing="closed")
         with transaction.atomic():
-            self.status = self.Status.CLOSED
-            self.save(update_fields=["status", "updated_at"])
-            self.record(PostingEvent.Action.CLOSED, by=by)
+            posting = self._locked(
+                self.Status.PUBLISHED, doing="closed", done=[self.Status.CLOSED], revision=revision
+            )
+            posting.status = self.Status.CLOSED
+            posting._save_state("status")
+            posting.record(PostingEvent.Action.CLOSED, by=by)
+        self._take(posting)
 
-    def reopen(self, *, by: AbstractBaseUser | None) -> None:
-        """Publish a closed posting again, with a fresh valid-through date if it had passed."""
-        self._require_status(self.Status.CLOSED, doing="reopened")
+    def reopen(self, *, by: AbstractBaseUser | None, revision: int | None = None) -> None:
+        """Publish a closed posting again, with a fresh valid-through date if it had passed.
+        It reopens with its approved text: a change waiting for review keeps waiting."""
         now = timezone.now()
-        before = self.valid_through
         with transaction.atomic():
-            self.status = self.Status.PUBLISHED
-            if self.valid_through is None or self.valid_through <= now:
-                self.valid_through = now + self.DEFAULT_VALIDITY
-            self.save(update_fields=["status", "valid_through", "updated_at"])
+            posting = self._locked(
+                self.Status.CLOSED,
+                doing="reopened",
+                done=[self.Status.PUBLISHED],
+                revision=revision,
+            )
+            before = posting.valid_through
+            posting.status = self.Status.PUBLISHED
+            if posting.valid_through is None or posting.valid_through <= now:
+                posting.valid_through = now + self.DEFAULT_VALIDITY
+            posting._save_state("status", "valid_through")
             changes = {}
-            if before != self.valid_through:
-                changes["valid_through"] = [_as_text(before), _as_text(self.valid_through)]
-            self.record(PostingEvent.Action.REOPENED, by=by, changes=changes)
+            if before != posting.valid_through:
+                changes["valid_through"] = [_as_text(before), _as_text(posting.valid_through)]
+            posting.record(PostingEvent.Action.REOPENED, by=by, changes=changes)
+        self._take(posting)
 
-    def extend(self, *, by: AbstractBaseUser | None, days: int) -> None:
+    def extend(
+        self, *, by: AbstractBaseUser | None, days: int, revision: int | None = None
+    ) -> None:
         """Push the valid-through date `days` later, counting from now if it has passed."""
-        self._require_status(self.Status.PUBLISHED, doing="extended")
         now = timezone.now()
-        before = self.valid_through
-        start = before if before is not None and before > now else now
         with transaction.atomic():
-            self.valid_through = start + timedelta(days=days)
-            self.save(update_fields=["valid_through", "updated_at"])
-            self.record(
+            posting = self._locked(self.Status.PUBLISHED, doing="extended", revision=revision)
+            before = posting.valid_through
+            start = before if before is not None and before > now else now
+            posting.valid_through = start + timedelta(days=days)
+            posting._save_state("valid_through")
+            posting.record(
                 PostingEvent.Action.EXTENDED,
                 by=by,
-                changes={"valid_through": [_as_text(before), _as_text(self.valid_through)]},
+                changes={"valid_through": [_as_text(before), _as_text(posting.valid_through)]},
             )
+        self._take(posting)
 
-    def duplicate(self, *, by: AbstractBaseUser | None) -> Posting:
-        """A new draft with this posting's content, for the next hire of the same kind."""
-        copy = Posting(
-            organisation=self.organisation,
-            role=self.role,
-            title=self.title,
-            description=self.description,
-            responsibilities=self.responsibilities,
-            qualifications=self.qualifications,
-            employment_type=self.employment_type,
-            workplace=self.workplace,
-            city=self.city,
-            region=self.region,
-            country=self.country,
-            remote_countries=self.remote_countries,
-            salary_min=self.salary_min,
-            salary_max=self.salary_max,
-            salary_currency=self.salary_currency,
-            salary_period=self.salary_period,
-            apply_url=self.apply_url,
-            apply_email=self.apply_email,
-        )
+    def duplicate(self, *, by: AbstractBaseUser | None, revision: int | None = None) -> Posting:
+        """A new draft with this posting's content as its recruiters last wrote it, for the
+        next hire of the same kind. With `revision`, one copy per page that asked for it."""
         with transaction.atomic():
-            copy.create(by=by, note=f"Copied from “{self.title}” (#{self.pk}).")
-            self.record(PostingEvent.Action.DUPLICATED, by=by, note=f"Copied to #{copy.pk}.")
-        return copy
+            source = self._locked(revision=revision)
+            text = source.proposed()
+            names = [name for name in self.REVIEWED_FIELDS if name != "valid_through"]
+            draft = Posting(organisation_id=source.organisation_id)
+            for name in names:
+                attname = self._meta.get_field(name).attname
+                setattr(draft, attname, getattr(text, attname))
+            draft.create(by=by, note=f"Copied from “{source.title}” (#{source.pk}).")
+            source.record(PostingEvent.Action.DUPLICATED, by=by, note=f"Copied to #{draft.pk}.")
+            # A new revision, so that a second click on the same page makes no second copy;
+            # the posting itself is as it was (and stays where it is on the dashboard).
+            source.revision += 1
+            Posting.objects.filter(pk=source.pk).update(revision=source.revision)
+        self._take(source)
+        return draft
+
+
+class AlreadyDone(ValidationError):
+    """The change asked for has been made already: by a second click, or by someone else."""
+
+
+class AlreadyCreated(Exception):
+    """The form asking for a new posting was sent before: `posting` is the draft it made."""
+
+    def __init__(self, posting: Posting) -> None:
+        super().__init__(f"Posting #{posting.pk} was made from this form already.")
+        self.posting = posting
+
+
+class PostingChanged(ValidationError):
+    """The posting has changed since the page that asked for this change was loaded."""
+
+
+def _json_value(field: models.Field, posting: Posting) -> Any:
+    """A field's value as `pending_changes` keeps it: JSON that `field.to_python` reads back."""
+    value = getattr(posting, field.attname)
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
 
 
 def shown_list(text: str) -> list[str]:
@@ -864,6 +1156,33 @@ class PostingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.posting} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+SLUG_ATTEMPTS = 5
+
+
+def save_with_free_slug(
+    obj: models.Model, text: str, save: Callable[..., None], *args: Any, **kwargs: Any
+) -> None:
+    """Save a new `obj` with `save` under a free slug made from `text`.
+
+    Two requests may find the same slug free at once; the one that loses the race to the
+    unique index takes the next free one. The last attempt adds a random suffix, so a burst
+    of saves cannot make this fail."""
+    manager = type(obj)._default_manager
+    for attempt in range(SLUG_ATTEMPTS):
+        obj.slug = unique_slug(type(obj), text)
+        if attempt == SLUG_ATTEMPTS - 1:
+            obj.slug = f"{obj.slug[:180]}-{secrets.token_hex(4)}"
+        try:
+            with transaction.atomic():
+                save(*args, **kwargs)
+        except IntegrityError:
+            if not manager.filter(slug=obj.slug).exists():
+                raise  # another rule failed, not the slug's
+        else:
+            return
+    raise IntegrityError(f"No free slug for {text!r} after {SLUG_ATTEMPTS} attempts.")
 
 
 def unique_slug(model: type[models.Model], text: str, max_length: int = 180) -> str:

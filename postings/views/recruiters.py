@@ -7,6 +7,8 @@ posting of another organisation is a 404; every state change is a POST.
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -34,7 +36,7 @@ from postings.forms import (
     PostingForm,
     initial_from_role,
 )
-from postings.models import Membership, Posting
+from postings.models import AlreadyCreated, AlreadyDone, Membership, Posting, PostingChanged
 from postings.views.accounts import unverified_refusal
 from postings.views.detail import render_posting_page
 from roles.models import Role
@@ -161,13 +163,18 @@ def posting_create(request: HttpRequest, membership: Membership) -> HttpResponse
     roles = Role.objects.published().only("title", "slug", "abbreviation")
     if request.method == "POST":
         form = PostingForm(request.POST)
+        token = form_token(request)
         if form.is_valid():
             posting = form.save(commit=False)
             posting.organisation = membership.organisation
-            posting.create(by=request.user)
+            try:
+                posting.create(by=request.user, token=token)
+            except AlreadyCreated as done:
+                messages.info(request, "This form was sent already: here is the draft it saved.")
+                return redirect("recruiters:posting_manage", pk=done.posting.pk)
             messages.success(request, "Draft saved. Preview it, or publish it when it is ready.")
             return redirect("recruiters:posting_manage", pk=posting.pk)
-        return posting_form_page(request, form, membership=membership)
+        return posting_form_page(request, form, membership=membership, token=token)
 
     slug = request.GET.get("role", "")
     role = Role.objects.published().filter(slug=slug).first() if slug else None
@@ -178,7 +185,15 @@ def posting_create(request: HttpRequest, membership: Membership) -> HttpResponse
             {"roles": roles, "unknown_role": bool(slug)},
         )
     form = PostingForm(initial=initial_from_role(role))
-    return posting_form_page(request, form, membership=membership, role=role)
+    return posting_form_page(
+        request, form, membership=membership, role=role, token=secrets.token_hex(16)
+    )
+
+
+def form_token(request: HttpRequest) -> str:
+    """The new-posting form's one-time token, if it looks like one we handed out."""
+    token = request.POST.get("form_token", "")
+    return token if re.fullmatch(r"[0-9a-f]{32}", token) else ""
 
 
 @require_http_methods(["GET", "POST"])
@@ -186,29 +201,31 @@ def posting_create(request: HttpRequest, membership: Membership) -> HttpResponse
 @member_required
 def posting_manage(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
     posting = own_posting(membership, pk)
+    # The form edits the posting as its recruiters last wrote it, which may be a change
+    # still waiting for review: the public keeps the approved version meanwhile.
+    proposed = posting.proposed()
     if request.method == "POST":
         publishing = request.POST.get("intent") == "publish"
         if publishing and (refusal := unverified_refusal(request, request.path)):
             return refusal
-        form = PostingForm(request.POST, instance=posting, publishing=publishing)
+        form = PostingForm(request.POST, instance=proposed, publishing=publishing)
         if form.is_valid():
-            was_live = posting.status == Posting.Status.PUBLISHED
+            posting = form.save(commit=False)
             try:
                 with transaction.atomic():
-                    posting = form.save(commit=False)
-                    posting.edit(by=request.user, changes=form.changes())
+                    posting.edit(by=request.user, fields=form.changed_data)
                     if publishing:
                         posting.publish(by=request.user)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                report(request, error)
                 return redirect("recruiters:posting_manage", pk=pk)
             if publishing:
                 messages.success(request, published_message(posting))
-            elif was_live and posting.status == Posting.Status.IN_REVIEW:
+            elif posting.change_awaits_review:
                 messages.success(
                     request,
-                    "Saved and sent for review: the posting is off the public site until "
-                    "staff approve the change.",
+                    "Saved and sent for review. Until staff approve the change, the public "
+                    "sees the approved version.",
                 )
             else:
                 messages.success(request, "Saved.")
@@ -216,7 +233,7 @@ def posting_manage(request: HttpRequest, membership: Membership, pk: int) -> Htt
         # The instance holds the rejected values now: show the stored ones beside the form.
         posting = own_posting(membership, pk)
     else:
-        form = PostingForm(instance=posting)
+        form = PostingForm(instance=proposed)
     return posting_form_page(request, form, membership=membership, posting=posting)
 
 
@@ -227,10 +244,12 @@ def posting_form_page(
     membership: Membership,
     posting: Posting | None = None,
     role: Role | None = None,
+    token: str = "",
 ) -> TemplateResponse:
     """The new-posting and manage pages: the form, its checklist, actions and history."""
     context: dict[str, Any] = {
         "form": form,
+        "form_token": token,
         "posting": posting,
         "organisation": membership.organisation,
         "extend_form": ExtendForm(),
@@ -238,7 +257,7 @@ def posting_form_page(
     }
     if posting is not None:
         posting.expired = is_expired(posting)
-        context["completeness"] = check_posting(posting)
+        context["completeness"] = check_posting(posting.proposed())
         context["events"] = history(posting)
     elif role is not None:
         draft = Posting(organisation=membership.organisation, **form.initial)
@@ -275,7 +294,7 @@ def published_message(posting: Posting) -> str:
 @never_cache
 @member_required
 def posting_preview(request: HttpRequest, membership: Membership, pk: int) -> TemplateResponse:
-    return render_posting_page(request, own_posting(membership, pk), preview=True)
+    return render_posting_page(request, own_posting(membership, pk).proposed(), preview=True)
 
 
 @require_POST
@@ -290,16 +309,8 @@ def posting_publish(request: HttpRequest, membership: Membership, pk: int) -> Ht
         return posting_form_page(
             request, form, membership=membership, posting=own_posting(membership, pk)
         )
-    try:
-        with transaction.atomic():
-            posting = form.save(commit=False)
-            posting.edit(by=request.user, changes=form.changes())
-            posting.publish(by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, published_message(posting))
-    return redirect_back(request, posting)
+    # The form only checks the stored draft: nothing in it changes.
+    return change_state(request, posting, "publish", published_message)
 
 
 @require_POST
@@ -323,30 +334,59 @@ def posting_extend(request: HttpRequest, membership: Membership, pk: int) -> Htt
         messages.error(request, "Choose how long to extend the posting by.")
         return redirect_back(request, posting)
     days = form.cleaned_data["days"]
-    return change_state(
-        request, posting, "extend", f"Extended by {days} days.", days=form.cleaned_data["days"]
-    )
+    return change_state(request, posting, "extend", f"Extended by {days} days.", days=days)
 
 
 @require_POST
 @member_required
 def posting_duplicate(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
     posting = own_posting(membership, pk)
-    copy = posting.duplicate(by=request.user)
+    try:
+        copy = posting.duplicate(by=request.user, revision=posted_revision(request))
+    except ValidationError as error:
+        report(request, error)
+        return redirect_back(request, posting)
     messages.success(request, "This is a new draft copied from the posting. Edit and publish it.")
     return redirect("recruiters:posting_manage", pk=copy.pk)
 
 
+def posted_revision(request: HttpRequest) -> int | None:
+    """The posting's revision the page showed, which the buttons' forms send: a second click
+    of the same button finds the posting changed, and changes nothing more."""
+    value = request.POST.get("revision", "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
 def change_state(
-    request: HttpRequest, posting: Posting, method: str, done: str, **kwargs: Any
+    request: HttpRequest,
+    posting: Posting,
+    method: str,
+    done: str | Callable[[Posting], str],
+    **kwargs: Any,
 ) -> HttpResponse:
+    if method != "publish":
+        kwargs["revision"] = posted_revision(request)
     try:
         getattr(posting, method)(by=request.user, **kwargs)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        report(request, error)
     else:
-        messages.success(request, done)
+        message = done(posting) if callable(done) else done
+        if posting.change_awaits_review:
+            message += " The public sees the approved version; your change waits for review."
+        messages.success(request, message)
     return redirect_back(request, posting)
+
+
+def report(request: HttpRequest, error: ValidationError) -> None:
+    """Why a change was not made. Already done (a double click) is news, not a mistake."""
+    text = " ".join(error.messages)
+    if isinstance(error, AlreadyDone):
+        messages.info(request, text)
+    elif isinstance(error, PostingChanged):
+        messages.warning(request, text)
+    else:
+        messages.error(request, text)
 
 
 def redirect_back(request: HttpRequest, posting: Posting) -> HttpResponse:

@@ -7,7 +7,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from postings.models import Posting, SalaryPeriod
+from postings import models
+from postings.models import AlreadyDone, Organisation, Posting, PostingChanged, SalaryPeriod
 from tests.factories import OrganisationFactory, PostingFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,88 @@ def test_two_postings_cannot_share_a_slug():
 
     with pytest.raises(IntegrityError), transaction.atomic():
         PostingFactory(slug="operations-director")
+
+
+def slug_found_free(monkeypatch, *slugs):
+    """Make unique_slug answer `slugs` first, as for a request that looked for a free slug
+    just before another request saved it."""
+    answers = iter(slugs)
+    original = models.unique_slug
+    monkeypatch.setattr(
+        models, "unique_slug", lambda model, text: next(answers, None) or original(model, text)
+    )
+
+
+def test_a_slug_taken_between_choosing_and_saving_is_replaced_by_a_free_one(monkeypatch):
+    taken = PostingFactory(slug="operations-manager-harbourline-foods", title="Operations Manager")
+    slug_found_free(monkeypatch, taken.slug)
+
+    posting = Posting(
+        organisation=taken.organisation,
+        role=taken.role,
+        title="Operations Manager",
+        description="Run the warehouse.",
+    )
+    posting.create(by=None)
+
+    assert posting.slug not in ("", taken.slug)
+    assert Posting.objects.count() == 2
+
+
+def test_a_slug_that_keeps_clashing_gets_a_random_suffix(monkeypatch):
+    taken = OrganisationFactory(slug="harbourline-foods", name="Harbourline Foods")
+    slug_found_free(monkeypatch, *[taken.slug] * models.SLUG_ATTEMPTS)
+
+    organisation = Organisation.objects.create(name="Harbourline Foods")
+
+    assert organisation.slug.startswith("harbourline-foods-")
+    assert organisation.slug != taken.slug
+
+
+def test_another_broken_rule_is_not_mistaken_for_a_slug_clash():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PostingFactory(slug="", salary_min=Decimal(90_000), salary_max=Decimal(80_000))
+
+
+def test_a_second_close_says_it_is_done_already_and_records_nothing_more():
+    posting = PostingFactory()
+    stale = Posting.objects.get(pk=posting.pk)
+    posting.close(by=None)
+
+    with pytest.raises(AlreadyDone, match="closed already"):
+        stale.close(by=None)
+
+    assert posting.events.count() == 1
+
+
+def test_an_approval_names_the_revision_it_saw():
+    posting = PostingFactory(status=Posting.Status.IN_REVIEW, published_at=None)
+    seen = posting.revision
+    posting.title = "Edited after review"
+    posting.edit(by=None)
+
+    with pytest.raises(PostingChanged):
+        posting.approve(by=None, revision=seen)
+    posting.approve(by=None, revision=posting.revision)
+
+    posting.refresh_from_db()
+    assert (posting.status, posting.title) == (Posting.Status.PUBLISHED, "Edited after review")
+
+
+def test_a_change_to_a_public_posting_waits_beside_the_approved_columns():
+    posting = PostingFactory(title="Approved", salary_max=Decimal(80_000))
+    posting.title, posting.salary_max = "Proposed", Decimal(95_000)
+
+    posting.edit(by=None, require_review=True)
+
+    stored = Posting.objects.get(pk=posting.pk)
+    assert (stored.title, stored.salary_max, posting.title) == ("Approved", 80_000, "Approved")
+    assert stored.pending_changes == {"title": "Proposed", "salary_max": "95000"}
+    proposed = stored.proposed()
+    assert (proposed.title, proposed.salary_max) == ("Proposed", Decimal(95_000))
+    assert proposed.salary_max_annual == Decimal(95_000)
+    assert list(Posting.objects.public()) == [stored]
+    assert not Posting.objects.public().filter(title="Proposed").exists()
 
 
 def test_saving_fills_the_yearly_salary_and_a_slug():

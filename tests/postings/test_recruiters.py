@@ -248,6 +248,29 @@ def test_saving_a_new_posting_makes_a_draft_of_the_organisation_with_its_history
     assert (event.action, event.actor) == (PostingEvent.Action.CREATED, membership.user)
 
 
+def test_sending_the_new_posting_form_twice_saves_one_draft(recruiter_client, role):
+    page = recruiter_client.get(reverse("recruiters:posting_create"), {"role": role.slug})
+    data = {**posting_data(role), "form_token": page.context["form_token"]}
+
+    first = recruiter_client.post(reverse("recruiters:posting_create"), data)
+    second = recruiter_client.post(reverse("recruiters:posting_create"), data)
+
+    posting = Posting.objects.get()
+    assert first["Location"] == second["Location"] == manage_url(posting)
+    followed = recruiter_client.get(second["Location"]).content.decode()
+    assert "This form was sent already" in followed
+    assert f'name="form_token" value="{data["form_token"]}"' in page.content.decode()
+
+
+def test_each_new_posting_form_makes_its_own_draft(recruiter_client, role):
+    for _ in range(2):
+        page = recruiter_client.get(reverse("recruiters:posting_create"), {"role": role.slug})
+        data = {**posting_data(role), "form_token": page.context["form_token"]}
+        recruiter_client.post(reverse("recruiters:posting_create"), data)
+
+    assert Posting.objects.count() == 2
+
+
 def test_editing_records_which_fields_changed_before_and_after(recruiter_client, membership, role):
     posting = PostingFactory(organisation=membership.organisation, role=role, draft=True)
     data = posting_data(role, title="Head of Operations", salary_max="95000")
@@ -603,6 +626,47 @@ def test_duplicating_makes_a_new_draft_copy(recruiter_client, membership):
     assert copy.created_by == membership.user
     assert posting.events.filter(action=PostingEvent.Action.DUPLICATED).exists()
     assert copy.events.filter(action=PostingEvent.Action.CREATED).exists()
+
+
+def test_a_second_click_of_publish_says_it_is_published_already_and_records_nothing_more(
+    recruiter_client, membership
+):
+    posting = PostingFactory(organisation=membership.organisation, draft=True)
+    post_action(recruiter_client, "publish", posting)
+
+    response = post_action(recruiter_client, "publish", posting)
+
+    assert response.status_code == HTTPStatus.FOUND
+    followed = recruiter_client.get(response["Location"]).content.decode()
+    assert "This posting is published already." in followed
+    assert posting.events.filter(action=PostingEvent.Action.PUBLISHED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "data"), [("extend", {"days": "30"}), ("duplicate", {}), ("close", {})]
+)
+def test_a_second_click_of_a_button_on_the_same_page_does_nothing_more(
+    recruiter_client, membership, name, data
+):
+    posting = PostingFactory(organisation=membership.organisation)
+    page = {**data, "revision": posting.revision, "next": "dashboard"}
+    post_action(recruiter_client, name, posting, page)
+    after_first = (Posting.objects.count(), posting.events.count())
+
+    response = post_action(recruiter_client, name, posting, page)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert (Posting.objects.count(), posting.events.count()) == after_first
+    followed = recruiter_client.get(response["Location"]).content.decode()
+    assert "already" in followed or "has changed since the page was loaded" in followed
+
+
+def test_the_dashboard_buttons_send_the_revision_they_show(recruiter_client, membership):
+    posting = PostingFactory(organisation=membership.organisation)
+
+    dashboard = recruiter_client.get(reverse("recruiters:dashboard")).content.decode()
+
+    assert f'name="revision" value="{posting.revision}"' in dashboard
 
 
 @pytest.mark.parametrize(

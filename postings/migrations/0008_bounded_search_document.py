@@ -106,7 +106,7 @@ SQLITE_BACKWARDS = sqlite_triggers(bounded=False)
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("postings", "0006_role_index_covers_salaries"),
+        ("postings", "0007_posting_review"),
     ]
 
     operations = [

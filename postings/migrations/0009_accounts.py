@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('postings', '0007_bounded_search_document'),
+        ('postings', '0008_bounded_search_document'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
