@@ -30,6 +30,7 @@ install: $(BIN)/.installed ## Create the virtual environment and install the pin
 
 data: install .env ## Migrate and load the roles and demo postings (safe to repeat)
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_roles
 	$(PY) manage.py seed_demo --postings $(DEMO_POSTINGS) --seed 1
 
@@ -81,4 +82,4 @@ restore: install .env ## Load FILE=… into the migrated, empty database (REPLAC
 	$(PY) manage.py restore_data $(FILE) $(if $(REPLACE),--replace)
 
 clean: ## Remove the virtual environment, database and collected static files
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal db.sqlite3-cache* staticfiles

@@ -1,9 +1,10 @@
 """The public pages' cache, and the HTTP headers that let browsers and a CDN revalidate them.
 
 `@public_page` wraps a public view. For an anonymous GET or HEAD it serves the page from the
-Django cache (Redis in production, through CACHE_URL), or renders it and stores it; every
-answer carries an ETag, `Cache-Control: public` with a short max-age and `Vary: Cookie`, and
-a request whose validators match gets 304 Not Modified.
+Django cache (CACHE_URL: by default a database table every process of the site shares,
+Redis in production), or renders it and stores it; every answer carries an ETag,
+`Cache-Control: public` with a short max-age and `Vary: Cookie`, and a request whose
+validators match gets 304 Not Modified.
 
 What keeps a cached page right:
 
@@ -12,8 +13,10 @@ What keeps a cached page right:
   an organisation or a posting is saved or deleted, so the next request renders afresh. The
   number lives only in the cache backend and is read from it at every request (with the page,
   in one round trip), so every process that shares it (gunicorn workers, several machines on
-  one Redis) sees the bump at once. It starts from the clock, not from 1, so a version lost to
-  eviction never brings back older pages.
+  one database or Redis) sees the bump at once; never a cache in one process's memory, whose
+  version the others would not see. Each version is a moment from the clock, not a count, so
+  neither a version lost to eviction nor two processes bumping at once brings back older
+  pages.
 - Time. A posting leaves the public pages when its valid-through moment passes, with no edit
   to signal it. A view names the postings its page lists (`expires_with`), and the page is
   kept no longer than the first of their valid-through moments. Counts of open postings (the
@@ -87,10 +90,13 @@ def bump() -> None:
 
 
 def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    # A new number from the clock rather than an increment: the database and file caches'
+    # incr() is a read and a write, and two processes bumping at once would both write the
+    # same number, one edit's bump lost and a page rendered before it still current. Two
+    # bumps write two different moments; `current + 1` keeps the number moving if the clock
+    # steps back, so it never returns to one a page was stored under.
+    current = cache.get(VERSION_KEY) or 0
+    cache.set(VERSION_KEY, max(time.time_ns(), current + 1), timeout=None)
 
 
 # -- Time: a listed posting expires -------------------------------------------------------

@@ -3,8 +3,10 @@ the headers that let browsers and a CDN revalidate."""
 
 from datetime import timedelta
 from http import HTTPStatus
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -400,3 +402,28 @@ def test_an_organisation_change_clears_the_cache():
     OrganisationFactory(name="Fresh Employer")
 
     assert caching.version() != before
+
+
+# --- The default cache: shared by every process ------------------------------------------
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_two_processes_bumping_at_once_each_make_a_version_no_page_was_stored_under(settings):
+    """The default cache's table has no atomic increment: both processes read the version
+    before either writes. Each write must still be a version never seen before, or a page
+    rendered before the second edit would stay current."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "public_cache",
+        }
+    }
+    before = caching.version()
+    written = []
+    for _ in range(2):
+        with mock.patch.object(cache, "get", return_value=before):
+            caching._bump()
+        written.append(caching.version())
+
+    assert before not in written
+    assert written[0] != written[1]
