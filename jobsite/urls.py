@@ -20,13 +20,13 @@ urlpatterns = [
     # the public pages: until the next edit or expiry.
     path(
         "sitemap.xml",
-        require_safe(public_page(sitemap_views.index)),
+        require_safe(public_page(sitemap_views.index, reads=("p",))),
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        require_safe(public_page(sitemap_views.sitemap)),
+        require_safe(public_page(sitemap_views.sitemap, reads=("p",))),
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),

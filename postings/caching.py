@@ -22,6 +22,10 @@ What keeps a cached page right:
   kept no longer than the first of their valid-through moments. Counts of open postings (the
   home page's, the facets') and a scheduled posting's arrival may lag by at most
   PUBLIC_PAGE_CACHE_SECONDS: no page goes on listing a posting that has expired.
+- Parameters. A view names the query parameters it reads (`reads=`); the others are dropped
+  from the request before it runs, so `?x=<random>` is answered from the cached page and
+  nothing of it reaches a link. The key is the path and those parameters, in the order the
+  view names them: not the host, since absolute URLs come from settings.SITE_URL.
 - Visitors. A request that carries a session or messages cookie (a logged-in recruiter, or
   anyone with a message waiting) is never served from the cache and never stored, and
   neither is a response that sets a cookie. Their pages say `Cache-Control: private`.
@@ -38,11 +42,12 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
@@ -137,33 +142,48 @@ def is_cacheable_request(request: HttpRequest) -> bool:
 
 
 def page_key(request: HttpRequest) -> str:
-    # The address in full: pages carry absolute canonical links, so host and scheme count.
-    # (Assembled by hand: build_absolute_uri() cost a fifth of a cache hit.)
-    query = request.META.get("QUERY_STRING", "")
-    url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-    digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
+    """The page's path and the query as `only_what_is_read` left it. Not the host nor the
+    scheme: absolute URLs come from settings.SITE_URL, so a page is the same whatever Host a
+    client sent."""
+    address = f"{request.path}?{request.META.get('QUERY_STRING', '')}"
+    digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
     return f"public-pages:page:{digest}"
+
+
+def only_what_is_read(request: HttpRequest, reads: tuple[str, ...]) -> None:
+    """Leave in the request's query only the parameters the page reads, in the order the page
+    names them: a parameter it ignores (`?x=<random>`) neither makes a page of its own in the
+    cache nor reaches the page through a link that copies the query, and `?b=1&a=2` is the
+    page `?a=2&b=1` is."""
+    read = urlencode([(name, value) for name in reads for value in request.GET.getlist(name)])
+    request.GET = QueryDict(read)
+    request.META["QUERY_STRING"] = read
 
 
 def public_page(
     view: Callable[..., HttpResponseBase] | None = None,
     *,
+    reads: Iterable[str] = (),
     last_modified: Callable[[HttpResponseBase], datetime | None] | None = None,
 ) -> Any:
     """Cache a public page for anonymous visitors and answer conditional requests.
 
-    `last_modified(response)` may name the page's natural date from the rendered response
-    (e.g. a posting's `updated_at` from its context); it becomes the Last-Modified header.
+    `reads` names the query parameters the page reads; the view sees no others, and the
+    page is stored under its path and those. `last_modified(response)` may name the page's
+    natural date from the rendered response (e.g. a posting's `updated_at` from its
+    context); it becomes the Last-Modified header.
 
     A page is stored under its address with the version it was rendered at; a hit reads the
     version and the page in one round trip and counts only if the versions match. The version
     is read before rendering, so a page built from rows older than an edit is never labelled
     with the version that edit made.
     """
+    parameters = tuple(dict.fromkeys(reads))
 
     def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            only_what_is_read(request, parameters)
             seconds = cache_seconds()
             cacheable = is_cacheable_request(request)
             key = ""
