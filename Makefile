@@ -69,7 +69,7 @@ audit: install .env ## Lighthouse scores of key pages on a local production-like
 loadtest: install ## 60 s of traffic at 32 connections with a PostgreSQL restart part-way
 	$(PY) bench/loadtest.py
 
-coherence: install ## Two gunicorn instances on one database and Redis: an edit on one shows on the other
+coherence: install ## Two gunicorn instances on one database and cache (PostgreSQL+Redis, then SQLite+default): an edit on one shows on the other
 	$(PY) bench/coherence.py
 
 FILE ?= backup-$(shell date +%Y%m%d-%H%M%S).json.gz
