@@ -52,7 +52,7 @@ DATABASES = {
 # of its own beside the data (NAME + "-cache"), so cache writes never queue behind the
 # site's; on PostgreSQL it is in the site's database, shared by every machine. Chosen over
 # the file cache, which lists its whole directory on every set (21 ms at 20,000 entries
-# against 0.3 ms), for a hit 0.1 ms slower (bench/RESULTS.md). Redis in production.
+# against 0.3 ms), for a hit about 0.1 ms slower. Redis in production.
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://public_cache")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
     _data = DATABASES["default"]
