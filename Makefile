@@ -30,6 +30,7 @@ install: $(BIN)/.installed ## Create the virtual environment and install the pin
 
 data: install .env ## Migrate and load the roles and demo postings (safe to repeat)
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_roles
 	$(PY) manage.py seed_demo --postings $(DEMO_POSTINGS) --seed 1
 
@@ -72,7 +73,7 @@ audit: install .env ## Lighthouse scores of key pages on a local production-like
 loadtest: install ## 60 s of traffic at 32 connections with a PostgreSQL restart part-way
 	$(PY) bench/loadtest.py
 
-coherence: install ## Two gunicorn instances on one database and Redis: an edit on one shows on the other
+coherence: install ## Two gunicorn instances on one database and cache (PostgreSQL+Redis, then SQLite+default): an edit on one shows on the other
 	$(PY) bench/coherence.py
 
 FILE ?= backup-$(shell date +%Y%m%d-%H%M%S).json.gz
@@ -85,4 +86,4 @@ restore: install .env ## Load FILE=… into the migrated, empty database (REPLAC
 	$(PY) manage.py restore_data $(FILE) $(if $(REPLACE),--replace)
 
 clean: ## Remove the virtual environment, database and collected static files
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal db.sqlite3-cache* staticfiles

@@ -1,23 +1,25 @@
-"""Two gunicorn instances, one PostgreSQL database, one Redis: is an edit made through one
-seen on the other at the next request?
+"""Two gunicorn instances on one database and one cache: is an edit made through one seen on
+the other at the next request?
 
     make coherence                       # or: .venv/bin/python bench/coherence.py --help
 
-What it does, with the production settings:
+Two setups, one after the other (`--setup` picks one): `production`, PostgreSQL and Redis;
+and `default`, a fresh clone's: a SQLite file (bench/out/coherence.sqlite3) and the default
+cache (no CACHE_URL). For each:
 
-1. makes the database `rel_coherence` if it is missing (migrated, roles loaded, a hundred demo
-   postings) and a staff account to edit with;
-2. starts instance A and instance B on two ports, both with CACHE_URL on the same Redis
-   database (db 11 by default, emptied first);
+1. makes the database (`rel_coherence` on PostgreSQL) if it is missing (migrated, the cache
+   table made, roles loaded, a hundred demo postings) and a staff account to edit with;
+2. starts instance A and instance B on two ports, on the same cache (with Redis, db 11 by
+   default, emptied first);
 3. warms both caches: an explainer and a posting page, twice from each instance;
 4. proves the page cache is really answering: changes the role's text behind the site's back
-   (plain SQL, which sends no signal) and checks that B still shows the cached page;
+   (QuerySet.update(), which sends no signal) and checks that B still shows the cached page;
 5. logs in to the admin on A and saves the role's change form and the posting's change form
    there, as an editor would, with new text;
 6. fetches both pages from B (and A) once: the new text must be there at once.
 
 It prints every request it made and what it saw, and passes (exit status 0) when B showed
-both edits at its next request.
+both edits at its next request, in every setup run.
 """
 
 from __future__ import annotations
@@ -187,11 +189,15 @@ def anonymous_get(port: int, path: str) -> tuple[int, str, str]:
 
 
 def prepare(args: argparse.Namespace, env: dict[str, str], password: str) -> tuple[int, int, str]:
-    from psycopg import sql
+    if args.setup == "production":
+        from psycopg import sql
 
-    if not query(args, "postgres", "SELECT 1 FROM pg_database WHERE datname = %s", args.database):
-        query(args, "postgres", sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.database)))
+        exists = "SELECT 1 FROM pg_database WHERE datname = %s"
+        if not query(args, "postgres", exists, args.database):
+            create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.database))
+            query(args, "postgres", create)
     manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "createcachetable")
     manage(env, "load_roles")
     manage(env, "seed_demo", "--postings", "100", "--seed", "1")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
@@ -204,21 +210,32 @@ def prepare(args: argparse.Namespace, env: dict[str, str], password: str) -> tup
         "u.is_staff = u.is_superuser = True; "
         f"u.set_password({password!r}); u.save()",
     )
-    [(role_id,)] = query(
-        args, args.database, "SELECT id FROM roles_role WHERE slug = %s", ROLE_SLUG
+    found = manage(
+        env,
+        "shell",
+        "-c",
+        "from roles.models import Role; from postings.models import Posting; "
+        f"role = Role.objects.get(slug={ROLE_SLUG!r}); "
+        "posting = Posting.objects.public().filter(role=role).order_by('pk').first(); "
+        "print(role.pk, posting.pk if posting else 0, posting.slug if posting else '-')",
     )
-    rows = query(
-        args,
-        args.database,
-        "SELECT id, slug FROM postings_posting WHERE role_id = %s AND status = 'published' "
-        "AND published_at <= now() AND (valid_through IS NULL OR valid_through > now()) "
-        "ORDER BY id LIMIT 1",
-        role_id,
-    )
-    if not rows:
+    role_id, posting_id, posting_slug = found.split()[-3:]
+    if posting_id == "0":
         sys.exit("No open posting for the role: seed_demo made none?")
-    [(posting_id, posting_slug)] = rows
-    return role_id, posting_id, posting_slug
+    return int(role_id), int(posting_id), posting_slug
+
+
+def change_behind_the_sites_back(env: dict[str, str], role_id: int, text: str) -> None:
+    """QuerySet.update(): the row changes and no signal is sent, so no version bump."""
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from django.db.models import Value; from django.db.models.functions import Concat; "
+        "from roles.models import Role; "
+        f"Role.objects.filter(pk={role_id}).update("
+        f"brief_answer=Concat(Value({text + ' '!r}), 'brief_answer'))",
+    )
 
 
 def show(label: str, port: int, path: str, expect: str | None = None) -> bool:
@@ -231,17 +248,40 @@ def show(label: str, port: int, path: str, expect: str | None = None) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--setup", choices=["both", *SETUPS], default="both")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="rel_coherence")
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/11")
+    parser.add_argument("--sqlite", default=str(ROOT / "bench" / "out" / "coherence.sqlite3"))
     parser.add_argument("--ports", type=int, nargs=2, default=[8402, 8403])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--log", default="/dev/null", help="Where gunicorn's log goes.")
     args = parser.parse_args(argv)
+    chosen = list(SETUPS) if args.setup == "both" else [args.setup]
+    results = {}
+    for setup in chosen:
+        print(f"\n== {setup}: {SETUPS[setup]}", flush=True)
+        results[setup] = run_setup(argparse.Namespace(**{**vars(args), "setup": setup}))
+    print("\n" + ", ".join(f"{setup}: {'PASS' if ok else 'FAIL'}" for setup, ok in results.items()))
+    return 0 if all(results.values()) else 1
+
+
+SETUPS = {
+    "production": "PostgreSQL and Redis",
+    "default": "a SQLite file and the default cache (no CACHE_URL), as `make run` has them",
+}
+
+
+def run_setup(args: argparse.Namespace) -> bool:
     password = secrets.token_urlsafe(16)
     # One environment for both instances: they share its secret, which signs the admin's
     # session.
     env = site_env(args)
+    if args.setup == "default":
+        Path(args.sqlite).parent.mkdir(parents=True, exist_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{args.sqlite}"
+        env.pop("CACHE_URL")
+        args.cache_url = "the default cache"
     print("Preparing the database…", flush=True)
     role_id, posting_id, posting_slug = prepare(args, env, password)
     explainer, posting_page = f"/roles/{ROLE_SLUG}/", f"/jobs/{posting_slug}/"
@@ -259,15 +299,9 @@ def main(argv: list[str] | None = None) -> int:
                 show(label, port, explainer)
                 show(label, port, posting_page)
 
-        print("2. Change the role behind the site's back (SQL, no signal): B keeps its page")
+        print("2. Change the role behind the site's back (update(), no signal): B keeps its page")
         hidden = f"Hidden edit {secrets.token_hex(3)}"
-        query(
-            args,
-            args.database,
-            "UPDATE roles_role SET brief_answer = %s || ' ' || brief_answer WHERE id = %s",
-            hidden,
-            role_id,
-        )
+        change_behind_the_sites_back(env, role_id, hidden)
         cached = not show("B", port_b, explainer, expect=hidden)
         print(
             "  → B answered from the cache"
@@ -307,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{'yes' if cached else 'no'}."
     )
     print("PASS" if passed else "FAIL")
-    return 0 if passed else 1
+    return passed
 
 
 if __name__ == "__main__":

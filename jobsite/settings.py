@@ -54,7 +54,23 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://jobsite")}
+# The default cache is a table every process of the site reads, so that an edit served by
+# one gunicorn worker is seen by the others at their next request (a per-process memory
+# would keep a page cache and version of its own in each). On SQLite the table is in a file
+# of its own beside the data (NAME + "-cache"), so cache writes never queue behind the
+# site's; on PostgreSQL it is in the site's database, shared by every machine. Chosen over
+# the file cache, which lists its whole directory on every set (21 ms at 20,000 entries
+# against 0.3 ms), for a hit about 0.1 ms slower. Redis in production.
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://public_cache")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    _data = DATABASES["default"]
+    if _data["ENGINE"] == "django.db.backends.sqlite3" and str(_data["NAME"]) != ":memory:":
+        DATABASES["cache"] = {"ENGINE": _data["ENGINE"], "NAME": f"{_data['NAME']}-cache"}
+        DATABASE_ROUTERS = ["jobsite.routers.CacheRouter"]
+if not CACHES["default"]["BACKEND"].endswith(("RedisCache", "DummyCache")):
+    # Django's default, 300, would cull popular pages; a page lives at most
+    # PUBLIC_PAGE_CACHE_SECONDS, so this room is about 30 new pages a second.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
 # Public pages for anonymous visitors are kept in that cache, invalidated on every edit
 # (postings/caching.py); this bounds how long, in seconds. 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)

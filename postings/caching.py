@@ -1,9 +1,10 @@
 """The public pages' cache, and the HTTP headers that let browsers and a CDN revalidate them.
 
 `@public_page` wraps a public view. For an anonymous GET or HEAD it serves the page from the
-Django cache (Redis in production, through CACHE_URL), or renders it and stores it; every
-answer carries an ETag, `Cache-Control: public` with a short max-age and `Vary: Cookie`, and
-a request whose validators match gets 304 Not Modified.
+Django cache (CACHE_URL: by default a database table every process of the site shares,
+Redis in production), or renders it and stores it; every answer carries an ETag,
+`Cache-Control: public` with a short max-age and `Vary: Cookie`, and a request whose
+validators match gets 304 Not Modified.
 
 What keeps a cached page right:
 
@@ -12,13 +13,19 @@ What keeps a cached page right:
   an organisation or a posting is saved or deleted, so the next request renders afresh. The
   number lives only in the cache backend and is read from it at every request (with the page,
   in one round trip), so every process that shares it (gunicorn workers, several machines on
-  one Redis) sees the bump at once. It starts from the clock, not from 1, so a version lost to
-  eviction never brings back older pages.
+  one database or Redis) sees the bump at once; never a cache in one process's memory, whose
+  version the others would not see. Each version is a moment from the clock, not a count, so
+  neither a version lost to eviction nor two processes bumping at once brings back older
+  pages.
 - Time. A posting leaves the public pages when its valid-through moment passes, with no edit
   to signal it. A view names the postings its page lists (`expires_with`), and the page is
   kept no longer than the first of their valid-through moments. Counts of open postings (the
   home page's, the facets') and a scheduled posting's arrival may lag by at most
   PUBLIC_PAGE_CACHE_SECONDS: no page goes on listing a posting that has expired.
+- Parameters. A view names the query parameters it reads (`reads=`); the others are dropped
+  from the request before it runs, so `?x=<random>` is answered from the cached page and
+  nothing of it reaches a link. The key is the path and those parameters, in the order the
+  view names them: not the host, since absolute URLs come from settings.SITE_URL.
 - Visitors. A request that carries a session or messages cookie (a logged-in recruiter, or
   anyone with a message waiting) is never served from the cache and never stored, and
   neither is a response that sets a cookie. Their pages say `Cache-Control: private`.
@@ -35,11 +42,12 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
@@ -87,10 +95,13 @@ def bump() -> None:
 
 
 def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    # A new number from the clock rather than an increment: the database and file caches'
+    # incr() is a read and a write, and two processes bumping at once would both write the
+    # same number, one edit's bump lost and a page rendered before it still current. Two
+    # bumps write two different moments; `current + 1` keeps the number moving if the clock
+    # steps back, so it never returns to one a page was stored under.
+    current = cache.get(VERSION_KEY) or 0
+    cache.set(VERSION_KEY, max(time.time_ns(), current + 1), timeout=None)
 
 
 # -- Time: a listed posting expires -------------------------------------------------------
@@ -131,33 +142,48 @@ def is_cacheable_request(request: HttpRequest) -> bool:
 
 
 def page_key(request: HttpRequest) -> str:
-    # The address in full: pages carry absolute canonical links, so host and scheme count.
-    # (Assembled by hand: build_absolute_uri() cost a fifth of a cache hit.)
-    query = request.META.get("QUERY_STRING", "")
-    url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-    digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
+    """The page's path and the query as `only_what_is_read` left it. Not the host nor the
+    scheme: absolute URLs come from settings.SITE_URL, so a page is the same whatever Host a
+    client sent."""
+    address = f"{request.path}?{request.META.get('QUERY_STRING', '')}"
+    digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
     return f"public-pages:page:{digest}"
+
+
+def only_what_is_read(request: HttpRequest, reads: tuple[str, ...]) -> None:
+    """Leave in the request's query only the parameters the page reads, in the order the page
+    names them: a parameter it ignores (`?x=<random>`) neither makes a page of its own in the
+    cache nor reaches the page through a link that copies the query, and `?b=1&a=2` is the
+    page `?a=2&b=1` is."""
+    read = urlencode([(name, value) for name in reads for value in request.GET.getlist(name)])
+    request.GET = QueryDict(read)
+    request.META["QUERY_STRING"] = read
 
 
 def public_page(
     view: Callable[..., HttpResponseBase] | None = None,
     *,
+    reads: Iterable[str] = (),
     last_modified: Callable[[HttpResponseBase], datetime | None] | None = None,
 ) -> Any:
     """Cache a public page for anonymous visitors and answer conditional requests.
 
-    `last_modified(response)` may name the page's natural date from the rendered response
-    (e.g. a posting's `updated_at` from its context); it becomes the Last-Modified header.
+    `reads` names the query parameters the page reads; the view sees no others, and the
+    page is stored under its path and those. `last_modified(response)` may name the page's
+    natural date from the rendered response (e.g. a posting's `updated_at` from its
+    context); it becomes the Last-Modified header.
 
     A page is stored under its address with the version it was rendered at; a hit reads the
     version and the page in one round trip and counts only if the versions match. The version
     is read before rendering, so a page built from rows older than an edit is never labelled
     with the version that edit made.
     """
+    parameters = tuple(dict.fromkeys(reads))
 
     def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            only_what_is_read(request, parameters)
             seconds = cache_seconds()
             cacheable = is_cacheable_request(request)
             key = ""

@@ -134,7 +134,7 @@ class PostingRssFeed(Feed):
 
     # Like every public page: GET and HEAD only (Feed itself answers any method), cached.
     # Feed.__call__ without its Last-Modified (see the module's docstring).
-    @method_decorator([require_safe, public_page])
+    @method_decorator([require_safe, public_page(reads=tuple(PostingFilter.base_filters))])
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         query = self.get_object(request, *args, **kwargs)
         feed = self.get_feed(query, request)

@@ -1,58 +1,149 @@
-"""The sitemap: the fixed pages, published role explainers and open postings.
+"""The sitemap: an index of section files, for the fixed pages, published role explainers and
+open postings.
 
 Postings come from `Posting.objects.public()`, so an expired or closed posting leaves the
-sitemap the moment it leaves search. Each section holds at most 50,000 URLs (the sitemap
-protocol's limit, Django's default `limit`); past that Django pages the section with `?p=`,
-which needs the sitemap index view in front of the sections to be found.
+sitemap the moment it leaves search. A section is split into files by primary key: file
+`?p=n` holds the rows whose ids fall in the n-th run of 50,000 (the sitemap protocol's limit
+of URLs a file), so a file never holds more, and any file, however deep, is one range scan
+of the primary key, never an OFFSET past the files before it. A file whose rows have all
+closed is small or empty, which the protocol allows. The index needs only the highest id of
+each table, and names files without a lastmod (each URL carries its own).
+
+Each file is written as it is read (values, no model instances, no dict per URL): its cost
+and memory are bounded by the 50,000 rows of its range, whatever the size of the site.
+Every absolute URL comes from settings.SITE_URL, never from the request's Host.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
+from math import ceil
+from xml.sax.saxutils import escape
 
-from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import x_robots_tag
 from django.db.models import Max, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
+from jobsite.origin import absolute_url
+from postings.caching import public_page
 from postings.models import Posting
 from roles.models import Role
 
+URLS_PER_FILE = 50_000
+XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+CONTENT_TYPE = "application/xml; charset=utf-8"
 
-class PageSitemap(Sitemap):
+
+@dataclass(frozen=True)
+class FixedSection:
     """The pages that are always there: home, the role directory and the job search."""
 
-    changefreq = "daily"
+    names: tuple[str, ...]
+    changefreq: str
 
-    def items(self) -> list[str]:
-        return ["postings:home", "postings:role_directory", "postings:posting_list"]
+    def files(self) -> int:
+        return 1
 
-    def location(self, item: str) -> str:
-        return reverse(item)
-
-
-class RoleSitemap(Sitemap):
-    changefreq = "monthly"
-
-    def items(self) -> QuerySet[Role]:
-        return Role.objects.published().only("slug", "updated_at").order_by("pk")
-
-    def lastmod(self, role: Role) -> datetime:
-        return role.updated_at
-
-    def get_latest_lastmod(self) -> datetime | None:
-        # Django's default loads every item to find the newest; one aggregate does.
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+    def entries(self, number: int) -> Iterator[tuple[str, datetime | None]]:
+        for name in self.names:
+            yield reverse(name), None
 
 
-class PostingSitemap(Sitemap):
-    changefreq = "weekly"
+@dataclass(frozen=True)
+class RowSection:
+    """Rows with a slug and an `updated_at`, one URL each under a path prefix."""
 
-    def items(self) -> QuerySet[Posting]:
-        return Posting.objects.public().only("slug", "updated_at").order_by("pk")
+    rows: Callable[[], QuerySet]
+    url_name: str
+    changefreq: str
 
-    def lastmod(self, posting: Posting) -> datetime:
-        return posting.updated_at
+    def files(self) -> int:
+        """One file per 50,000 ids up to the highest (one, empty, for an empty table)."""
+        highest = self.rows().model.objects.aggregate(highest=Max("pk"))["highest"] or 0
+        return max(1, ceil(highest / URLS_PER_FILE))
 
-    def get_latest_lastmod(self) -> datetime | None:
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+    def entries(self, number: int) -> Iterator[tuple[str, datetime | None]]:
+        # One reverse() for the file, not one per row: a slug is its path's last part.
+        prefix = reverse(self.url_name, kwargs={"slug": "-"}).removesuffix("-/")
+        first_id = (number - 1) * URLS_PER_FILE
+        rows = (
+            self.rows()
+            .filter(pk__gt=first_id, pk__lte=first_id + URLS_PER_FILE)
+            .order_by("pk")
+            .values_list("slug", "updated_at")
+            .iterator(chunk_size=5_000)
+        )
+        for slug, updated_at in rows:
+            yield f"{prefix}{slug}/", updated_at
 
 
-sitemaps = {"pages": PageSitemap, "roles": RoleSitemap, "postings": PostingSitemap}
+SECTIONS: dict[str, FixedSection | RowSection] = {
+    "pages": FixedSection(
+        ("postings:home", "postings:role_directory", "postings:posting_list"), "daily"
+    ),
+    "roles": RowSection(lambda: Role.objects.published(), "postings:role_explainer", "monthly"),
+    "postings": RowSection(lambda: Posting.objects.public(), "postings:posting_detail", "weekly"),
+}
+
+
+def section_url(name: str, number: int) -> str:
+    path = reverse("sitemap_section", kwargs={"section": name})
+    return absolute_url(f"{path}?p={number}" if number > 1 else path)
+
+
+def index_document() -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sitemapindex xmlns="{XMLNS}">']
+    for name, section in SECTIONS.items():
+        for number in range(1, section.files() + 1):
+            lines.append(f"<sitemap><loc>{escape(section_url(name, number))}</loc></sitemap>")
+    lines.append("</sitemapindex>\n")
+    return "\n".join(lines)
+
+
+def section_document(section: FixedSection | RowSection, number: int) -> str:
+    origin = escape(absolute_url(""))
+    changefreq = f"<changefreq>{section.changefreq}</changefreq>"
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{XMLNS}">']
+    lines.extend(url_lines(section.entries(number), origin, changefreq))
+    lines.append("</urlset>\n")
+    return "\n".join(lines)
+
+
+def url_lines(
+    entries: Iterable[tuple[str, datetime | None]], origin: str, changefreq: str
+) -> Iterator[str]:
+    for path, lastmod in entries:
+        modified = f"<lastmod>{lastmod.date().isoformat()}</lastmod>" if lastmod else ""
+        yield f"<url><loc>{origin}{escape(path)}</loc>{modified}{changefreq}</url>"
+
+
+def page_number(request: HttpRequest) -> int:
+    value = request.GET.get("p", "1")
+    if not value.isascii() or not value.isdigit() or len(value) > 9 or int(value) < 1:
+        raise Http404("No such sitemap page.")
+    return int(value)
+
+
+@require_safe
+@x_robots_tag
+@public_page
+def index(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(index_document(), content_type=CONTENT_TYPE)
+
+
+@require_safe
+@x_robots_tag
+@public_page(reads=("p",))
+def section(request: HttpRequest, section: str) -> HttpResponse:
+    try:
+        chosen = SECTIONS[section]
+    except KeyError:
+        raise Http404("No such sitemap section.") from None
+    number = page_number(request)
+    if number > chosen.files():
+        raise Http404("No such sitemap page.")
+    return HttpResponse(section_document(chosen, number), content_type=CONTENT_TYPE)

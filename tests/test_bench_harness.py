@@ -3,7 +3,7 @@ seeding): every query of the mix is timed and explained, and the report names ea
 
 import pytest
 
-from bench import latency, run
+from bench import latency, run, sitemap
 from tests.factories import PostingFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_the_report_says_which_targets_are_missed_and_why(postings):
     throughput = {
         "pages": {
             mode: {name: {"path": pages[name], **load(rate)} for name, rate in rates.items()}
-            for mode in ("off", "locmem")
+            for mode in ("off", "default")
         },
         "references": {"bare": load(2000), "django": load(1000)},
     }
@@ -68,10 +68,12 @@ def test_the_report_says_which_targets_are_missed_and_why(postings):
     report = run.report(results)
 
     targets = report.split("## Targets")[1]
-    assert "| Role explainer ≥ 70% of the trivial Django view, cache on (local memory) " in targets
+    assert "| Role explainer ≥ 70% of the trivial Django view, cache on (the default, shared) " in (
+        targets
+    )
     assert "| 500 req/s = 50% of 1,000 | missed |" in targets
     assert "| 800 req/s = 80% of 1,000 | met |" in targets
-    assert "**Role explainer, cache locmem**" in targets
+    assert "**Role explainer, cache default**" in targets
     assert "What would reach it" in targets
     assert "| not measured | — |" in targets  # nothing at 1,000,000 postings
     for _, label, _ in latency.QUERY_MIX:
@@ -134,3 +136,15 @@ def test_a_separate_run_joins_the_earlier_ones_in_one_report():
     # A rerun of every size keeps nothing of the earlier one, nor names it.
     replaced = run.merge(merged, results("friday", *merged["runs"]))
     assert (replaced["merged"], replaced["minutes"]) == (["friday"], 2)
+
+
+def test_the_sitemap_row_times_the_index_and_the_postings_file_uncached(postings, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+    result = sitemap.run()
+
+    assert [row["path"] for row in result["rows"]] == ["/sitemap.xml", "/sitemap-postings.xml"]
+    assert result["rows"][1]["urls"] == 6
+    assert all(row["peak_kb"] > 0 and row["ms"] > 0 for row in result["rows"])
+    table = run.results_table([{"database": "sqlite", "size": 6, "sitemap": result}])
+    assert "| sqlite | 6 | sitemap in server: `/sitemap-postings.xml`, 6 URLs, peak " in table

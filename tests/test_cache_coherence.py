@@ -5,16 +5,26 @@ The servers-and-all version is `bench/coherence.py` (two gunicorn instances on P
 This one runs in the suite: an editor's client and two visitors' clients share a Redis
 database (db 12), and a separate Redis connection checks that the edit's invalidation lives
 in Redis, where every other process would see it, not in this process's memory.
+
+And the default setup, with nothing mocked: two server processes on a SQLite file of their
+own and the default cache (no CACHE_URL), an edit through one read through the other.
 """
 
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 import redis
 from django.test import Client
 from django.urls import reverse
 
-from bench.coherence import FormParser
+from bench.coherence import Browser, FormParser, anonymous_get
 from postings.models import Posting
 from roles.models import Role
 from tests.factories import PostingFactory, RoleFactory, StaffFactory
@@ -124,3 +134,111 @@ def test_a_version_bumped_in_redis_by_another_process_is_seen_at_the_next_reques
     shared_redis.incr(VERSION_KEY)
 
     assert "Director of Operations" in visitor.get(url).content.decode()
+
+
+# -- Two real processes on the default configuration ---------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+EDITOR_PASSWORD = "coherence-test-password"
+SET_UP_SITE = f"""
+from django.contrib.auth import get_user_model
+from tests.factories import PostingFactory, RoleFactory
+role = RoleFactory(title="Chief Operating Officer", slug="chief-operating-officer")
+posting = PostingFactory(role=role, title="Head of Operations")
+get_user_model().objects.create_superuser("editor", "e@example.com", "{EDITOR_PASSWORD}")
+print(posting.pk, posting.get_absolute_url())
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def default_site(tmp_path) -> dict[str, str]:
+    """The environment of a fresh clone's site, on a SQLite file of the test's own: no
+    CACHE_URL, so the default cache, and not the checkout's .env."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("CACHE_URL", "DATABASE_URL", "PUBLIC_PAGE_CACHE_SECONDS")
+    }
+    env.update(
+        DJANGO_ENV_FILE=os.devnull,
+        # Debug on only so that no collected static manifest is needed.
+        DJANGO_DEBUG="1",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        PYTHONPATH=str(ROOT),
+    )
+    for command in (["migrate", "--noinput", "--verbosity", "0"], ["createcachetable"]):
+        manage = [sys.executable, "manage.py", *command]
+        subprocess.run(manage, cwd=ROOT, env=env, check=True)  # noqa: S603 - fixed arguments
+    return env
+
+
+@pytest.fixture
+def two_servers(default_site) -> Iterator[tuple[int, int]]:
+    """Two gunicorn processes of one worker each: the processes share nothing but the
+    database files."""
+    ports = (free_port(), free_port())
+    servers = [
+        subprocess.Popen(  # noqa: S603 - fixed arguments
+            [sys.executable, "-m", "gunicorn", "jobsite.wsgi", "--bind", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=default_site,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    try:
+        for port in ports:
+            wait_for(port)
+        yield ports
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=15)
+
+
+def wait_for(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if anonymous_get(port, "/healthz")[0] == HTTPStatus.OK:
+                return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"the server on port {port} did not start")
+
+
+def test_on_the_default_setup_an_edit_through_one_server_shows_on_the_other_at_once(
+    default_site, two_servers
+):
+    made = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "manage.py", "shell", "-c", SET_UP_SITE],
+        cwd=ROOT,
+        env=default_site,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    posting_pk, posting_page = made.stdout.split()[-2:]
+    port_a, port_b = two_servers
+    for port in (port_a, port_b, port_a, port_b):
+        assert "Head of Operations" in anonymous_get(port, posting_page)[1]
+
+    editor = Browser(port_a)
+    editor.log_in("editor", EDITOR_PASSWORD)
+    saved = editor.save_change_form(
+        f"/admin/postings/posting/{posting_pk}/change/", "posting_form", {"title": "COO, Europe"}
+    )
+    assert saved == HTTPStatus.FOUND
+
+    page_on_b = anonymous_get(port_b, posting_page)[1]
+    assert "COO, Europe" in page_on_b
+    assert "Head of Operations" not in page_on_b

@@ -39,6 +39,10 @@ CANONICAL_PARAMETERS = (
 )
 
 
+# What the search page reads from its query: the filters, and which page.
+SEARCH_PARAMETERS = (*PostingFilter.base_filters, "page")
+
+
 class SearchPaginator(Paginator):
     """A Paginator told the number of results (counted with the facets, so it runs no COUNT
     of its own) and how many pages it may offer."""
@@ -58,7 +62,7 @@ class SearchPaginator(Paginator):
 
 
 @require_safe
-@public_page
+@public_page(reads=SEARCH_PARAMETERS)
 def posting_list(request: HttpRequest) -> TemplateResponse:
     filterset = PostingFilter(request.GET, queryset=Posting.objects.public())
     # A result shows its organisation's name (joined, not one query per result) and none of
@@ -129,7 +133,9 @@ def describe(params: dict[str, Any]) -> str:
 
 
 def active_filters(query: QueryDict, params: dict[str, Any]) -> list[tuple[str, str]]:
-    """For each parameter in use, what it is and the address of the search without it."""
+    """For each parameter in use, what it is and the address of the search without it.
+    `query` holds only the parameters the page reads (`public_page` dropped the others), so
+    no link carries a parameter the search ignored."""
     labels = {
         "q": lambda value: f"“{value}”",
         "role": lambda value: value.title,

@@ -108,7 +108,7 @@ def related_roles(role: Role) -> list[RelatedRole]:
 
 
 @require_safe
-@public_page
+@public_page(reads=tuple(RoleFilter.base_filters))
 def role_directory(request: HttpRequest) -> TemplateResponse:
     # Each role's open jobs as the search page counts them (the role facet of /jobs/ with
     # nothing searched): estimated on a large site, so the directory never counts them all.

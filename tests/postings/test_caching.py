@@ -3,8 +3,10 @@ the headers that let browsers and a CDN revalidate."""
 
 from datetime import timedelta
 from http import HTTPStatus
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -385,14 +387,19 @@ def test_not_found_pages_are_not_cached(visitor):
     assert "Now It Exists" in text(visitor, role.get_absolute_url())
 
 
-def test_a_page_cached_for_one_host_links_to_the_public_origin_on_every_host(coo, settings):
-    """Absolute links come from SITE_URL, so no host's copy can point another host's visitors
-    at the wrong site."""
+def test_a_page_is_one_copy_whatever_host_the_client_names(
+    coo, settings, django_assert_num_queries
+):
+    """Absolute URLs come from SITE_URL, not the Host header: another host's request is
+    answered from the same copy, and cannot make copies of its own."""
     settings.ALLOWED_HOSTS = ["jobs.example.com", "testserver"]
-    other = Client(HTTP_HOST="jobs.example.com")
+    first = Client().get(coo.get_absolute_url())
 
-    assert 'href="http://testserver/roles/' in text(Client(), coo.get_absolute_url())
-    assert 'href="http://testserver/roles/' in text(other, coo.get_absolute_url())
+    with django_assert_num_queries(0):
+        other = Client(HTTP_HOST="jobs.example.com").get(coo.get_absolute_url())
+
+    assert other["ETag"] == first["ETag"]
+    assert 'href="http://testserver/roles/' in other.content.decode()
 
 
 def test_an_organisation_change_clears_the_cache():
@@ -401,3 +408,101 @@ def test_an_organisation_change_clears_the_cache():
     OrganisationFactory(name="Fresh Employer")
 
     assert caching.version() != before
+
+
+# --- The default cache: shared by every process ------------------------------------------
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_two_processes_bumping_at_once_each_make_a_version_no_page_was_stored_under(settings):
+    """The default cache's table has no atomic increment: both processes read the version
+    before either writes. Each write must still be a version never seen before, or a page
+    rendered before the second edit would stay current."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "public_cache",
+        }
+    }
+    before = caching.version()
+    written = []
+    for _ in range(2):
+        with mock.patch.object(cache, "get", return_value=before):
+            caching._bump()
+        written.append(caching.version())
+
+    assert before not in written
+    assert written[0] != written[1]
+
+
+# --- Query parameters: only those a page reads ---------------------------------------------
+
+
+JUNK = "<script>alert(1)</script>"
+
+
+def test_a_parameter_the_search_does_not_read_neither_bypasses_the_cache_nor_reaches_the_page(
+    coo, django_assert_num_queries
+):
+    PostingFactory.create_batch(21, role=coo, title="Operations Director")
+    first = Client().get(JOBS, {"q": "operations", "x": JUNK})
+    assert first.status_code == HTTPStatus.OK
+    assert 'rel="next"' in first.content.decode()  # pagination links are on the page
+
+    with django_assert_num_queries(0):
+        second = Client().get(JOBS, {"q": "operations", "x": "2"})
+
+    page = second.content.decode()
+    assert second["ETag"] == first["ETag"]
+    for trace in ("<script>alert", "&lt;script", "%3Cscript", "alert(1)"):
+        assert trace not in page
+    assert "alert" not in page
+    assert "x=2" not in page
+    assert "?x=" not in page
+    assert "&amp;x=" not in page
+    assert '<a href="?q=operations&amp;page=2" rel="next">' in page
+
+
+def test_the_order_of_the_parameters_makes_no_other_copy(coo, django_assert_num_queries):
+    PostingFactory(role=coo, workplace="remote")
+    first = Client().get(f"{JOBS}?workplace=remote&role={coo.slug}")
+
+    with django_assert_num_queries(0):
+        second = Client().get(f"{JOBS}?role={coo.slug}&workplace=remote")
+
+    assert second["ETag"] == first["ETag"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/sitemap.xml",
+        "/sitemap-postings.xml",
+        "/jobs/feed.xml",
+        "/jobs/feed/rss/",
+        "/jobs/feed/atom/",
+        HOME,
+        "/roles/",
+        "/roles/chief-operating-officer/",
+        "posting",
+    ],
+)
+def test_a_random_parameter_is_answered_from_the_cache(url, coo, django_assert_num_queries):
+    posting = PostingFactory(role=coo)
+    url = posting.get_absolute_url() if url == "posting" else url
+    first = Client().get(url, {"x": "first-visitor-123"})
+    assert first.status_code == HTTPStatus.OK
+
+    with django_assert_num_queries(0):
+        second = Client().get(url, {"x": "another-visitor-456"})
+
+    assert second.status_code == HTTPStatus.OK
+    assert b"visitor" not in second.content
+
+
+def test_a_parameter_a_page_reads_still_makes_a_page_of_its_own(coo):
+    PostingFactory(role=coo, title="Logistics Lead")
+    PostingFactory(role=coo, title="Finance Partner")
+
+    assert "Finance Partner" not in text(Client(), JOBS, q="logistics")
+    assert "Finance Partner" in text(Client(), JOBS, q="finance")

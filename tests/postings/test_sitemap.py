@@ -5,13 +5,23 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from postings import sitemaps
 from tests.factories import PostingFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+ORIGIN = "https://jobs.example.com"
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = ORIGIN
 
 
 def sitemap(client) -> dict[str, str | None]:
@@ -20,7 +30,7 @@ def sitemap(client) -> dict[str, str | None]:
     assert index.status_code == HTTPStatus.OK
     urls = {}
     for section in ET.fromstring(index.content).findall("sm:sitemap", NS):  # noqa: S314
-        response = client.get(section.findtext("sm:loc", namespaces=NS))
+        response = client.get(section.findtext("sm:loc", namespaces=NS).removeprefix(ORIGIN))
         assert response.status_code == HTTPStatus.OK
         root = ET.fromstring(response.content)  # noqa: S314 - the site's own output, under test
         urls.update(
@@ -37,9 +47,9 @@ def test_sitemap_is_an_index_of_its_sections(client):
 
     root = ET.fromstring(response.content)  # noqa: S314 - the site's own output, under test
     assert [loc.text for loc in root.iterfind("sm:sitemap/sm:loc", NS)] == [
-        "http://testserver/sitemap-pages.xml",
-        "http://testserver/sitemap-roles.xml",
-        "http://testserver/sitemap-postings.xml",
+        f"{ORIGIN}/sitemap-pages.xml",
+        f"{ORIGIN}/sitemap-roles.xml",
+        f"{ORIGIN}/sitemap-postings.xml",
     ]
 
 
@@ -47,7 +57,7 @@ def test_sitemap_lists_home_role_directory_and_job_search(client):
     urls = sitemap(client)
 
     for path in ("/", "/roles/", "/jobs/"):
-        assert f"http://testserver{path}" in urls
+        assert f"{ORIGIN}{path}" in urls
 
 
 def test_sitemap_lists_published_roles_with_their_last_change(client):
@@ -56,9 +66,9 @@ def test_sitemap_lists_published_roles_with_their_last_change(client):
 
     urls = sitemap(client)
 
-    url = "http://testserver/roles/chief-operating-officer/"
+    url = f"{ORIGIN}/roles/chief-operating-officer/"
     assert urls[url] == role.updated_at.date().isoformat()
-    assert "http://testserver/roles/hidden-role/" not in urls
+    assert f"{ORIGIN}/roles/hidden-role/" not in urls
 
 
 def test_sitemap_lists_open_postings_and_leaves_out_the_rest(client):
@@ -74,20 +84,20 @@ def test_sitemap_lists_open_postings_and_leaves_out_the_rest(client):
 
     urls = sitemap(client)
 
-    open_url = f"http://testserver{open_posting.get_absolute_url()}"
+    open_url = f"{ORIGIN}{open_posting.get_absolute_url()}"
     assert urls[open_url] == open_posting.updated_at.date().isoformat()
     for posting in hidden:
-        assert f"http://testserver{posting.get_absolute_url()}" not in urls
+        assert f"{ORIGIN}{posting.get_absolute_url()}" not in urls
 
 
 def test_sitemap_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     """Guards against a query per posting or role (each URL's lastmod comes from its row),
-    and against the index loading every row to find the newest. The whole tour: the index
-    counts and dates the roles and postings sections (4), then each section counts and lists
-    its rows (2 + 2; the fixed pages need none)."""
+    and against the index loading every row. The whole tour: the index reads the highest
+    role and posting ids (2), then each section checks its page and lists its rows (2 + 2;
+    the fixed pages need none)."""
     PostingFactory.create_batch(30)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         urls = sitemap(client)
 
     assert sum("/jobs/posting-" in url for url in urls) == 30
@@ -97,3 +107,61 @@ def test_sitemap_runs_a_fixed_number_of_queries(client, django_assert_max_num_qu
 def test_sitemap_answers_get_and_head_only(client, path):
     assert client.head(path).status_code == HTTPStatus.OK
     assert client.post(path).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_the_sitemap_urls_come_from_the_site_url_not_the_host_header(settings):
+    settings.ALLOWED_HOSTS = ["elsewhere.example", "testserver"]
+    posting = PostingFactory()
+    client = Client(HTTP_HOST="elsewhere.example")
+
+    index = client.get("/sitemap.xml").content.decode()
+    urls = sitemap(client)
+
+    assert "elsewhere.example" not in index
+    assert f"{ORIGIN}{posting.get_absolute_url()}" in urls
+    assert all(url.startswith(f"{ORIGIN}/") for url in urls)
+
+
+def test_the_postings_section_is_split_into_files_of_at_most_the_limit(client, monkeypatch):
+    monkeypatch.setattr(sitemaps, "URLS_PER_FILE", 2)
+    postings = PostingFactory.create_batch(5)
+
+    index = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314
+    files = [
+        loc.text.removeprefix(ORIGIN)
+        for loc in index.iterfind("sm:sitemap/sm:loc", NS)
+        if "postings" in loc.text
+    ]
+    listed = []
+    for path in files:
+        root = ET.fromstring(client.get(path).content)  # noqa: S314
+        urls = [loc.text for loc in root.iterfind("sm:url/sm:loc", NS)]
+        assert len(urls) <= 2
+        listed += urls
+
+    assert len(files) == -(-postings[-1].pk // 2)  # one file per two ids up to the highest
+    assert sorted(listed) == sorted(f"{ORIGIN}{p.get_absolute_url()}" for p in postings)
+
+
+def test_a_deep_sitemap_file_is_read_by_id_range_not_by_skipping_rows(client, monkeypatch):
+    monkeypatch.setattr(sitemaps, "URLS_PER_FILE", 2)
+    postings = PostingFactory.create_batch(6)
+    last_file = -(-postings[-1].pk // 2)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/sitemap-postings.xml", {"p": last_file})
+
+    assert response.status_code == HTTPStatus.OK
+    assert postings[-1].get_absolute_url() in response.content.decode()
+    assert not any("OFFSET" in query["sql"].upper() for query in queries.captured_queries)
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "٣", "99999999999", "2"])
+def test_a_sitemap_page_that_does_not_exist_is_not_found(client, page):
+    PostingFactory()
+
+    assert client.get("/sitemap-postings.xml", {"p": page}).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_an_unknown_sitemap_section_is_not_found(client):
+    assert client.get("/sitemap-nothing.xml").status_code == HTTPStatus.NOT_FOUND
