@@ -111,14 +111,17 @@ def _check_shape(name: str, document: Any) -> None:
             raise ContentError(f"{name}: alternate_titles must be strings.")
     for key, (required, optional) in ITEM_KEYS.items():
         for position, item in enumerate(document.get(key, []), start=1):
-            where = f"{name}: {key} #{position}"
-            if not isinstance(item, dict):
-                raise ContentError(f"{where}: expected an object.")
-            unknown_keys = item.keys() - required - optional
-            if unknown_keys:
-                raise ContentError(f"{where}: unknown keys {sorted(unknown_keys)}.")
-            if required - item.keys():
-                raise ContentError(f"{where}: missing keys {sorted(required - item.keys())}.")
+            _check_item(f"{name}: {key} #{position}", item, required, optional)
+
+
+def _check_item(where: str, item: Any, required: set[str], optional: set[str]) -> None:
+    if not isinstance(item, dict):
+        raise ContentError(f"{where}: expected an object.")
+    unknown_keys = item.keys() - required - optional
+    if unknown_keys:
+        raise ContentError(f"{where}: unknown keys {sorted(unknown_keys)}.")
+    if required - item.keys():
+        raise ContentError(f"{where}: missing keys {sorted(required - item.keys())}.")
 
 
 def _text(value: Any, separator: str) -> str:
