@@ -20,7 +20,7 @@ from tests.factories import (
     PostingFactory,
     RoleFactory,
 )
-from tests.postings.test_accounts import signup_data
+from tests.helpers import signup_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

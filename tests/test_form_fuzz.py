@@ -36,8 +36,7 @@ from tests.factories import (
     RoleFactory,
     UserFactory,
 )
-from tests.postings.test_accounts import signup_data
-from tests.postings.test_recruiters import posting_data
+from tests.helpers import posting_data, signup_data
 
 pytestmark = pytest.mark.django_db
 
