@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+from hypothesis import HealthCheck, settings
 
 if TYPE_CHECKING:
     from django.test import Client
@@ -126,6 +127,19 @@ def admin_form_data(response: Any) -> dict[str, str]:
         for form in inline.formset.forms:
             add(form)
     return data
+
+
+# --- Property-based tests ----------------------------------------------------------------
+
+
+def fuzzing(examples: int) -> settings:
+    """Hypothesis settings for examples that each go through a view: no deadline (a page
+    may be slow on a busy machine), and Django's function-scoped fixtures allowed."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
 
 
 # --- Real browsers -----------------------------------------------------------------------

@@ -31,12 +31,6 @@ def membership():
 
 
 @pytest.fixture
-def recruiter_client(client, membership):
-    client.force_login(membership.user)
-    return client
-
-
-@pytest.fixture
 def role():
     role = RoleFactory(title="Director of Operations", slug="director-of-operations")
     ResponsibilityFactory(
