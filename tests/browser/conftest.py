@@ -2,6 +2,8 @@
 
 import os
 import shutil
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -30,23 +32,26 @@ def browser() -> Browser:
         browser.close()
 
 
+def page_in_new_context(browser: Browser, **options: Any) -> Iterator[Page]:
+    """A page in a browser context of its own (no cookies shared between tests)."""
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
 @pytest.fixture
-def page(browser: Browser) -> Page:
+def page(browser: Browser) -> Iterator[Page]:
     # bypass_csp lets the test inject axe-core; the site's own CSP forbids inline scripts.
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    yield from page_in_new_context(
+        browser, viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
 
 
 @pytest.fixture
-def page_without_js(browser: Browser) -> Page:
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def page_without_js(browser: Browser) -> Iterator[Page]:
+    yield from page_in_new_context(browser, java_script_enabled=False)
 
 
 @pytest.fixture(params=["with JavaScript", "without JavaScript"])
@@ -57,10 +62,6 @@ def any_page(request) -> Page:
 
 
 @pytest.fixture
-def small_page(browser: Browser) -> Page:
+def small_page(browser: Browser) -> Iterator[Page]:
     """A 320-pixel-wide phone screen, the narrowest WCAG's reflow rule asks for."""
-    context = browser.new_context(viewport={"width": 320, "height": 640}, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    yield from page_in_new_context(browser, viewport={"width": 320, "height": 640}, bypass_csp=True)
