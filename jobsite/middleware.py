@@ -10,7 +10,9 @@ from jobsite.headers import PERMISSIONS_POLICY
 logger = logging.getLogger(__name__)
 
 
-def security_headers(get_response: Callable[[HttpRequest], HttpResponse]):
+def security_headers(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
     """Add the headers Django's SecurityMiddleware does not set."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
@@ -21,7 +23,9 @@ def security_headers(get_response: Callable[[HttpRequest], HttpResponse]):
     return middleware
 
 
-def database_unavailable(get_response: Callable[[HttpRequest], HttpResponse]):
+def database_unavailable(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
     """Answer 503 with Retry-After while the database is unreachable, not a 500: the outage
     is temporary, and load balancers and crawlers know to come back."""
 
@@ -38,5 +42,7 @@ def database_unavailable(get_response: Callable[[HttpRequest], HttpResponse]):
         response["Cache-Control"] = "no-store"
         return response
 
-    middleware.process_exception = process_exception
+    # Django looks the hook up as an attribute of the middleware it built; a function takes
+    # attributes, but its type does not declare this one.
+    middleware.process_exception = process_exception  # type: ignore[attr-defined]
     return middleware

@@ -19,7 +19,8 @@ from postings.display import country_name
 from postings.markup import render_markdown, web_address
 from postings.models import EmploymentType, Posting, SalaryPeriod, Workplace
 
-EMPLOYMENT_TYPES = {
+# Keyed by str: a model field's value is a plain str, its TextChoices member one too.
+EMPLOYMENT_TYPES: dict[str, str] = {
     EmploymentType.FULL_TIME: "FULL_TIME",
     EmploymentType.PART_TIME: "PART_TIME",
     EmploymentType.CONTRACT: "CONTRACTOR",
@@ -27,7 +28,7 @@ EMPLOYMENT_TYPES = {
     EmploymentType.INTERNSHIP: "INTERN",
 }
 
-SALARY_UNITS = {
+SALARY_UNITS: dict[str, str] = {
     SalaryPeriod.HOUR: "HOUR",
     SalaryPeriod.DAY: "DAY",
     SalaryPeriod.WEEK: "WEEK",
@@ -132,9 +133,10 @@ def postal_place(posting: Posting) -> dict[str, Any] | None:
 
 
 def base_salary(posting: Posting) -> dict[str, Any] | None:
-    if not posting.has_salary:
-        return None
     low, high = posting.salary_min, posting.salary_max
+    amount = low if low is not None else high
+    if amount is None:
+        return None
     value: dict[str, Any] = {
         "@type": "QuantitativeValue",
         "unitText": SALARY_UNITS.get(posting.salary_period),
@@ -142,7 +144,7 @@ def base_salary(posting: Posting) -> dict[str, Any] | None:
     if low is not None and high is not None and low != high:
         value.update(minValue=number(low), maxValue=number(high))
     else:
-        value["value"] = number(low if low is not None else high)
+        value["value"] = number(amount)
     return {"@type": "MonetaryAmount", "currency": posting.salary_currency, "value": value}
 
 

@@ -1,5 +1,8 @@
 import pytest
 
+from postings.models import Membership
+from tests.factories import MembershipFactory
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
@@ -19,3 +22,16 @@ def _test_settings(settings):
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def membership():
+    """An organisation's owner; a module may override it with an owner of its own."""
+    return MembershipFactory(role=Membership.Role.OWNER)
+
+
+@pytest.fixture
+def recruiter_client(client, membership):
+    """The test client, logged in as `membership`'s user."""
+    client.force_login(membership.user)
+    return client

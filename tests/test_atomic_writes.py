@@ -20,7 +20,7 @@ from tests.factories import (
     PostingFactory,
     RoleFactory,
 )
-from tests.postings.test_accounts import signup_data
+from tests.helpers import signup_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,16 +49,10 @@ def stored(posting):
 
 
 @pytest.fixture
-def member():
-    return MembershipFactory(role=Membership.Role.OWNER)
-
-
-@pytest.fixture
-def recruiter(client, member):
-    client.force_login(member.user)
+def recruiter(recruiter_client):
     # A failed write is a 500 page for the browser; the test looks at the database after.
-    client.raise_request_exception = False
-    return client
+    recruiter_client.raise_request_exception = False
+    return recruiter_client
 
 
 def posting_form(posting, **overrides):
@@ -172,7 +166,7 @@ def test_a_duplicate_whose_second_history_entry_fails_leaves_no_copy(monkeypatch
 
 
 def test_a_posting_created_through_the_form_is_not_saved_when_its_history_fails(
-    monkeypatch, recruiter, member
+    monkeypatch, recruiter, membership
 ):
     role = RoleFactory()
     template = Posting(role=role, title="Operations Manager", description="Run the site.")
@@ -186,9 +180,9 @@ def test_a_posting_created_through_the_form_is_not_saved_when_its_history_fails(
 
 
 def test_saving_and_publishing_a_draft_through_the_form_is_undone_when_publishing_fails(
-    monkeypatch, recruiter, member
+    monkeypatch, recruiter, membership
 ):
-    posting = PostingFactory(draft=True, organisation=member.organisation, title="Old title")
+    posting = PostingFactory(draft=True, organisation=membership.organisation, title="Old title")
     before = stored(posting)
     # The edit's entry saves; the publish entry after it fails: the edit must go too.
     break_saving(
@@ -210,9 +204,9 @@ def test_saving_and_publishing_a_draft_through_the_form_is_undone_when_publishin
 
 @pytest.mark.parametrize("action", ["posting_close", "posting_extend"])
 def test_a_button_on_the_dashboard_changes_nothing_when_the_history_fails(
-    monkeypatch, recruiter, member, action
+    monkeypatch, recruiter, membership, action
 ):
-    posting = PostingFactory(organisation=member.organisation)
+    posting = PostingFactory(organisation=membership.organisation)
     before = stored(posting)
     break_saving(monkeypatch, PostingEvent)
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.forms.forms import NON_FIELD_ERRORS
 from django.urls import reverse
 from django.utils.html import escape
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from postings.filters import PostingFilter
@@ -36,18 +36,13 @@ from tests.factories import (
     RoleFactory,
     UserFactory,
 )
-from tests.postings.test_accounts import signup_data
-from tests.postings.test_recruiters import posting_data
+from tests.helpers import fuzzing, posting_data, signup_data
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
 
-FUZZ = settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzzing(examples=25)
 
 NASTY = [
     "",

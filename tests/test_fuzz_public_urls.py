@@ -4,7 +4,7 @@ from http import HTTPStatus
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from postings.filters import PostingFilter
@@ -18,6 +18,7 @@ from tests.factories import (
     ResponsibilityFactory,
     RoleFactory,
 )
+from tests.helpers import fuzzing
 
 pytestmark = pytest.mark.django_db
 
@@ -85,11 +86,7 @@ def public_urls(db):
     ]
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzzing(examples=40)
 @given(data=st.data(), query=query_strings)
 def test_no_query_string_makes_a_public_page_fail(client, public_urls, data, query):
     url = data.draw(st.sampled_from(public_urls))
@@ -108,11 +105,7 @@ def test_no_query_string_makes_a_public_page_fail(client, public_urls, data, que
     assert b"Traceback" not in response.content
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzzing(examples=30)
 @given(slug=st.text(max_size=300))
 def test_no_slug_makes_a_detail_page_fail(client, slug):
     for prefix in ("/roles/", "/jobs/", "/roles/compare/"):
@@ -133,11 +126,7 @@ raw_pieces = st.one_of(
 )
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzzing(examples=40)
 @given(data=st.data(), pieces=st.lists(raw_pieces, max_size=8))
 def test_no_raw_query_string_makes_a_public_page_fail(client, public_urls, data, pieces):
     url = data.draw(st.sampled_from(public_urls))
@@ -149,11 +138,7 @@ def test_no_raw_query_string_makes_a_public_page_fail(client, public_urls, data,
     assert b"Traceback" not in response.content
 
 
-@settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzzing(examples=20)
 @given(token=st.one_of(st.text(max_size=120), st.sampled_from(["1:abc:def", "1", ":::", "%00"])))
 def test_no_invitation_link_makes_the_page_fail(client, token):
     response = client.get(f"/accounts/invitations/{quote(token, safe='')}/")
@@ -161,11 +146,7 @@ def test_no_invitation_link_makes_the_page_fail(client, token):
     assert response.status_code in (HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND), token
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzzing(examples=30)
 @given(data=st.data(), query=query_strings)
 def test_no_query_string_makes_a_recruiter_page_fail(client, public_urls, data, query):
     membership = MembershipFactory(role=Membership.Role.OWNER)

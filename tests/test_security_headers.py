@@ -7,8 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.site_data import build_site
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, build_site
 
 pytestmark = pytest.mark.django_db
 

@@ -4,18 +4,17 @@ import os
 import subprocess
 import sys
 from http import HTTPStatus
-from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.db import OperationalError
 from django.urls import reverse
 
-from tests.browser.site_data import build_site
+from tests.factories import build_site
+from tests.helpers import BASE_DIR
 
 pytestmark = pytest.mark.django_db
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-9f8e7d6c5b4a",

@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations, broken_references, log_in
-from tests.browser.site_data import build_site
+from tests.factories import build_site
+from tests.helpers import axe_violations, broken_references, log_in_browser
 
 PASSWORD = "a fine long passphrase 7"
 
@@ -97,7 +97,7 @@ def test_forms_showing_errors_have_no_accessibility_violations(live_server, page
 
 def test_recruiter_pages_have_no_accessibility_violations(live_server, page):
     site = build_site()
-    log_in(page, live_server, site.recruiter)
+    log_in_browser(page, live_server, site.recruiter)
     found = violations_on(
         page,
         live_server,

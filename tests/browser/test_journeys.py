@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from postings.models import Posting
-from tests.browser.site_data import ON_SITE_COO_POSTINGS, REMOTE_COO_POSTINGS, build_site
+from tests.factories import ON_SITE_COO_POSTINGS, REMOTE_COO_POSTINGS, build_site
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
-from tests.browser.site_data import build_site
+from tests.factories import build_site
+from tests.helpers import log_in_browser
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,7 +49,7 @@ def test_no_page_scrolls_sideways_on_a_320_pixel_screen(live_server, small_page)
     site = build_site()
     found = overflow(small_page, live_server, PUBLIC_PAGES)
 
-    log_in(small_page, live_server, site.recruiter)
+    log_in_browser(small_page, live_server, site.recruiter)
     found |= overflow(
         small_page,
         live_server,

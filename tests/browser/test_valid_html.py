@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import BASE_DIR
-from tests.browser.site_data import build_site
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, build_site
+from tests.helpers import BASE_DIR
 
 pytestmark = pytest.mark.django_db
 

@@ -30,24 +30,11 @@ from tests.factories import (
     PostingFactory,
     UserFactory,
 )
+from tests.helpers import NEW_PASSWORD, signup_data
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
-NEW_PASSWORD = "a much better passphrase 42"
-
-
-def signup_data(**overrides):
-    data = {
-        "name": "Grace Hopper",
-        "email": "Grace@Example.com",
-        "password1": NEW_PASSWORD,
-        "password2": NEW_PASSWORD,
-        "organisation_name": "Compiler Logistics",
-        "website": "https://compiler.example",
-    }
-    data.update(overrides)
-    return data
 
 
 def logged_in_user(client):

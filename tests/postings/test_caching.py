@@ -15,7 +15,6 @@ from django.utils import timezone
 from postings import caching
 from postings.models import Membership, Organisation, Posting
 from roles.models import Role
-from tests.admin_forms import admin_form_data
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -24,11 +23,11 @@ from tests.factories import (
     RoleFactory,
     StaffFactory,
 )
+from tests.helpers import JOBS, admin_form_data
 
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("postings:home")
-JOBS = reverse("postings:posting_list")
 
 
 @pytest.fixture(autouse=True)

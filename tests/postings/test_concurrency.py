@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from postings.models import Posting, PostingEvent
 from tests.factories import MembershipFactory, PostingFactory, RoleFactory, StaffFactory
-from tests.postings.test_recruiters import posting_data
+from tests.helpers import posting_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

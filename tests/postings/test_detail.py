@@ -1,6 +1,5 @@
 """The posting page: /jobs/<slug>/, its JSON-LD, and the recruiter's preview of it."""
 
-import json
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -13,23 +12,13 @@ from django.utils import timezone
 from postings.models import Posting, SalaryPeriod, Workplace
 from postings.views.detail import render_posting_page
 from tests.factories import OrganisationFactory, PostingFactory, RoleFactory
+from tests.helpers import get_page, job_posting_data
 
 pytestmark = pytest.mark.django_db
 
-JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
-
 
 def page(client, posting: Posting) -> str:
-    response = client.get(posting.get_absolute_url())
-    assert response.status_code == HTTPStatus.OK
-    return response.content.decode()
-
-
-def job_posting_data(html: str) -> dict:
-    blocks = [json.loads(block) for block in JSON_LD.findall(html)]
-    job_postings = [block for block in blocks if block.get("@type") == "JobPosting"]
-    assert len(job_postings) == 1, blocks
-    return job_postings[0]
+    return get_page(client, posting.get_absolute_url())
 
 
 @pytest.fixture

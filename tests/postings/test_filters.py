@@ -7,23 +7,15 @@ from http import HTTPStatus
 
 import pytest
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 
 from postings.filters import FacetOption, PostingFilter
 from postings.models import EmploymentType, Posting, SalaryPeriod
 from tests.factories import PostingFactory, RoleFactory
+from tests.helpers import JOBS, RESULT_TITLE
+from tests.helpers import title_set as titles
 
 pytestmark = pytest.mark.django_db
-
-JOBS = reverse("postings:posting_list")
-RESULT_TITLE = re.compile(r'<h3 class="result__title"><a href="[^"]*">([^<]*)</a>')
-
-
-def titles(client, query: str = "", **params) -> set[str]:
-    response = client.get(f"{JOBS}?{query}" if query else JOBS, params)
-    assert response.status_code == HTTPStatus.OK
-    return set(RESULT_TITLE.findall(response.content.decode()))
 
 
 def search(query: str) -> PostingFilter:

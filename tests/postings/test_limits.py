@@ -12,17 +12,15 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from postings import markup, search
-from postings.models import LIST_ITEM_LENGTH, LIST_ITEMS, POSTING_TEXT_LIMITS, Membership, Posting
-from tests.admin_forms import admin_form_data
-from tests.factories import MembershipFactory, PostingFactory, RoleFactory, StaffFactory
-from tests.postings.test_recruiters import manage_url, posting_data
+from postings.models import LIST_ITEM_LENGTH, LIST_ITEMS, POSTING_TEXT_LIMITS, Posting
+from tests.factories import PostingFactory, RoleFactory, StaffFactory
+from tests.helpers import JSON_LD, admin_form_data, manage_url, posting_data
 
 pytestmark = pytest.mark.django_db
 
 DESCRIPTION_LIMIT = POSTING_TEXT_LIMITS["description"].length
 LIST_LIMIT = POSTING_TEXT_LIMITS["responsibilities"].length
 PARAGRAPH = "We run **operations** across many sites, and you will lead the team. " * 10 + "\n\n"
-JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 
 
 def long_text(length: int, *, then: str = "") -> str:
@@ -35,17 +33,6 @@ def varied_text(length: int) -> str:
     search document holds each word once, so repeated words would keep it small."""
     words = (f"w{n:x}" for n in range(length))
     return (" ".join(words))[:length]
-
-
-@pytest.fixture
-def membership():
-    return MembershipFactory(role=Membership.Role.OWNER)
-
-
-@pytest.fixture
-def recruiter_client(client, membership):
-    client.force_login(membership.user)
-    return client
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.factories import (
     PostingFactory,
     StaffFactory,
 )
-from tests.postings.test_recruiters import posting_data
+from tests.helpers import posting_data
 
 pytestmark = pytest.mark.django_db
 

@@ -20,6 +20,7 @@ from tests.factories import (
     RoleFactory,
     UserFactory,
 )
+from tests.helpers import manage_url, posting_data
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +28,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def membership():
     return MembershipFactory(role=Membership.Role.OWNER, user__first_name="Ada")
-
-
-@pytest.fixture
-def recruiter_client(client, membership):
-    client.force_login(membership.user)
-    return client
 
 
 @pytest.fixture
@@ -55,35 +50,6 @@ def role():
         role=role, kind=Qualification.Kind.SKILL, text="Negotiating with suppliers."
     )
     return role
-
-
-def posting_data(for_role, **overrides):
-    data = {
-        "role": for_role.pk,
-        "title": "Director of Operations",
-        "description": "Lead our operations team. " * 20,
-        "responsibilities": "Run the daily operations of several sites.",
-        "qualifications": "Eight years in operations.",
-        "employment_type": "full_time",
-        "workplace": "on_site",
-        "city": "Leeds",
-        "region": "",
-        "country": "GB",
-        "remote_countries": "",
-        "salary_min": "70000",
-        "salary_max": "90000",
-        "salary_currency": "GBP",
-        "salary_period": "year",
-        "apply_url": "https://example.com/jobs/1",
-        "apply_email": "",
-        "valid_through": "",
-    }
-    data.update(overrides)
-    return data
-
-
-def manage_url(posting):
-    return reverse("recruiters:posting_manage", kwargs={"pk": posting.pk})
 
 
 # --- Dashboard -------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """The public role pages: the directory, explainers and comparisons."""
 
-import json
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -29,10 +28,10 @@ from tests.factories import (
     ResponsibilityFactory,
     RoleFactory,
 )
+from tests.helpers import get_page, occupation_data
 
 pytestmark = pytest.mark.django_db
 
-JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 CAREER_PATH = re.compile(r'<figure class="career-path".*?</figure>', re.DOTALL)
 
 # Queries a page may run, whatever the number of roles and parts (see the guards below).
@@ -42,21 +41,8 @@ DIRECTORY_QUERIES = 4
 COMPARE_QUERIES = 8
 
 
-def get_page(client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == HTTPStatus.OK, response.status_code
-    return response.content.decode()
-
-
 def compare_url(a: Role, b: Role) -> str:
     return reverse("postings:role_compare", kwargs={"pair": f"{a.slug}-vs-{b.slug}"})
-
-
-def occupation_data(html: str) -> dict:
-    blocks = [json.loads(block) for block in JSON_LD.findall(html)]
-    occupations = [block for block in blocks if block.get("@type") == "Occupation"]
-    assert len(occupations) == 1, blocks
-    return occupations[0]
 
 
 @pytest.fixture

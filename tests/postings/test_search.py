@@ -7,7 +7,6 @@ from http import HTTPStatus
 
 import pytest
 from django.db import connection
-from django.urls import reverse
 from django.utils import timezone
 
 from postings import search
@@ -19,18 +18,11 @@ from tests.factories import (
     PostingFactory,
     RoleFactory,
 )
+from tests.helpers import JOBS, RESULT_TITLE, titles
 
 pytestmark = pytest.mark.django_db
 
-JOBS = reverse("postings:posting_list")
-RESULT_TITLE = re.compile(r'<h3 class="result__title"><a href="[^"]*">([^<]*)</a>')
 PLAIN = "We need someone to keep the business running smoothly."
-
-
-def titles(client, **params) -> list[str]:
-    response = client.get(JOBS, params)
-    assert response.status_code == HTTPStatus.OK
-    return RESULT_TITLE.findall(response.content.decode())
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from itertools import product
 import pytest
 from django.db import connection
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 
 from postings import filters
@@ -18,11 +17,9 @@ from postings.filters import PostingFilter
 from postings.models import Posting
 from postings.views import jobs
 from tests.factories import OrganisationFactory, PostingFactory, RoleFactory
+from tests.helpers import JOBS, RESULT_TITLE
 
 pytestmark = pytest.mark.django_db
-
-JOBS = reverse("postings:posting_list")
-RESULT_TITLE = re.compile(r'<h3 class="result__title"><a href="[^"]*">([^<]*)</a>')
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from django.urls import reverse
 from reversion.models import Version
 
 from roles.models import Function, Level, Responsibility, Role
-from tests.admin_forms import admin_form_data
 from tests.factories import (
     CareerStepFactory,
     ReportingLineFactory,
@@ -16,6 +15,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.helpers import admin_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -147,7 +147,7 @@ PAY = {
 }
 
 # Yearly US-dollar ranges by level: (lowest minimum, highest maximum).
-LEVEL_PAY = {
+LEVEL_PAY: dict[str, tuple[int, int]] = {
     Level.EXECUTIVE: (170_000, 340_000),
     Level.VICE_PRESIDENT: (150_000, 250_000),
     Level.DIRECTOR: (110_000, 190_000),
@@ -401,14 +401,13 @@ def make_posting(
     elif roll < 0.07:
         status = Posting.Status.CLOSED
     # Most postings are recent; a tail reaches back about five months.
-    published_at = today - timedelta(
+    published = today - timedelta(
         days=int(150 * rng.random() ** 1.8), hours=rng.randrange(24), minutes=rng.randrange(60)
     )
-    valid_through = (
-        published_at + timedelta(days=rng.choice([60, 90, 120, 180]))
-        if rng.random() < 0.95
-        else None
+    valid_through: datetime | None = (
+        published + timedelta(days=rng.choice([60, 90, 120, 180])) if rng.random() < 0.95 else None
     )
+    published_at: datetime | None = published
     if status in (Posting.Status.DRAFT, Posting.Status.IN_REVIEW):
         published_at = valid_through = None
 
