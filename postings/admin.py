@@ -87,8 +87,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation", "role", "created_at"]
-    list_filter = ["role"]
+    list_display = ["user", "organisation", "access", "created_at"]
+    list_filter = ["access"]
     list_select_related = ["user", "organisation"]
     search_fields = ["user__username", "user__email", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]

@@ -121,7 +121,7 @@ class Organisation(models.Model):
 class Membership(models.Model):
     """A user's place in one organisation."""
 
-    class Role(models.TextChoices):
+    class Access(models.TextChoices):
         OWNER = "owner", "Owner"
         RECRUITER = "recruiter", "Recruiter"
 
@@ -131,7 +131,12 @@ class Membership(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.RECRUITER)
+    access = models.CharField(
+        max_length=20,
+        choices=Access.choices,
+        default=Access.RECRUITER,
+        help_text="Owners also invite recruiters; recruiters manage the postings.",
+    )
     invitation = models.OneToOneField(
         "Invitation",
         on_delete=models.SET_NULL,
@@ -146,11 +151,11 @@ class Membership(models.Model):
         ordering = ["organisation", "user", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.get_role_display()}, {self.organisation})"
+        return f"{self.user} ({self.get_access_display()}, {self.organisation})"
 
     @property
     def is_owner(self) -> bool:
-        return self.role == self.Role.OWNER
+        return self.access == self.Access.OWNER
 
 
 class Invitation(models.Model):

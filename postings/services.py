@@ -187,7 +187,7 @@ def account_with_organisation(
     user = account_create(name=name, email=email, password=password)
     EmailVerification.objects.create(user=user)
     organisation = Organisation.objects.create(name=organisation_name.strip(), website=website)
-    Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.OWNER)
+    Membership.objects.create(user=user, organisation=organisation, access=Membership.Access.OWNER)
     return user
 
 
@@ -251,7 +251,7 @@ def email_verify(user: AbstractBaseUser) -> None:
 def organisation_create(*, user: AbstractBaseUser, name: str, website: str = "") -> Organisation:
     """An organisation for a user who has none yet, with them as its owner."""
     organisation = Organisation.objects.create(name=name.strip(), website=website)
-    Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.OWNER)
+    Membership.objects.create(user=user, organisation=organisation, access=Membership.Access.OWNER)
     return organisation
 
 
@@ -340,7 +340,7 @@ def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Memb
             membership = Membership.objects.create(
                 user=user,
                 organisation=invitation.organisation,
-                role=Membership.Role.RECRUITER,
+                access=Membership.Access.RECRUITER,
                 invitation=invitation,
             )
     except IntegrityError as error:

@@ -165,7 +165,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
-    role = Membership.Role.RECRUITER
+    access = Membership.Access.RECRUITER
 
 
 class InvitationFactory(factory.django.DjangoModelFactory):

@@ -50,7 +50,7 @@ def stored(posting):
 
 @pytest.fixture
 def member():
-    return MembershipFactory(role=Membership.Role.OWNER)
+    return MembershipFactory(access=Membership.Access.OWNER)
 
 
 @pytest.fixture

@@ -236,7 +236,7 @@ def test_no_invitation_sign_up_input_fails_or_saves_half_an_account(client, chan
 
 @pytest.fixture
 def member():
-    return MembershipFactory(role=Membership.Role.OWNER)
+    return MembershipFactory(access=Membership.Access.OWNER)
 
 
 @pytest.fixture
@@ -309,7 +309,7 @@ def test_no_organisation_form_input_fails_or_saves_an_organisation_without_its_o
 
         check_answer(response, before)
         if response.status_code == HTTPStatus.FOUND:
-            assert Membership.objects.filter(user=user, role=Membership.Role.OWNER).exists()
+            assert Membership.objects.filter(user=user, access=Membership.Access.OWNER).exists()
 
 
 @FUZZ

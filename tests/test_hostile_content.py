@@ -250,7 +250,7 @@ def world():
     role = RoleFactory(title="Chief Operating Officer", slug="chief-operating-officer")
     other = RoleFactory(title="Chief Executive Officer", slug="chief-executive-officer")
     ReportingLineFactory(role=role, manager=other)
-    membership = MembershipFactory(role=Membership.Role.OWNER)
+    membership = MembershipFactory(access=Membership.Access.OWNER)
     posting = PostingFactory(
         role=role,
         organisation=membership.organisation,

@@ -39,7 +39,7 @@ def varied_text(length: int) -> str:
 
 @pytest.fixture
 def membership():
-    return MembershipFactory(role=Membership.Role.OWNER)
+    return MembershipFactory(access=Membership.Access.OWNER)
 
 
 @pytest.fixture

@@ -114,7 +114,7 @@ def test_sending_back_without_a_reason_is_refused(staff_client):
 
 
 def test_sending_back_stores_the_reason_and_the_recruiter_sees_it(staff_client, staff, client):
-    membership = MembershipFactory(role=Membership.Role.OWNER)
+    membership = MembershipFactory(access=Membership.Access.OWNER)
     posting = in_review(organisation=membership.organisation)
 
     run_action(staff_client, POSTING_CHANGELIST, "reject", [posting], reason="Add a salary range.")
