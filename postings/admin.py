@@ -126,8 +126,7 @@ class PostingAdminForm(TextLimitsMixin, forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         posting = self.instance
-        is_draft = posting.status == Posting.Status.DRAFT
-        if not is_draft and not cleaned.get("apply_url") and not cleaned.get("apply_email"):
+        if not posting.is_draft and not cleaned.get("apply_url") and not cleaned.get("apply_email"):
             self.add_error("apply_url", "A posting past draft needs an apply link or email.")
         valid_through = cleaned.get("valid_through")
         if posting.published_at and valid_through and valid_through <= posting.published_at:
@@ -207,7 +206,7 @@ class PostingAdmin(admin.ModelAdmin):
     def review(self, posting: Posting) -> str:
         """What waits for review, and (hidden) the revision listed, which the "approve"
         action holds each selected posting to."""
-        if posting.status == Posting.Status.IN_REVIEW:
+        if posting.is_in_review:
             text = "New posting"
         elif posting.change_awaits_review:
             text = "Change: " + ", ".join(sorted(posting.pending_changes))
@@ -353,26 +352,24 @@ def review_context(posting: Posting | None) -> dict[str, Any] | None:
     below), or a change to a public posting as the approved and the proposed text."""
     if posting is None:
         return None
-    waiting = posting.status == Posting.Status.IN_REVIEW or posting.change_awaits_review
-    if not waiting and not posting.has_pending_change:
+    if not posting.awaits_review and not posting.has_pending_change:
         return None
-    proposed = posting.proposed()
     return {
         "posting": posting,
-        "waiting": waiting,
+        "waiting": posting.awaits_review,
         "is_change": posting.has_pending_change,
         "changes": [
-            {
-                "label": posting._meta.get_field(name).verbose_name.capitalize(),
-                "before": posting.field_text(name),
-                "after": proposed.field_text(name),
-            }
-            for name in Posting.REVIEWED_FIELDS
-            if name in posting.pending_changes
+            {"label": field_label(name), "before": before, "after": after}
+            for name, (before, after) in posting.pending_diff().items()
         ],
         "reject_form": RejectForm(),
         "action": reverse("admin:postings_posting_review", args=[posting.pk]),
     }
+
+
+def field_label(name: str) -> str:
+    field = Posting._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name)).capitalize()
 
 
 @admin.register(PostingEvent)

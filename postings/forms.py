@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, time
-from decimal import Decimal
 from itertools import islice
 from typing import Any
 
@@ -31,7 +30,6 @@ from postings.models import (
     Organisation,
     Posting,
     TextLimit,
-    _as_text,
     list_items,
 )
 from roles.models import Role
@@ -470,8 +468,6 @@ class PostingForm(TextLimitsMixin, forms.ModelForm):
         self.fields["salary_currency"].widget.attrs["size"] = 5
         if self.instance.valid_through:
             self.initial["valid_through"] = timezone.localdate(self.instance.valid_through)
-        # The values before this form changes anything, for the posting's history.
-        self.before = {name: self.value_text(name) for name in self._meta.fields}
 
     @classmethod
     def for_stored(cls, posting: Posting, *, publishing: bool = False) -> PostingForm:
@@ -482,24 +478,6 @@ class PostingForm(TextLimitsMixin, forms.ModelForm):
             value = bound_field.initial
             data[name] = "" if value is None else value
         return cls(data, instance=posting, publishing=publishing)
-
-    def value_text(self, name: str) -> str:
-        if name == "role":
-            return str(self.instance.role) if self.instance.role_id else ""
-        value = getattr(self.instance, name)
-        if isinstance(value, Decimal):
-            # As stored: 60000 and 60000.00 are the same salary.
-            value = value.quantize(Decimal("0.01"))
-        return _as_text(value)
-
-    def changes(self) -> dict[str, list[str]]:
-        """Each field the form changed, mapped to [before, after]."""
-        after = {name: self.value_text(name) for name in self.before}
-        return {
-            name: [self.before[name], after[name]]
-            for name in self.before
-            if self.before[name] != after[name]
-        }
 
     def clean_title(self) -> str:
         return self.cleaned_data["title"].strip()
@@ -563,7 +541,7 @@ class PostingForm(TextLimitsMixin, forms.ModelForm):
                     "Say whether the salary is per year, month, day or hour.", code="period"
                 ),
             )
-        needs_apply_route = self.publishing or self.instance.status != Posting.Status.DRAFT
+        needs_apply_route = self.publishing or not self.instance.is_draft
         if (
             needs_apply_route
             and "apply_url" in cleaned

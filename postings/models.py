@@ -524,8 +524,13 @@ class Posting(models.Model):
         "apply_email",
         "valid_through",
     )
+    # What a duplicate copies: the content, not when it is valid until.
+    COPIED_FIELDS = tuple(name for name in REVIEWED_FIELDS if name != "valid_through")
     # Once approved, a posting's columns are public text (its page stays reachable when closed).
     APPROVED_STATUSES = ("published", "closed")
+
+    # Set on the postings `reachable()` finds: whether the public may find it too.
+    is_open: bool
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -712,6 +717,44 @@ class Posting(models.Model):
     def has_salary(self) -> bool:
         return self.salary_min is not None or self.salary_max is not None
 
+    # Where a posting stands, for the recruiters' pages: which actions it offers.
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_in_review(self) -> bool:
+        return self.status == self.Status.IN_REVIEW
+
+    @property
+    def is_expired(self) -> bool:
+        """Published, but past its valid-through date: off the public site until extended."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.valid_through is not None
+            and self.valid_through <= timezone.now()
+        )
+
+    @property
+    def is_live(self) -> bool:
+        """Published and not expired: its page is the public one, not a notice."""
+        return self.status == self.Status.PUBLISHED and not self.is_expired
+
+    @property
+    def can_publish(self) -> bool:
+        return self.is_draft
+
+    @property
+    def can_close(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    can_extend = can_close
+
+    @property
+    def can_reopen(self) -> bool:
+        return self.status == self.Status.CLOSED
+
     @property
     def has_pending_change(self) -> bool:
         """A recruiter's edit of this published or closed posting is waiting (or was sent back)."""
@@ -720,6 +763,15 @@ class Posting(models.Model):
     @property
     def change_awaits_review(self) -> bool:
         return self.has_pending_change and not self.rejection_reason
+
+    @property
+    def awaits_review(self) -> bool:
+        """Staff have something of it to decide on: the new posting, or a change to it."""
+        return self.is_in_review or self.change_awaits_review
+
+    def pending_diff(self) -> dict[str, list[str]]:
+        """The change waiting for review: each field's [approved, proposed] text."""
+        return self._changes(self.proposed(), self.pending_changes)
 
     def proposed(self) -> Posting:
         """The posting as its recruiters last wrote it: the approved columns with the change
@@ -807,6 +859,11 @@ class Posting(models.Model):
         for field in self._meta.concrete_fields:
             setattr(self, field.attname, getattr(stored, field.attname))
 
+    def _save_text(self, changes: Iterable[str]) -> None:
+        """Save the `changes` as the public text, with nothing left waiting for review."""
+        self.pending_changes = {}
+        self._save_state(*changes, "salary_min_annual", "salary_max_annual", "pending_changes")
+
     def _save_state(self, *names: str) -> None:
         self.revision += 1
         self.save(update_fields=[*names, "revision", "updated_at"])
@@ -879,18 +936,7 @@ class Posting(models.Model):
             # Saved at once, with any change that was waiting (review is no longer required).
             changes = stored._changes(after, dict.fromkeys([*stored.pending_changes, *fields]))
             if changes or stored.pending_changes:
-                after.pending_changes = {}
-                after.revision = stored.revision + 1
-                after.save(
-                    update_fields=[
-                        *changes,
-                        "salary_min_annual",
-                        "salary_max_annual",
-                        "pending_changes",
-                        "revision",
-                        "updated_at",
-                    ]
-                )
+                after._save_text(changes)
                 if changes:
                     after.record(PostingEvent.Action.EDITED, by=by, changes=changes)
             self._take(after)
@@ -933,13 +979,19 @@ class Posting(models.Model):
                 posting._go_live(by=by, action=PostingEvent.Action.PUBLISHED)
         self._take(posting)
 
+    def edit_and_publish(self, *, by: AbstractBaseUser | None, fields: Iterable[str]) -> None:
+        """Save an edited draft and publish it (or submit it for review), or do neither."""
+        with transaction.atomic():
+            self.edit(by=by, fields=fields)
+            self.publish(by=by)
+
     def approve(self, *, by: AbstractBaseUser | None, revision: int) -> None:
         """Staff accept what they reviewed at `revision`: a posting in review goes live, and a
         change to a published or closed posting becomes its public text. Refused if the
         posting has changed since staff saw it."""
         with transaction.atomic():
             posting = self._locked()
-            if not (posting.status == self.Status.IN_REVIEW or posting.change_awaits_review):
+            if not posting.awaits_review:
                 raise AlreadyDone(
                     f"Nothing of this posting waits for review: it is "
                     f"{posting.get_status_display().lower()}."
@@ -954,18 +1006,7 @@ class Posting(models.Model):
     def _apply_pending(self, *, by: AbstractBaseUser | None) -> None:
         approved = self.proposed()
         changes = self._changes(approved, self.pending_changes)
-        approved.pending_changes = {}
-        approved.revision = self.revision + 1
-        approved.save(
-            update_fields=[
-                *changes,
-                "salary_min_annual",
-                "salary_max_annual",
-                "pending_changes",
-                "revision",
-                "updated_at",
-            ]
-        )
+        approved._save_text(changes)
         approved.record(
             PostingEvent.Action.APPROVED,
             by=by,
@@ -1000,17 +1041,21 @@ class Posting(models.Model):
 
     def _go_live(self, *, by: AbstractBaseUser | None, action: str) -> None:
         now = timezone.now()
-        before = self.valid_through
         self.status = self.Status.PUBLISHED
         self.published_at = now
         self.rejection_reason = ""
-        if self.valid_through is None or self.valid_through <= now:
-            self.valid_through = now + self.DEFAULT_VALIDITY
+        changes = self._renew_validity(now)
         self._save_state("status", "published_at", "valid_through", "rejection_reason")
-        changes = {}
-        if before != self.valid_through:
-            changes["valid_through"] = [_as_text(before), _as_text(self.valid_through)]
         self.record(action, by=by, changes=changes)
+
+    def _renew_validity(self, now: datetime) -> dict[str, list[str]]:
+        """Going public with a valid-through date unset or past: a fresh one, DEFAULT_VALIDITY
+        from `now`. Returns the change for the posting's history."""
+        before = self.valid_through
+        if before is None or before <= now:
+            self.valid_through = now + self.DEFAULT_VALIDITY
+            return {"valid_through": [_as_text(before), _as_text(self.valid_through)]}
+        return {}
 
     def close(self, *, by: AbstractBaseUser | None, revision: int | None = None) -> None:
         """Take a published posting off the public site; it can be reopened."""
@@ -1026,7 +1071,6 @@ class Posting(models.Model):
     def reopen(self, *, by: AbstractBaseUser | None, revision: int | None = None) -> None:
         """Publish a closed posting again, with a fresh valid-through date if it had passed.
         It reopens with its approved text: a change waiting for review keeps waiting."""
-        now = timezone.now()
         with transaction.atomic():
             posting = self._locked(
                 self.Status.CLOSED,
@@ -1034,14 +1078,9 @@ class Posting(models.Model):
                 done=[self.Status.PUBLISHED],
                 revision=revision,
             )
-            before = posting.valid_through
             posting.status = self.Status.PUBLISHED
-            if posting.valid_through is None or posting.valid_through <= now:
-                posting.valid_through = now + self.DEFAULT_VALIDITY
+            changes = posting._renew_validity(timezone.now())
             posting._save_state("status", "valid_through")
-            changes = {}
-            if before != posting.valid_through:
-                changes["valid_through"] = [_as_text(before), _as_text(posting.valid_through)]
             posting.record(PostingEvent.Action.REOPENED, by=by, changes=changes)
         self._take(posting)
 
@@ -1069,9 +1108,8 @@ class Posting(models.Model):
         with transaction.atomic():
             source = self._locked(revision=revision)
             text = source.proposed()
-            names = [name for name in self.REVIEWED_FIELDS if name != "valid_through"]
             draft = Posting(organisation_id=source.organisation_id)
-            for name in names:
+            for name in self.COPIED_FIELDS:
                 attname = self._meta.get_field(name).attname
                 setattr(draft, attname, getattr(text, attname))
             draft.create(by=by, note=f"Copied from “{source.title}” (#{source.pk}).")

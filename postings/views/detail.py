@@ -41,24 +41,15 @@ def render_posting_page(
     """The posting's public page. With `preview`, the page a draft will become: marked as a
     preview, kept out of search engines, shown as open, and without JSON-LD (nothing may
     advertise a posting that is not public)."""
-    if preview:
-        is_open = True
-    elif hasattr(posting, "is_open"):
-        is_open = posting.is_open
-    else:
-        is_open = Posting.objects.public().filter(pk=posting.pk).exists()
-
-    similar_postings = (
-        list(
-            Posting.objects.public()
-            .for_role(posting.role)
-            .exclude(pk=posting.pk)
-            .select_related("organisation")
-            .only(*LISTING_FIELDS)
-            .newest_first()[:SIMILAR_POSTING_COUNT]
-        )
-        if posting.pk
-        else []
+    # A page `posting_detail` found knows from its query whether the posting is open.
+    is_open = preview or posting.is_open
+    similar_postings = list(
+        Posting.objects.public()
+        .for_role(posting.role)
+        .exclude(pk=posting.pk)
+        .select_related("organisation")
+        .only(*LISTING_FIELDS)
+        .newest_first()[:SIMILAR_POSTING_COUNT]
     )
     context = {
         "posting": posting,

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -82,14 +81,6 @@ def own_posting(membership: Membership, pk: int) -> Posting:
     )
 
 
-def is_expired(posting: Posting) -> bool:
-    return (
-        posting.status == Posting.Status.PUBLISHED
-        and posting.valid_through is not None
-        and posting.valid_through <= timezone.now()
-    )
-
-
 # --- Dashboard ---------------------------------------------------------------------------
 
 
@@ -108,7 +99,6 @@ def dashboard(request: HttpRequest) -> TemplateResponse:
     )
     now = timezone.now()
     for posting in postings:
-        posting.expired = is_expired(posting)
         posting.completeness = check_posting(posting, now=now)
     groups = [
         {
@@ -125,7 +115,7 @@ def dashboard(request: HttpRequest) -> TemplateResponse:
             "membership": membership,
             "organisation": membership.organisation,
             "groups": groups,
-            "expired_count": sum(posting.expired for posting in postings),
+            "expired_count": sum(posting.is_expired for posting in postings),
             "extend_form": ExtendForm(),
             "review_required": settings.POSTINGS_REQUIRE_REVIEW,
         },
@@ -211,11 +201,9 @@ def posting_manage(request: HttpRequest, membership: Membership, pk: int) -> Htt
         form = PostingForm(request.POST, instance=proposed, publishing=publishing)
         if form.is_valid():
             posting = form.save(commit=False)
+            save = posting.edit_and_publish if publishing else posting.edit
             try:
-                with transaction.atomic():
-                    posting.edit(by=request.user, fields=form.changed_data)
-                    if publishing:
-                        posting.publish(by=request.user)
+                save(by=request.user, fields=form.changed_data)
             except ValidationError as error:
                 report(request, error)
                 return redirect("recruiters:posting_manage", pk=pk)
@@ -256,7 +244,6 @@ def posting_form_page(
         "review_required": settings.POSTINGS_REQUIRE_REVIEW,
     }
     if posting is not None:
-        posting.expired = is_expired(posting)
         context["completeness"] = check_posting(posting.proposed())
         context["events"] = history(posting)
     elif role is not None:
@@ -285,7 +272,7 @@ def history(posting: Posting) -> list[dict[str, Any]]:
 
 
 def published_message(posting: Posting) -> str:
-    if posting.status == Posting.Status.IN_REVIEW:
+    if posting.is_in_review:
         return "Submitted for review. Staff will publish it or say what to change."
     return "Published. It is on the public site now."
 
@@ -310,19 +297,25 @@ def posting_publish(request: HttpRequest, membership: Membership, pk: int) -> Ht
             request, form, membership=membership, posting=own_posting(membership, pk)
         )
     # The form only checks the stored draft: nothing in it changes.
-    return change_state(request, posting, "publish", published_message)
+    return change_state(request, posting, posting.publish, published_message)
 
 
 @require_POST
 @member_required
 def posting_close(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
-    return change_state(request, own_posting(membership, pk), "close", "Closed.")
+    posting = own_posting(membership, pk)
+    return change_state(
+        request, posting, posting.close, "Closed.", revision=posted_revision(request)
+    )
 
 
 @require_POST
 @member_required
 def posting_reopen(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
-    return change_state(request, own_posting(membership, pk), "reopen", "Reopened.")
+    posting = own_posting(membership, pk)
+    return change_state(
+        request, posting, posting.reopen, "Reopened.", revision=posted_revision(request)
+    )
 
 
 @require_POST
@@ -334,7 +327,14 @@ def posting_extend(request: HttpRequest, membership: Membership, pk: int) -> Htt
         messages.error(request, "Choose how long to extend the posting by.")
         return redirect_back(request, posting)
     days = form.cleaned_data["days"]
-    return change_state(request, posting, "extend", f"Extended by {days} days.", days=days)
+    return change_state(
+        request,
+        posting,
+        posting.extend,
+        f"Extended by {days} days.",
+        days=days,
+        revision=posted_revision(request),
+    )
 
 
 @require_POST
@@ -360,14 +360,14 @@ def posted_revision(request: HttpRequest) -> int | None:
 def change_state(
     request: HttpRequest,
     posting: Posting,
-    method: str,
+    change: Callable[..., None],
     done: str | Callable[[Posting], str],
     **kwargs: Any,
 ) -> HttpResponse:
-    if method != "publish":
-        kwargs["revision"] = posted_revision(request)
+    """Make the `change` (one of the posting's state methods) as the user, then go back
+    with the `done` message, or with why nothing was done."""
     try:
-        getattr(posting, method)(by=request.user, **kwargs)
+        change(by=request.user, **kwargs)
     except ValidationError as error:
         report(request, error)
     else:
