@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from roles.models import Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,16 @@ class Organisation(models.Model):
         else:
             save_with_free_slug(self, self.name, super().save, *args, **kwargs)
 
+    @classmethod
+    @transaction.atomic
+    def create_with_owner(cls, *, owner: User, name: str, website: str = "") -> Organisation:
+        """A new organisation with `owner`, who has none yet, as its owner."""
+        organisation = cls.objects.create(name=name.strip(), website=website)
+        Membership.objects.create(
+            user=owner, organisation=organisation, access=Membership.Access.OWNER
+        )
+        return organisation
+
 
 class Membership(models.Model):
     """A user's place in one organisation."""
@@ -177,7 +187,7 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.email} to {self.organisation}"
 
-    def is_for(self, user: AbstractBaseUser) -> bool:
+    def is_for(self, user: User) -> bool:
         """Whether `user`'s address is the invited one: the link went to that address."""
         return user.email.strip().lower() == self.email.strip().lower()
 
@@ -222,12 +232,12 @@ class EmailVerification(models.Model):
         return f"{self.user} ({state})"
 
     @staticmethod
-    def is_verified(user: AbstractBaseUser) -> bool:
+    def is_verified(user: User) -> bool:
         """Whether the user may act on the site's behalf in mail: publish, invite."""
         return not EmailVerification.objects.pending().filter(user=user).exists()
 
     @staticmethod
-    def verify(user: AbstractBaseUser) -> bool:
+    def verify(user: User) -> bool:
         """Mark the user's address verified; False if it was already (a used link)."""
         return bool(
             EmailVerification.objects.pending().filter(user=user).update(verified_at=timezone.now())
@@ -822,7 +832,7 @@ class Posting(models.Model):
         self,
         action: str,
         *,
-        by: AbstractBaseUser | None,
+        by: User | None,
         changes: dict | None = None,
         note: str = "",
     ) -> PostingEvent:
@@ -878,7 +888,7 @@ class Posting(models.Model):
                 f"this one is {self.get_status_display().lower()}."
             )
 
-    def create(self, *, by: AbstractBaseUser | None, note: str = "", token: str = "") -> None:
+    def create(self, *, by: User | None, note: str = "", token: str = "") -> None:
         """Save a new posting as a draft and record who created it. With the `token` of the
         form that asked for it, a second submit of that form raises AlreadyCreated."""
         self.creation_token = token
@@ -895,7 +905,7 @@ class Posting(models.Model):
                 raise
             raise AlreadyCreated(first) from None
 
-    def _create(self, *, by: AbstractBaseUser | None, note: str) -> None:
+    def _create(self, *, by: User | None, note: str) -> None:
         with transaction.atomic():
             self.status = self.Status.DRAFT
             self.published_at = None
@@ -906,7 +916,7 @@ class Posting(models.Model):
     def edit(
         self,
         *,
-        by: AbstractBaseUser | None,
+        by: User | None,
         fields: Iterable[str] = REVIEWED_FIELDS,
         require_review: bool | None = None,
     ) -> None:
@@ -941,7 +951,7 @@ class Posting(models.Model):
                     after.record(PostingEvent.Action.EDITED, by=by, changes=changes)
             self._take(after)
 
-    def _propose(self, after: Posting, *, by: AbstractBaseUser | None, changes: dict) -> None:
+    def _propose(self, after: Posting, *, by: User | None, changes: dict) -> None:
         """Keep `after` as the change waiting for review, against the approved columns."""
         self.pending_changes = {
             name: _json_value(self._meta.get_field(name), after)
@@ -960,7 +970,7 @@ class Posting(models.Model):
                 note="Change submitted for review; the public sees the approved version.",
             )
 
-    def publish(self, *, by: AbstractBaseUser | None, require_review: bool | None = None) -> None:
+    def publish(self, *, by: User | None, require_review: bool | None = None) -> None:
         """Publish a draft, or submit it for review when staff must approve postings first."""
         if require_review is None:
             require_review = settings.POSTINGS_REQUIRE_REVIEW
@@ -979,13 +989,13 @@ class Posting(models.Model):
                 posting._go_live(by=by, action=PostingEvent.Action.PUBLISHED)
         self._take(posting)
 
-    def edit_and_publish(self, *, by: AbstractBaseUser | None, fields: Iterable[str]) -> None:
+    def edit_and_publish(self, *, by: User | None, fields: Iterable[str]) -> None:
         """Save an edited draft and publish it (or submit it for review), or do neither."""
         with transaction.atomic():
             self.edit(by=by, fields=fields)
             self.publish(by=by)
 
-    def approve(self, *, by: AbstractBaseUser | None, revision: int) -> None:
+    def approve(self, *, by: User | None, revision: int) -> None:
         """Staff accept what they reviewed at `revision`: a posting in review goes live, and a
         change to a published or closed posting becomes its public text. Refused if the
         posting has changed since staff saw it."""
@@ -1003,7 +1013,7 @@ class Posting(models.Model):
                 posting._apply_pending(by=by)
         self._take(posting)
 
-    def _apply_pending(self, *, by: AbstractBaseUser | None) -> None:
+    def _apply_pending(self, *, by: User | None) -> None:
         approved = self.proposed()
         changes = self._changes(approved, self.pending_changes)
         approved._save_text(changes)
@@ -1015,7 +1025,7 @@ class Posting(models.Model):
         )
         self._take(approved)
 
-    def reject(self, *, by: AbstractBaseUser | None, reason: str) -> None:
+    def reject(self, *, by: User | None, reason: str) -> None:
         """Staff send back what waits for review, with the reason its recruiters see: a posting
         in review goes back to draft; a change to a public posting stays unapproved (and
         unpublished) for its recruiters to mend."""
@@ -1039,7 +1049,7 @@ class Posting(models.Model):
                 )
         self._take(posting)
 
-    def _go_live(self, *, by: AbstractBaseUser | None, action: str) -> None:
+    def _go_live(self, *, by: User | None, action: str) -> None:
         now = timezone.now()
         self.status = self.Status.PUBLISHED
         self.published_at = now
@@ -1057,7 +1067,7 @@ class Posting(models.Model):
             return {"valid_through": [_as_text(before), _as_text(self.valid_through)]}
         return {}
 
-    def close(self, *, by: AbstractBaseUser | None, revision: int | None = None) -> None:
+    def close(self, *, by: User | None, revision: int | None = None) -> None:
         """Take a published posting off the public site; it can be reopened."""
         with transaction.atomic():
             posting = self._locked(
@@ -1068,7 +1078,7 @@ class Posting(models.Model):
             posting.record(PostingEvent.Action.CLOSED, by=by)
         self._take(posting)
 
-    def reopen(self, *, by: AbstractBaseUser | None, revision: int | None = None) -> None:
+    def reopen(self, *, by: User | None, revision: int | None = None) -> None:
         """Publish a closed posting again, with a fresh valid-through date if it had passed.
         It reopens with its approved text: a change waiting for review keeps waiting."""
         with transaction.atomic():
@@ -1084,9 +1094,7 @@ class Posting(models.Model):
             posting.record(PostingEvent.Action.REOPENED, by=by, changes=changes)
         self._take(posting)
 
-    def extend(
-        self, *, by: AbstractBaseUser | None, days: int, revision: int | None = None
-    ) -> None:
+    def extend(self, *, by: User | None, days: int, revision: int | None = None) -> None:
         """Push the valid-through date `days` later, counting from now if it has passed."""
         now = timezone.now()
         with transaction.atomic():
@@ -1102,7 +1110,7 @@ class Posting(models.Model):
             )
         self._take(posting)
 
-    def duplicate(self, *, by: AbstractBaseUser | None, revision: int | None = None) -> Posting:
+    def duplicate(self, *, by: User | None, revision: int | None = None) -> Posting:
         """A new draft with this posting's content as its recruiters last wrote it, for the
         next hire of the same kind. With `revision`, one copy per page that asked for it."""
         with transaction.atomic():

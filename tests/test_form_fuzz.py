@@ -25,9 +25,9 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from postings.accounts import invitation_token
 from postings.filters import PostingFilter
 from postings.models import Invitation, Membership, Organisation, Posting, PostingEvent
-from postings.services import invitation_token
 from tests.factories import (
     PASSWORD,
     InvitationFactory,

@@ -22,7 +22,8 @@ import pytest
 from django.db import models
 from django.urls import reverse
 
-from postings.forms import OrganisationForm, PostingForm, SignupForm
+from postings.account_forms import SignupForm
+from postings.forms import OrganisationForm, PostingForm
 from postings.models import Membership, Posting
 from roles.models import FAQ
 from tests.factories import (

@@ -21,8 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jobsite.clients import client_address
-from postings import services
-from postings.forms import InvitationSignupForm, PasswordResetForm, SignupForm
+from postings import accounts
+from postings.account_forms import InvitationSignupForm, PasswordResetForm, SignupForm
 from postings.models import EmailVerification, Membership
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -53,7 +53,7 @@ def signup(request: HttpRequest) -> HttpResponseBase:
         form = SignupForm(request.POST)
         if form.is_valid():
             try:
-                services.signup(
+                accounts.signup(
                     name=form.cleaned_data["name"],
                     email=form.cleaned_data["email"],
                     password=form.cleaned_data["password1"],
@@ -61,7 +61,7 @@ def signup(request: HttpRequest) -> HttpResponseBase:
                     website=form.cleaned_data["website"],
                     client=client_address(request),
                 )
-            except services.MailNotSent:
+            except accounts.MailNotSent:
                 form.add_error(
                     "email",
                     "We could not send mail just now, so nothing was saved. Try again in a "
@@ -85,10 +85,10 @@ def email_verify(request: HttpRequest, token: str) -> HttpResponseBase:
     """GET shows a button and changes nothing, since mail scanners open links; the POST
     verifies the address and logs its owner in."""
     try:
-        user = services.user_from_verification_token(token)
+        user = accounts.user_from_verification_token(token)
         if request.method == "POST":
-            services.email_verify(user)
-    except services.VerificationError as error:
+            accounts.email_verify(user)
+    except accounts.VerificationError as error:
         return TemplateResponse(
             request,
             "registration/email_verify_invalid.html",
@@ -130,8 +130,8 @@ def invitation_refused(request: HttpRequest, reason: str, status: int = 400) -> 
 @never_cache
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponseBase:
     try:
-        invitation = services.invitation_from_token(token)
-    except services.InvitationError as error:
+        invitation = accounts.invitation_from_token(token)
+    except accounts.InvitationError as error:
         return invitation_refused(request, str(error))
     context: dict[str, Any] = {"invitation": invitation, "organisation": invitation.organisation}
     if request.user.is_authenticated:
@@ -149,8 +149,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponseBase:
             context["membership"] = membership
         elif request.method == "POST":
             try:
-                services.invitation_accept(invitation=invitation, user=request.user)
-            except services.InvitationError as error:
+                accounts.invitation_accept(invitation=invitation, user=request.user)
+            except accounts.InvitationError as error:
                 return invitation_refused(request, str(error))
             messages.success(request, f"You are now a recruiter of {invitation.organisation}.")
             return redirect("recruiters:dashboard")
@@ -161,13 +161,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponseBase:
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    user = services.account_create(
+                    user = accounts.account_create(
                         name=form.cleaned_data["name"],
                         email=invitation.email,
                         password=form.cleaned_data["password1"],
                     )
-                    services.invitation_accept(invitation=invitation, user=user)
-            except (IntegrityError, services.InvitationError):
+                    accounts.invitation_accept(invitation=invitation, user=user)
+            except (IntegrityError, accounts.InvitationError):
                 # A simultaneous submit of this link made the account first.
                 return invitation_refused(
                     request,

@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jobsite.clients import client_address
-from postings import services
+from postings import accounts
 from postings.completeness import check_posting
 from postings.forms import (
     ExtendForm,
@@ -35,7 +35,14 @@ from postings.forms import (
     PostingForm,
     initial_from_role,
 )
-from postings.models import AlreadyCreated, AlreadyDone, Membership, Posting, PostingChanged
+from postings.models import (
+    AlreadyCreated,
+    AlreadyDone,
+    Membership,
+    Organisation,
+    Posting,
+    PostingChanged,
+)
 from postings.views.accounts import unverified_refusal
 from postings.views.detail import render_posting_page
 from roles.models import Role
@@ -131,8 +138,8 @@ def organisation_create(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST":
         form = OrganisationForm(request.POST)
         if form.is_valid():
-            organisation = services.organisation_create(
-                user=request.user,
+            organisation = Organisation.create_with_owner(
+                owner=request.user,
                 name=form.cleaned_data["name"],
                 website=form.cleaned_data["website"],
             )
@@ -413,13 +420,13 @@ def invitation_list(request: HttpRequest, membership: Membership) -> HttpRespons
             email = form.cleaned_data["email"]
             try:
                 # None over a mail limit: the owner is told what any sender is told.
-                services.invitation_send(
+                accounts.invitation_send(
                     organisation=organisation,
                     email=email,
                     invited_by=request.user,
                     client=client_address(request),
                 )
-            except services.MailNotSent:
+            except accounts.MailNotSent:
                 form.add_error(
                     "email", "We could not send the invitation just now. Try again in a while."
                 )

@@ -21,8 +21,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from postings.accounts import invitation_token
 from postings.models import EmailVerification, Invitation, Membership, Organisation, Posting
-from postings.services import invitation_token
 from tests.factories import (
     PASSWORD,
     InvitationFactory,
