@@ -84,7 +84,8 @@ class AccountForm(forms.Form):
         raise NotImplementedError
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", "The two passwords differ.")
@@ -144,7 +145,8 @@ class InvitationSignupForm(AccountForm):
         return self.email
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if User.objects.filter(Q(username__iexact=self.email) | Q(email__iexact=self.email)):
             raise ValidationError(
                 "An account with this email address exists already: log in to join.",

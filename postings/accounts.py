@@ -227,11 +227,8 @@ def user_from_verification_token(token: str) -> User:
             "This link is not valid: it may have been cut short or changed. Copy the whole "
             "link from the email."
         ) from error
-    user = (
-        get_user_model().objects.filter(pk=data.get("user")).first()
-        if isinstance(data, dict) and isinstance(data.get("user"), int)
-        else None
-    )
+    pk = data.get("user") if isinstance(data, dict) else None
+    user = get_user_model().objects.filter(pk=pk).first() if isinstance(pk, int) else None
     if user is None or user.email != data.get("email"):
         raise VerificationError("This link no longer works: its account has changed or gone.")
     if EmailVerification.is_verified(user):

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 
 from postings.account_forms import single_line_text
@@ -90,7 +91,8 @@ class InvitationForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # The inviter's name opens the invitation's subject line.
         try:
             single_line_text(self.invited_by.get_full_name())
@@ -181,7 +183,7 @@ def list_items_by_line(value: str) -> list[str]:
     return [line.strip(" -*\t") for line in value.splitlines()]
 
 
-class TextLimitsMixin:
+class TextLimitsMixin(forms.BaseForm):
     """A model form whose text fields state and enforce `text_limits`: the limit in the help
     text and as the box's maxlength, and an error saying how much to cut."""
 
@@ -190,18 +192,18 @@ class TextLimitsMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.is_bound:
-            self.data = self.data.copy()
+        # Bound to request.POST or a dict; a copy of its own, to mend line breaks in below.
+        data = cast("QueryDict | dict[str, Any]", self.data).copy()
         for name, limit in self.text_limits.items():
             field = self.fields.get(name)
-            if field is None:
+            if not isinstance(field, forms.CharField):
                 continue
             if self.is_bound and isinstance(field.widget, forms.Textarea):
                 # Browsers count a line break as one character against maxlength and send it
                 # as two (CR LF): kept as one, the limit means the same on both sides.
-                value = self.data.get(self.add_prefix(name))
+                value = data.get(self.add_prefix(name))
                 if isinstance(value, str):
-                    self.data[self.add_prefix(name)] = value.replace("\r\n", "\n")
+                    data[self.add_prefix(name)] = value.replace("\r\n", "\n")
             field.max_length = limit.length
             field.widget.attrs["maxlength"] = str(limit.length)
             field.validators = [
@@ -216,6 +218,8 @@ class TextLimitsMixin:
             else:
                 stated = f"At most {limit.length:,} characters."
             field.help_text = f"{field.help_text} {stated}".strip()
+        if self.is_bound:
+            self.data = data
 
 
 # --- Postings --------------------------------------------------------------------------
@@ -296,8 +300,9 @@ class PostingForm(TextLimitsMixin, forms.ModelForm):
         published = Q(is_published=True)
         if self.instance.role_id:
             published |= Q(pk=self.instance.role_id)
-        self.fields["role"].queryset = Role.objects.filter(published)
-        self.fields["role"].empty_label = "Choose a role"
+        role = cast(forms.ModelChoiceField, self.fields["role"])  # the model's foreign key
+        role.queryset = Role.objects.filter(published)
+        role.empty_label = "Choose a role"
         for name in ("salary_min", "salary_max"):
             self.fields[name].validators.append(MinValueValidator(0))
             self.fields[name].widget.attrs["min"] = "0"
@@ -311,8 +316,8 @@ class PostingForm(TextLimitsMixin, forms.ModelForm):
         """A bound form of the posting as stored: to check it before publishing."""
         unbound = cls(instance=posting)
         data = {}
-        for name, bound_field in unbound._bound_items():
-            value = bound_field.initial
+        for name in unbound.fields:
+            value = unbound[name].initial
             data[name] = "" if value is None else value
         return cls(data, instance=posting, publishing=publishing)
 
@@ -355,7 +360,8 @@ class PostingForm(TextLimitsMixin, forms.ModelForm):
         return moment
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         salary_min, salary_max = cleaned.get("salary_min"), cleaned.get("salary_max")
         if salary_min is not None and salary_max is not None and salary_min > salary_max:
             self.add_error(

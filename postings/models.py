@@ -111,7 +111,7 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.slug:
             super().save(*args, **kwargs)
         else:
@@ -337,7 +337,7 @@ class SalaryPeriod(models.TextChoices):
 
 
 # Full-time equivalents, to compare salaries quoted per hour, day, week or month.
-PERIODS_PER_YEAR = {
+PERIODS_PER_YEAR: dict[str, int] = {
     SalaryPeriod.HOUR: 2080,
     SalaryPeriod.DAY: 260,
     SalaryPeriod.WEEK: 52,
@@ -658,7 +658,7 @@ class Posting(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.annualise_salary()
         if self.slug:
             super().save(*args, **kwargs)
@@ -791,15 +791,23 @@ class Posting(models.Model):
             return self
         proposal = copy.copy(self)
         for name, value in self.pending_changes.items():
-            field = self._meta.get_field(name)
+            field = self.column(name)
             # Assigning the id drops a cached related object that no longer matches.
             setattr(proposal, field.attname, None if value is None else field.to_python(value))
         proposal.annualise_salary()
         return proposal
 
+    @classmethod
+    def column(cls, name: str) -> models.Field:
+        """The field of a column, by name: every name the state methods use is one."""
+        field = cls._meta.get_field(name)
+        if not isinstance(field, models.Field):
+            raise TypeError(f"{name} names a relation to Posting, not a column of it.")
+        return field
+
     def field_text(self, name: str) -> str:
         """A field's value as the posting's history shows it."""
-        field = self._meta.get_field(name)
+        field = self.column(name)
         if field.is_relation:
             return str(getattr(self, name)) if getattr(self, field.attname) is not None else ""
         value = getattr(self, name)
@@ -809,7 +817,7 @@ class Posting(models.Model):
         return _as_text(value)
 
     def _differs(self, other: Posting, name: str) -> bool:
-        attname = self._meta.get_field(name).attname
+        attname = self.column(name).attname
         return getattr(self, attname) != getattr(other, attname)
 
     def _changes(self, after: Posting, names: Iterable[str]) -> dict[str, list[str]]:
@@ -933,9 +941,9 @@ class Posting(models.Model):
             before = stored.proposed()
             after = copy.copy(before)
             for name in fields:
-                field = self._meta.get_field(name)
+                field = self.column(name)
                 setattr(after, field.attname, getattr(self, field.attname))
-                if field.is_relation and field.is_cached(self):
+                if isinstance(field, models.ForeignKey) and field.is_cached(self):
                     field.set_cached_value(after, field.get_cached_value(self))
             changes = before._changes(after, fields)
             if require_review and stored.status in self.APPROVED_STATUSES:
@@ -954,7 +962,7 @@ class Posting(models.Model):
     def _propose(self, after: Posting, *, by: User | None, changes: dict) -> None:
         """Keep `after` as the change waiting for review, against the approved columns."""
         self.pending_changes = {
-            name: _json_value(self._meta.get_field(name), after)
+            name: _json_value(self.column(name), after)
             for name in self.REVIEWED_FIELDS
             if self._differs(after, name)
         }
@@ -1118,7 +1126,7 @@ class Posting(models.Model):
             text = source.proposed()
             draft = Posting(organisation_id=source.organisation_id)
             for name in self.COPIED_FIELDS:
-                attname = self._meta.get_field(name).attname
+                attname = self.column(name).attname
                 setattr(draft, attname, getattr(text, attname))
             draft.create(by=by, note=f"Copied from “{source.title}” (#{source.pk}).")
             source.record(PostingEvent.Action.DUPLICATED, by=by, note=f"Copied to #{draft.pk}.")
@@ -1213,7 +1221,7 @@ SLUG_ATTEMPTS = 5
 
 
 def save_with_free_slug(
-    obj: models.Model, text: str, save: Callable[..., None], *args: Any, **kwargs: Any
+    obj: Organisation | Posting, text: str, save: Callable[..., None], *args: Any, **kwargs: Any
 ) -> None:
     """Save a new `obj` with `save` under a free slug made from `text`.
 

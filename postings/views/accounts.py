@@ -8,7 +8,7 @@ address's owner only.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -25,10 +25,19 @@ from postings import accounts
 from postings.account_forms import InvitationSignupForm, PasswordResetForm, SignupForm
 from postings.models import EmailVerification, Membership
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def unverified_refusal(request: HttpRequest, redirect_to: str) -> HttpResponse | None:
+class SignedInRequest(HttpRequest):
+    """The request of a view behind login_required: its user has signed in."""
+
+    user: User
+
+
+def unverified_refusal(request: SignedInRequest, redirect_to: str) -> HttpResponse | None:
     """A redirect with a message if the user's address is unverified, else None: publishing
     and inviting speak for the site to strangers, so they wait for a verified address."""
     if EmailVerification.is_verified(request.user):

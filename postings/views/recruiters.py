@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -43,7 +43,7 @@ from postings.models import (
     Posting,
     PostingChanged,
 )
-from postings.views.accounts import unverified_refusal
+from postings.views.accounts import SignedInRequest, unverified_refusal
 from postings.views.detail import render_posting_page
 from roles.models import Role
 
@@ -68,7 +68,7 @@ def member_required(view: MemberView) -> Callable[..., HttpResponseBase]:
 
     @wraps(view)
     @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def wrapper(request: SignedInRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         membership = membership_of(request.user)
         if membership is None:
             messages.info(request, "Create an organisation or accept an invitation first.")
@@ -94,7 +94,7 @@ def own_posting(membership: Membership, pk: int) -> Posting:
 @require_GET
 @never_cache
 @login_required
-def dashboard(request: HttpRequest) -> TemplateResponse:
+def dashboard(request: SignedInRequest) -> TemplateResponse:
     membership = membership_of(request.user)
     if membership is None:
         return TemplateResponse(request, "recruiters/no_organisation.html")
@@ -132,7 +132,7 @@ def dashboard(request: HttpRequest) -> TemplateResponse:
 @require_http_methods(["GET", "POST"])
 @never_cache
 @login_required
-def organisation_create(request: HttpRequest) -> HttpResponseBase:
+def organisation_create(request: SignedInRequest) -> HttpResponseBase:
     if membership_of(request.user) is not None:
         return redirect("recruiters:dashboard")
     if request.method == "POST":
@@ -156,7 +156,7 @@ def organisation_create(request: HttpRequest) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 @never_cache
 @member_required
-def posting_create(request: HttpRequest, membership: Membership) -> HttpResponseBase:
+def posting_create(request: SignedInRequest, membership: Membership) -> HttpResponseBase:
     roles = Role.objects.published().only("title", "slug", "abbreviation")
     if request.method == "POST":
         form = PostingForm(request.POST)
@@ -187,7 +187,7 @@ def posting_create(request: HttpRequest, membership: Membership) -> HttpResponse
     )
 
 
-def form_token(request: HttpRequest) -> str:
+def form_token(request: SignedInRequest) -> str:
     """The new-posting form's one-time token, if it looks like one we handed out."""
     token = request.POST.get("form_token", "")
     return token if re.fullmatch(r"[0-9a-f]{32}", token) else ""
@@ -196,7 +196,7 @@ def form_token(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 @never_cache
 @member_required
-def posting_manage(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
+def posting_manage(request: SignedInRequest, membership: Membership, pk: int) -> HttpResponseBase:
     posting = own_posting(membership, pk)
     # The form edits the posting as its recruiters last wrote it, which may be a change
     # still waiting for review: the public keeps the approved version meanwhile.
@@ -233,7 +233,7 @@ def posting_manage(request: HttpRequest, membership: Membership, pk: int) -> Htt
 
 
 def posting_form_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     form: PostingForm,
     *,
     membership: Membership,
@@ -287,13 +287,13 @@ def published_message(posting: Posting) -> str:
 @require_GET
 @never_cache
 @member_required
-def posting_preview(request: HttpRequest, membership: Membership, pk: int) -> TemplateResponse:
+def posting_preview(request: SignedInRequest, membership: Membership, pk: int) -> HttpResponseBase:
     return render_posting_page(request, own_posting(membership, pk).proposed(), preview=True)
 
 
 @require_POST
 @member_required
-def posting_publish(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
+def posting_publish(request: SignedInRequest, membership: Membership, pk: int) -> HttpResponseBase:
     if refusal := unverified_refusal(request, reverse("recruiters:posting_manage", args=[pk])):
         return refusal
     posting = own_posting(membership, pk)
@@ -309,7 +309,7 @@ def posting_publish(request: HttpRequest, membership: Membership, pk: int) -> Ht
 
 @require_POST
 @member_required
-def posting_close(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
+def posting_close(request: SignedInRequest, membership: Membership, pk: int) -> HttpResponseBase:
     posting = own_posting(membership, pk)
     return change_state(
         request, posting, posting.close, "Closed.", revision=posted_revision(request)
@@ -318,7 +318,7 @@ def posting_close(request: HttpRequest, membership: Membership, pk: int) -> Http
 
 @require_POST
 @member_required
-def posting_reopen(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
+def posting_reopen(request: SignedInRequest, membership: Membership, pk: int) -> HttpResponseBase:
     posting = own_posting(membership, pk)
     return change_state(
         request, posting, posting.reopen, "Reopened.", revision=posted_revision(request)
@@ -327,7 +327,7 @@ def posting_reopen(request: HttpRequest, membership: Membership, pk: int) -> Htt
 
 @require_POST
 @member_required
-def posting_extend(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
+def posting_extend(request: SignedInRequest, membership: Membership, pk: int) -> HttpResponseBase:
     posting = own_posting(membership, pk)
     form = ExtendForm(request.POST)
     if not form.is_valid():
@@ -346,7 +346,9 @@ def posting_extend(request: HttpRequest, membership: Membership, pk: int) -> Htt
 
 @require_POST
 @member_required
-def posting_duplicate(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
+def posting_duplicate(
+    request: SignedInRequest, membership: Membership, pk: int
+) -> HttpResponseBase:
     posting = own_posting(membership, pk)
     try:
         copy = posting.duplicate(by=request.user, revision=posted_revision(request))
@@ -357,7 +359,7 @@ def posting_duplicate(request: HttpRequest, membership: Membership, pk: int) -> 
     return redirect("recruiters:posting_manage", pk=copy.pk)
 
 
-def posted_revision(request: HttpRequest) -> int | None:
+def posted_revision(request: SignedInRequest) -> int | None:
     """The posting's revision the page showed, which the buttons' forms send: a second click
     of the same button finds the posting changed, and changes nothing more."""
     value = request.POST.get("revision", "")
@@ -365,7 +367,7 @@ def posted_revision(request: HttpRequest) -> int | None:
 
 
 def change_state(
-    request: HttpRequest,
+    request: SignedInRequest,
     posting: Posting,
     change: Callable[..., None],
     done: str | Callable[[Posting], str],
@@ -385,7 +387,7 @@ def change_state(
     return redirect_back(request, posting)
 
 
-def report(request: HttpRequest, error: ValidationError) -> None:
+def report(request: SignedInRequest, error: ValidationError) -> None:
     """Why a change was not made. Already done (a double click) is news, not a mistake."""
     text = " ".join(error.messages)
     if isinstance(error, AlreadyDone):
@@ -396,7 +398,7 @@ def report(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, text)
 
 
-def redirect_back(request: HttpRequest, posting: Posting) -> HttpResponse:
+def redirect_back(request: SignedInRequest, posting: Posting) -> HttpResponse:
     """Back to the dashboard when the action came from there, else to the posting."""
     if request.POST.get("next") == "dashboard":
         return redirect("recruiters:dashboard")
@@ -408,7 +410,7 @@ def redirect_back(request: HttpRequest, posting: Posting) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def invitation_list(request: HttpRequest, membership: Membership) -> HttpResponseBase:
+def invitation_list(request: SignedInRequest, membership: Membership) -> HttpResponseBase:
     if not membership.is_owner:
         raise PermissionDenied("Only the organisation's owners invite recruiters.")
     if refusal := unverified_refusal(request, reverse("recruiters:dashboard")):
