@@ -34,6 +34,17 @@ def single_line_text(value: str) -> None:
         )
 
 
+def organisation_website_field() -> forms.URLField:
+    """An organisation's website as sign-up and the new-organisation form ask for it."""
+    return forms.URLField(
+        label="Organisation website",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text="Optional, e.g. https://example.com.",
+    )
+
+
 class LoginForm(AuthenticationForm):
     """Django's login form, asking for the email address that sign-up made the username."""
 
@@ -116,13 +127,7 @@ class SignupForm(AccountForm):
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
         help_text="The employer your postings are published under.",
     )
-    website = forms.URLField(
-        label="Organisation website",
-        required=False,
-        max_length=200,
-        assume_scheme="https",
-        help_text="Optional, e.g. https://example.com.",
-    )
+    website = organisation_website_field()
 
     field_order = ["name", "email", "password1", "password2", "organisation_name", "website"]
 

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 
-from postings.account_forms import single_line_text
+from postings.account_forms import organisation_website_field, single_line_text
 from postings.models import (
     LIST_ITEM_LENGTH,
     LIST_ITEMS,
@@ -54,13 +54,7 @@ def country_code_error(code: str) -> ValidationError:
 
 
 class OrganisationForm(forms.ModelForm):
-    website = forms.URLField(
-        label="Organisation website",
-        required=False,
-        max_length=200,
-        assume_scheme="https",
-        help_text="Optional, e.g. https://example.com.",
-    )
+    website = organisation_website_field()
 
     class Meta:
         model = Organisation
@@ -247,26 +241,8 @@ class PostingForm(TextLimitsMixin, forms.ModelForm):
 
     class Meta:
         model = Posting
-        fields = [
-            "role",
-            "title",
-            "description",
-            "responsibilities",
-            "qualifications",
-            "employment_type",
-            "workplace",
-            "city",
-            "region",
-            "country",
-            "remote_countries",
-            "salary_min",
-            "salary_max",
-            "salary_currency",
-            "salary_period",
-            "apply_url",
-            "apply_email",
-            "valid_through",
-        ]
+        # What recruiters write is what staff review: the same fields, in the same order.
+        fields = list(Posting.REVIEWED_FIELDS)
         labels = {
             "title": "Job title",
             "country": "Country code",
