@@ -5,7 +5,7 @@ pages here take the place of Django's own under the same names."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from postings.forms import LoginForm
+from postings.account_forms import LoginForm
 from postings.views import accounts
 
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -29,10 +29,26 @@ from postings.models import (
     Posting,
     PostingChanged,
     PostingEvent,
+    PostingQuerySet,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 # Addresses typed without a scheme are web addresses over HTTPS (Django 6's default).
-URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELD_OVERRIDES: dict[type[models.Field], dict[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
+
+
+def staff_user(request: HttpRequest) -> User:
+    """The user of an admin request: the admin site lets only signed-in staff in."""
+    return cast("User", request.user)
+
+
+def posting_queryset(queryset: QuerySet[Posting]) -> PostingQuerySet:
+    """The admin's postings, typed as what they are: a queryset from Posting.objects."""
+    return cast(PostingQuerySet, queryset)
 
 
 class MembershipInline(admin.TabularInline):
@@ -87,8 +103,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation", "role", "created_at"]
-    list_filter = ["role"]
+    list_display = ["user", "organisation", "access", "created_at"]
+    list_filter = ["access"]
     list_select_related = ["user", "organisation"]
     search_fields = ["user__username", "user__email", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
@@ -123,11 +139,11 @@ class PostingAdminForm(TextLimitsMixin, forms.ModelForm):
         # The admin lists a form's fields from its Meta when building its own: all of them.
         fields = "__all__"  # noqa: DJ007
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         posting = self.instance
-        is_draft = posting.status == Posting.Status.DRAFT
-        if not is_draft and not cleaned.get("apply_url") and not cleaned.get("apply_email"):
+        if not posting.is_draft and not cleaned.get("apply_url") and not cleaned.get("apply_email"):
             self.add_error("apply_url", "A posting past draft needs an apply link or email.")
         valid_through = cleaned.get("valid_through")
         if posting.published_at and valid_through and valid_through <= posting.published_at:
@@ -141,8 +157,8 @@ class PostingEventInline(admin.TabularInline):
     model = PostingEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "action", "actor", "changes", "note"]
-    readonly_fields = fields
+    readonly_fields = ("created_at", "action", "actor", "changes", "note")
+    fields = readonly_fields
     ordering = ["-created_at", "-pk"]
 
     def has_add_permission(self, request: HttpRequest, obj: Posting | None = None) -> bool:
@@ -164,7 +180,7 @@ class ReviewFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Posting]) -> QuerySet[Posting]:
         if self.value() == "waiting":
-            return queryset.awaiting_review()
+            return posting_queryset(queryset).awaiting_review()
         return queryset
 
 
@@ -207,7 +223,7 @@ class PostingAdmin(admin.ModelAdmin):
     def review(self, posting: Posting) -> str:
         """What waits for review, and (hidden) the revision listed, which the "approve"
         action holds each selected posting to."""
-        if posting.status == Posting.Status.IN_REVIEW:
+        if posting.is_in_review:
             text = "New posting"
         elif posting.change_awaits_review:
             text = "Change: " + ", ".join(sorted(posting.pending_changes))
@@ -258,9 +274,9 @@ class PostingAdmin(admin.ModelAdmin):
             return redirect(change_page)
         try:
             if reject is not None:
-                posting.reject(by=request.user, reason=reject.cleaned_data["reason"])
+                posting.reject(by=staff_user(request), reason=reject.cleaned_data["reason"])
             else:
-                posting.approve(by=request.user, revision=form.cleaned_data["revision"])
+                posting.approve(by=staff_user(request), revision=form.cleaned_data["revision"])
         except PostingChanged:
             self.message_user(
                 request,
@@ -275,12 +291,14 @@ class PostingAdmin(admin.ModelAdmin):
             self.message_user(request, done, messages.SUCCESS)
         return redirect(change_page)
 
-    def save_model(self, request: HttpRequest, obj: Posting, form, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Posting, form: forms.ModelForm, change: bool
+    ) -> None:
         if not change:
-            obj.create(by=request.user, note="Added in the admin.")
+            obj.create(by=staff_user(request), note="Added in the admin.")
             return
         # Staff are the reviewers: their edits are public at once.
-        obj.edit(by=request.user, fields=form.changed_data, require_review=False)
+        obj.edit(by=staff_user(request), fields=form.changed_data, require_review=False)
 
     @admin.action(description="Approve selected postings waiting for review, as listed")
     def approve(self, request: HttpRequest, queryset: QuerySet[Posting]) -> None:
@@ -293,7 +311,7 @@ class PostingAdmin(admin.ModelAdmin):
                 changed += 1
                 continue
             try:
-                posting.approve(by=request.user, revision=int(listed))
+                posting.approve(by=staff_user(request), revision=int(listed))
             except PostingChanged:
                 changed += 1
             except ValidationError:
@@ -318,13 +336,13 @@ class PostingAdmin(admin.ModelAdmin):
     @admin.action(description="Send selected postings waiting for review back, with a reason")
     def reject(self, request: HttpRequest, queryset: QuerySet[Posting]) -> TemplateResponse | None:
         """Asks for the reason on a page of its own, then sends the postings back."""
-        waiting = queryset.awaiting_review()
+        waiting = posting_queryset(queryset).awaiting_review()
         form = RejectForm(request.POST if "reason" in request.POST else None)
         if form.is_bound and form.is_valid():
             count = 0
             for posting in waiting:
                 try:
-                    posting.reject(by=request.user, reason=form.cleaned_data["reason"])
+                    posting.reject(by=staff_user(request), reason=form.cleaned_data["reason"])
                 except ValidationError:
                     continue  # Approved or sent back by someone else meanwhile.
                 count += 1
@@ -353,26 +371,23 @@ def review_context(posting: Posting | None) -> dict[str, Any] | None:
     below), or a change to a public posting as the approved and the proposed text."""
     if posting is None:
         return None
-    waiting = posting.status == Posting.Status.IN_REVIEW or posting.change_awaits_review
-    if not waiting and not posting.has_pending_change:
+    if not posting.awaits_review and not posting.has_pending_change:
         return None
-    proposed = posting.proposed()
     return {
         "posting": posting,
-        "waiting": waiting,
+        "waiting": posting.awaits_review,
         "is_change": posting.has_pending_change,
         "changes": [
-            {
-                "label": posting._meta.get_field(name).verbose_name.capitalize(),
-                "before": posting.field_text(name),
-                "after": proposed.field_text(name),
-            }
-            for name in Posting.REVIEWED_FIELDS
-            if name in posting.pending_changes
+            {"label": field_label(name), "before": before, "after": after}
+            for name, (before, after) in posting.pending_diff().items()
         ],
         "reject_form": RejectForm(),
         "action": reverse("admin:postings_posting_review", args=[posting.pk]),
     }
+
+
+def field_label(name: str) -> str:
+    return str(Posting.column(name).verbose_name).capitalize()
 
 
 @admin.register(PostingEvent)

@@ -1,37 +1,28 @@
-"""Forms of the recruiter side: accounts, organisations, invitations and postings."""
+"""Forms of the recruiter workflow: organisations, invitations and postings. The account
+pages' forms are in postings.account_forms."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, datetime, time
-from decimal import Decimal
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.conf import settings
-from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import QueryDict
 from django.utils import timezone
 
-from jobsite.clients import client_address
-from jobsite.origin import site_domain, site_scheme
-from postings import services
+from postings.account_forms import organisation_website_field, single_line_text
 from postings.models import (
     LIST_ITEM_LENGTH,
     LIST_ITEMS,
     POSTING_TEXT_LIMITS,
-    EmailVerification,
     Organisation,
     Posting,
     TextLimit,
-    _as_text,
     list_items,
 )
 from roles.models import Role
@@ -50,8 +41,6 @@ _ISO_COUNTRY_CODES = """
 """
 ISO_COUNTRY_CODES = frozenset(_ISO_COUNTRY_CODES.split())
 
-User = get_user_model()
-
 
 def country_code_error(code: str) -> ValidationError:
     return ValidationError(
@@ -61,170 +50,11 @@ def country_code_error(code: str) -> ValidationError:
     )
 
 
-# --- Accounts ------------------------------------------------------------------------
-
-
-def single_line_text(value: str) -> None:
-    """Refuse line breaks and other control characters: names go into mail subjects and
-    headers, where a line break would start a header of the writer's choosing."""
-    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in value):
-        raise ValidationError(
-            "Use letters, digits, spaces and punctuation only: no line breaks, tabs or other "
-            "control characters.",
-            code="control_characters",
-        )
-
-
-class LoginForm(AuthenticationForm):
-    """Django's login form, asking for the email address that sign-up made the username."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Email address"
-        self.fields["username"].widget.attrs["autocomplete"] = "email"
-
-    def clean_username(self) -> str:
-        username = self.cleaned_data["username"].strip()
-        # Sign-up stores addresses in lower case; staff usernames keep their case.
-        return username.lower() if "@" in username else username
-
-    def confirm_login_allowed(self, user: Any) -> None:
-        super().confirm_login_allowed(user)
-        # Only someone who knows the password gets here, so this tells no one else anything.
-        if not EmailVerification.is_verified(user):
-            raise ValidationError(
-                "Confirm your email address first: open the link in the email we sent when "
-                "you signed up. Lost it? Sign up again with the same address for a new one.",
-                code="unverified",
-            )
-
-
-class AccountForm(forms.Form):
-    """A new user's name and password, checked by the site's password validators."""
-
-    name = forms.CharField(
-        label="Your name",
-        max_length=150,
-        validators=[single_line_text],
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    password1 = forms.CharField(
-        label="Password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 8 characters; not only digits, not a common password.",
-    )
-    password2 = forms.CharField(
-        label="Password again",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="The same password, to catch typing mistakes.",
-    )
-
-    def email_address(self) -> str:
-        raise NotImplementedError
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", "The two passwords differ.")
-        elif password1:
-            email = self.email_address()
-            candidate = User(username=email, email=email, first_name=cleaned.get("name", ""))
-            try:
-                password_validation.validate_password(password1, candidate)
-            except ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
-
-
-class SignupForm(AccountForm):
-    """Whether the address has an account already is not the form's business: sign-up
-    answers the same for any address, and mails the address (postings.services.signup)."""
-
-    email = forms.EmailField(
-        label="Email address",
-        max_length=150,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text="We send a link to it to confirm it is yours. You log in with it.",
-    )
-    organisation_name = forms.CharField(
-        label="Organisation name",
-        max_length=150,
-        validators=[single_line_text],
-        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
-        help_text="The employer your postings are published under.",
-    )
-    website = forms.URLField(
-        label="Organisation website",
-        required=False,
-        max_length=200,
-        assume_scheme="https",
-        help_text="Optional, e.g. https://example.com.",
-    )
-
-    field_order = ["name", "email", "password1", "password2", "organisation_name", "website"]
-
-    def email_address(self) -> str:
-        return self.cleaned_data.get("email", "")
-
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
-
-
-class InvitationSignupForm(AccountForm):
-    """Sign-up through an invitation: the email address is the one invited, which only the
-    invitee reads, so saying it has an account tells no one else anything."""
-
-    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.email = email.strip().lower()
-
-    def email_address(self) -> str:
-        return self.email
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if User.objects.filter(Q(username__iexact=self.email) | Q(email__iexact=self.email)):
-            raise ValidationError(
-                "An account with this email address exists already: log in to join.",
-                code="taken",
-            )
-        return cleaned
-
-
-class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's reset form within the account mail limits, with links on the public origin.
-
-    A request over a limit sends nothing and answers like any other ("check your email").
-    """
-
-    def save(self, *, request: HttpRequest, **kwargs: Any) -> None:  # type: ignore[override]
-        email = self.cleaned_data["email"]
-        if not any(self.get_users(email)):
-            return
-        if not services.mail_allowed(address=email, client=client_address(request)):
-            return
-        kwargs.update(
-            domain_override=site_domain(),
-            use_https=site_scheme() == "https",
-            extra_email_context={"site_name": settings.SITE_NAME},
-        )
-        super().save(request=request, **kwargs)
-
-
 # --- Organisations and invitations -----------------------------------------------------
 
 
 class OrganisationForm(forms.ModelForm):
-    website = forms.URLField(
-        label="Organisation website",
-        required=False,
-        max_length=200,
-        assume_scheme="https",
-        help_text="Optional, e.g. https://example.com.",
-    )
+    website = organisation_website_field()
 
     class Meta:
         model = Organisation
@@ -255,7 +85,8 @@ class InvitationForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # The inviter's name opens the invitation's subject line.
         try:
             single_line_text(self.invited_by.get_full_name())
@@ -346,7 +177,7 @@ def list_items_by_line(value: str) -> list[str]:
     return [line.strip(" -*\t") for line in value.splitlines()]
 
 
-class TextLimitsMixin:
+class TextLimitsMixin(forms.BaseForm):
     """A model form whose text fields state and enforce `text_limits`: the limit in the help
     text and as the box's maxlength, and an error saying how much to cut."""
 
@@ -355,18 +186,18 @@ class TextLimitsMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.is_bound:
-            self.data = self.data.copy()
+        # Bound to request.POST or a dict; a copy of its own, to mend line breaks in below.
+        data = cast("QueryDict | dict[str, Any]", self.data).copy()
         for name, limit in self.text_limits.items():
             field = self.fields.get(name)
-            if field is None:
+            if not isinstance(field, forms.CharField):
                 continue
             if self.is_bound and isinstance(field.widget, forms.Textarea):
                 # Browsers count a line break as one character against maxlength and send it
                 # as two (CR LF): kept as one, the limit means the same on both sides.
-                value = self.data.get(self.add_prefix(name))
+                value = data.get(self.add_prefix(name))
                 if isinstance(value, str):
-                    self.data[self.add_prefix(name)] = value.replace("\r\n", "\n")
+                    data[self.add_prefix(name)] = value.replace("\r\n", "\n")
             field.max_length = limit.length
             field.widget.attrs["maxlength"] = str(limit.length)
             field.validators = [
@@ -381,6 +212,8 @@ class TextLimitsMixin:
             else:
                 stated = f"At most {limit.length:,} characters."
             field.help_text = f"{field.help_text} {stated}".strip()
+        if self.is_bound:
+            self.data = data
 
 
 # --- Postings --------------------------------------------------------------------------
@@ -408,26 +241,8 @@ class PostingForm(TextLimitsMixin, forms.ModelForm):
 
     class Meta:
         model = Posting
-        fields = [
-            "role",
-            "title",
-            "description",
-            "responsibilities",
-            "qualifications",
-            "employment_type",
-            "workplace",
-            "city",
-            "region",
-            "country",
-            "remote_countries",
-            "salary_min",
-            "salary_max",
-            "salary_currency",
-            "salary_period",
-            "apply_url",
-            "apply_email",
-            "valid_through",
-        ]
+        # What recruiters write is what staff review: the same fields, in the same order.
+        fields = list(Posting.REVIEWED_FIELDS)
         labels = {
             "title": "Job title",
             "country": "Country code",
@@ -461,8 +276,9 @@ class PostingForm(TextLimitsMixin, forms.ModelForm):
         published = Q(is_published=True)
         if self.instance.role_id:
             published |= Q(pk=self.instance.role_id)
-        self.fields["role"].queryset = Role.objects.filter(published)
-        self.fields["role"].empty_label = "Choose a role"
+        role = cast(forms.ModelChoiceField, self.fields["role"])  # the model's foreign key
+        role.queryset = Role.objects.filter(published)
+        role.empty_label = "Choose a role"
         for name in ("salary_min", "salary_max"):
             self.fields[name].validators.append(MinValueValidator(0))
             self.fields[name].widget.attrs["min"] = "0"
@@ -470,36 +286,16 @@ class PostingForm(TextLimitsMixin, forms.ModelForm):
         self.fields["salary_currency"].widget.attrs["size"] = 5
         if self.instance.valid_through:
             self.initial["valid_through"] = timezone.localdate(self.instance.valid_through)
-        # The values before this form changes anything, for the posting's history.
-        self.before = {name: self.value_text(name) for name in self._meta.fields}
 
     @classmethod
     def for_stored(cls, posting: Posting, *, publishing: bool = False) -> PostingForm:
         """A bound form of the posting as stored: to check it before publishing."""
         unbound = cls(instance=posting)
         data = {}
-        for name, bound_field in unbound._bound_items():
-            value = bound_field.initial
+        for name in unbound.fields:
+            value = unbound[name].initial
             data[name] = "" if value is None else value
         return cls(data, instance=posting, publishing=publishing)
-
-    def value_text(self, name: str) -> str:
-        if name == "role":
-            return str(self.instance.role) if self.instance.role_id else ""
-        value = getattr(self.instance, name)
-        if isinstance(value, Decimal):
-            # As stored: 60000 and 60000.00 are the same salary.
-            value = value.quantize(Decimal("0.01"))
-        return _as_text(value)
-
-    def changes(self) -> dict[str, list[str]]:
-        """Each field the form changed, mapped to [before, after]."""
-        after = {name: self.value_text(name) for name in self.before}
-        return {
-            name: [self.before[name], after[name]]
-            for name in self.before
-            if self.before[name] != after[name]
-        }
 
     def clean_title(self) -> str:
         return self.cleaned_data["title"].strip()
@@ -540,7 +336,8 @@ class PostingForm(TextLimitsMixin, forms.ModelForm):
         return moment
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         salary_min, salary_max = cleaned.get("salary_min"), cleaned.get("salary_max")
         if salary_min is not None and salary_max is not None and salary_min > salary_max:
             self.add_error(
@@ -563,7 +360,7 @@ class PostingForm(TextLimitsMixin, forms.ModelForm):
                     "Say whether the salary is per year, month, day or hour.", code="period"
                 ),
             )
-        needs_apply_route = self.publishing or self.instance.status != Posting.Status.DRAFT
+        needs_apply_route = self.publishing or not self.instance.is_draft
         if (
             needs_apply_route
             and "apply_url" in cleaned

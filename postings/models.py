@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from roles.models import Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -111,17 +111,27 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.slug:
             super().save(*args, **kwargs)
         else:
             save_with_free_slug(self, self.name, super().save, *args, **kwargs)
 
+    @classmethod
+    @transaction.atomic
+    def create_with_owner(cls, *, owner: User, name: str, website: str = "") -> Organisation:
+        """A new organisation with `owner`, who has none yet, as its owner."""
+        organisation = cls.objects.create(name=name.strip(), website=website)
+        Membership.objects.create(
+            user=owner, organisation=organisation, access=Membership.Access.OWNER
+        )
+        return organisation
+
 
 class Membership(models.Model):
     """A user's place in one organisation."""
 
-    class Role(models.TextChoices):
+    class Access(models.TextChoices):
         OWNER = "owner", "Owner"
         RECRUITER = "recruiter", "Recruiter"
 
@@ -131,7 +141,12 @@ class Membership(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.RECRUITER)
+    access = models.CharField(
+        max_length=20,
+        choices=Access.choices,
+        default=Access.RECRUITER,
+        help_text="Owners also invite recruiters; recruiters manage the postings.",
+    )
     invitation = models.OneToOneField(
         "Invitation",
         on_delete=models.SET_NULL,
@@ -146,11 +161,11 @@ class Membership(models.Model):
         ordering = ["organisation", "user", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.get_role_display()}, {self.organisation})"
+        return f"{self.user} ({self.get_access_display()}, {self.organisation})"
 
     @property
     def is_owner(self) -> bool:
-        return self.role == self.Role.OWNER
+        return self.access == self.Access.OWNER
 
 
 class Invitation(models.Model):
@@ -172,7 +187,7 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.email} to {self.organisation}"
 
-    def is_for(self, user: AbstractBaseUser) -> bool:
+    def is_for(self, user: User) -> bool:
         """Whether `user`'s address is the invited one: the link went to that address."""
         return user.email.strip().lower() == self.email.strip().lower()
 
@@ -217,12 +232,12 @@ class EmailVerification(models.Model):
         return f"{self.user} ({state})"
 
     @staticmethod
-    def is_verified(user: AbstractBaseUser) -> bool:
+    def is_verified(user: User) -> bool:
         """Whether the user may act on the site's behalf in mail: publish, invite."""
         return not EmailVerification.objects.pending().filter(user=user).exists()
 
     @staticmethod
-    def verify(user: AbstractBaseUser) -> bool:
+    def verify(user: User) -> bool:
         """Mark the user's address verified; False if it was already (a used link)."""
         return bool(
             EmailVerification.objects.pending().filter(user=user).update(verified_at=timezone.now())
@@ -322,7 +337,7 @@ class SalaryPeriod(models.TextChoices):
 
 
 # Full-time equivalents, to compare salaries quoted per hour, day, week or month.
-PERIODS_PER_YEAR = {
+PERIODS_PER_YEAR: dict[str, int] = {
     SalaryPeriod.HOUR: 2080,
     SalaryPeriod.DAY: 260,
     SalaryPeriod.WEEK: 52,
@@ -519,8 +534,13 @@ class Posting(models.Model):
         "apply_email",
         "valid_through",
     )
+    # What a duplicate copies: the content, not when it is valid until.
+    COPIED_FIELDS = tuple(name for name in REVIEWED_FIELDS if name != "valid_through")
     # Once approved, a posting's columns are public text (its page stays reachable when closed).
     APPROVED_STATUSES = ("published", "closed")
+
+    # Set on the postings `reachable()` finds: whether the public may find it too.
+    is_open: bool
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -638,7 +658,7 @@ class Posting(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.annualise_salary()
         if self.slug:
             super().save(*args, **kwargs)
@@ -707,6 +727,44 @@ class Posting(models.Model):
     def has_salary(self) -> bool:
         return self.salary_min is not None or self.salary_max is not None
 
+    # Where a posting stands, for the recruiters' pages: which actions it offers.
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_in_review(self) -> bool:
+        return self.status == self.Status.IN_REVIEW
+
+    @property
+    def is_expired(self) -> bool:
+        """Published, but past its valid-through date: off the public site until extended."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.valid_through is not None
+            and self.valid_through <= timezone.now()
+        )
+
+    @property
+    def is_live(self) -> bool:
+        """Published and not expired: its page is the public one, not a notice."""
+        return self.status == self.Status.PUBLISHED and not self.is_expired
+
+    @property
+    def can_publish(self) -> bool:
+        return self.is_draft
+
+    @property
+    def can_close(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    can_extend = can_close
+
+    @property
+    def can_reopen(self) -> bool:
+        return self.status == self.Status.CLOSED
+
     @property
     def has_pending_change(self) -> bool:
         """A recruiter's edit of this published or closed posting is waiting (or was sent back)."""
@@ -716,6 +774,15 @@ class Posting(models.Model):
     def change_awaits_review(self) -> bool:
         return self.has_pending_change and not self.rejection_reason
 
+    @property
+    def awaits_review(self) -> bool:
+        """Staff have something of it to decide on: the new posting, or a change to it."""
+        return self.is_in_review or self.change_awaits_review
+
+    def pending_diff(self) -> dict[str, list[str]]:
+        """The change waiting for review: each field's [approved, proposed] text."""
+        return self._changes(self.proposed(), self.pending_changes)
+
     def proposed(self) -> Posting:
         """The posting as its recruiters last wrote it: the approved columns with the change
         waiting for review on top. What the manage page edits and the preview shows; never
@@ -724,15 +791,23 @@ class Posting(models.Model):
             return self
         proposal = copy.copy(self)
         for name, value in self.pending_changes.items():
-            field = self._meta.get_field(name)
+            field = self.column(name)
             # Assigning the id drops a cached related object that no longer matches.
             setattr(proposal, field.attname, None if value is None else field.to_python(value))
         proposal.annualise_salary()
         return proposal
 
+    @classmethod
+    def column(cls, name: str) -> models.Field:
+        """The field of a column, by name: every name the state methods use is one."""
+        field = cls._meta.get_field(name)
+        if not isinstance(field, models.Field):
+            raise TypeError(f"{name} names a relation to Posting, not a column of it.")
+        return field
+
     def field_text(self, name: str) -> str:
         """A field's value as the posting's history shows it."""
-        field = self._meta.get_field(name)
+        field = self.column(name)
         if field.is_relation:
             return str(getattr(self, name)) if getattr(self, field.attname) is not None else ""
         value = getattr(self, name)
@@ -742,7 +817,7 @@ class Posting(models.Model):
         return _as_text(value)
 
     def _differs(self, other: Posting, name: str) -> bool:
-        attname = self._meta.get_field(name).attname
+        attname = self.column(name).attname
         return getattr(self, attname) != getattr(other, attname)
 
     def _changes(self, after: Posting, names: Iterable[str]) -> dict[str, list[str]]:
@@ -765,7 +840,7 @@ class Posting(models.Model):
         self,
         action: str,
         *,
-        by: AbstractBaseUser | None,
+        by: User | None,
         changes: dict | None = None,
         note: str = "",
     ) -> PostingEvent:
@@ -802,6 +877,11 @@ class Posting(models.Model):
         for field in self._meta.concrete_fields:
             setattr(self, field.attname, getattr(stored, field.attname))
 
+    def _save_text(self, changes: Iterable[str]) -> None:
+        """Save the `changes` as the public text, with nothing left waiting for review."""
+        self.pending_changes = {}
+        self._save_state(*changes, "salary_min_annual", "salary_max_annual", "pending_changes")
+
     def _save_state(self, *names: str) -> None:
         self.revision += 1
         self.save(update_fields=[*names, "revision", "updated_at"])
@@ -816,7 +896,7 @@ class Posting(models.Model):
                 f"this one is {self.get_status_display().lower()}."
             )
 
-    def create(self, *, by: AbstractBaseUser | None, note: str = "", token: str = "") -> None:
+    def create(self, *, by: User | None, note: str = "", token: str = "") -> None:
         """Save a new posting as a draft and record who created it. With the `token` of the
         form that asked for it, a second submit of that form raises AlreadyCreated."""
         self.creation_token = token
@@ -833,7 +913,7 @@ class Posting(models.Model):
                 raise
             raise AlreadyCreated(first) from None
 
-    def _create(self, *, by: AbstractBaseUser | None, note: str) -> None:
+    def _create(self, *, by: User | None, note: str) -> None:
         with transaction.atomic():
             self.status = self.Status.DRAFT
             self.published_at = None
@@ -844,7 +924,7 @@ class Posting(models.Model):
     def edit(
         self,
         *,
-        by: AbstractBaseUser | None,
+        by: User | None,
         fields: Iterable[str] = REVIEWED_FIELDS,
         require_review: bool | None = None,
     ) -> None:
@@ -861,9 +941,9 @@ class Posting(models.Model):
             before = stored.proposed()
             after = copy.copy(before)
             for name in fields:
-                field = self._meta.get_field(name)
+                field = self.column(name)
                 setattr(after, field.attname, getattr(self, field.attname))
-                if field.is_relation and field.is_cached(self):
+                if isinstance(field, models.ForeignKey) and field.is_cached(self):
                     field.set_cached_value(after, field.get_cached_value(self))
             changes = before._changes(after, fields)
             if require_review and stored.status in self.APPROVED_STATUSES:
@@ -874,26 +954,15 @@ class Posting(models.Model):
             # Saved at once, with any change that was waiting (review is no longer required).
             changes = stored._changes(after, dict.fromkeys([*stored.pending_changes, *fields]))
             if changes or stored.pending_changes:
-                after.pending_changes = {}
-                after.revision = stored.revision + 1
-                after.save(
-                    update_fields=[
-                        *changes,
-                        "salary_min_annual",
-                        "salary_max_annual",
-                        "pending_changes",
-                        "revision",
-                        "updated_at",
-                    ]
-                )
+                after._save_text(changes)
                 if changes:
                     after.record(PostingEvent.Action.EDITED, by=by, changes=changes)
             self._take(after)
 
-    def _propose(self, after: Posting, *, by: AbstractBaseUser | None, changes: dict) -> None:
+    def _propose(self, after: Posting, *, by: User | None, changes: dict) -> None:
         """Keep `after` as the change waiting for review, against the approved columns."""
         self.pending_changes = {
-            name: _json_value(self._meta.get_field(name), after)
+            name: _json_value(self.column(name), after)
             for name in self.REVIEWED_FIELDS
             if self._differs(after, name)
         }
@@ -909,7 +978,7 @@ class Posting(models.Model):
                 note="Change submitted for review; the public sees the approved version.",
             )
 
-    def publish(self, *, by: AbstractBaseUser | None, require_review: bool | None = None) -> None:
+    def publish(self, *, by: User | None, require_review: bool | None = None) -> None:
         """Publish a draft, or submit it for review when staff must approve postings first."""
         if require_review is None:
             require_review = settings.POSTINGS_REQUIRE_REVIEW
@@ -928,13 +997,19 @@ class Posting(models.Model):
                 posting._go_live(by=by, action=PostingEvent.Action.PUBLISHED)
         self._take(posting)
 
-    def approve(self, *, by: AbstractBaseUser | None, revision: int) -> None:
+    def edit_and_publish(self, *, by: User | None, fields: Iterable[str]) -> None:
+        """Save an edited draft and publish it (or submit it for review), or do neither."""
+        with transaction.atomic():
+            self.edit(by=by, fields=fields)
+            self.publish(by=by)
+
+    def approve(self, *, by: User | None, revision: int) -> None:
         """Staff accept what they reviewed at `revision`: a posting in review goes live, and a
         change to a published or closed posting becomes its public text. Refused if the
         posting has changed since staff saw it."""
         with transaction.atomic():
             posting = self._locked()
-            if not (posting.status == self.Status.IN_REVIEW or posting.change_awaits_review):
+            if not posting.awaits_review:
                 raise AlreadyDone(
                     f"Nothing of this posting waits for review: it is "
                     f"{posting.get_status_display().lower()}."
@@ -946,21 +1021,10 @@ class Posting(models.Model):
                 posting._apply_pending(by=by)
         self._take(posting)
 
-    def _apply_pending(self, *, by: AbstractBaseUser | None) -> None:
+    def _apply_pending(self, *, by: User | None) -> None:
         approved = self.proposed()
         changes = self._changes(approved, self.pending_changes)
-        approved.pending_changes = {}
-        approved.revision = self.revision + 1
-        approved.save(
-            update_fields=[
-                *changes,
-                "salary_min_annual",
-                "salary_max_annual",
-                "pending_changes",
-                "revision",
-                "updated_at",
-            ]
-        )
+        approved._save_text(changes)
         approved.record(
             PostingEvent.Action.APPROVED,
             by=by,
@@ -969,7 +1033,7 @@ class Posting(models.Model):
         )
         self._take(approved)
 
-    def reject(self, *, by: AbstractBaseUser | None, reason: str) -> None:
+    def reject(self, *, by: User | None, reason: str) -> None:
         """Staff send back what waits for review, with the reason its recruiters see: a posting
         in review goes back to draft; a change to a public posting stays unapproved (and
         unpublished) for its recruiters to mend."""
@@ -993,21 +1057,25 @@ class Posting(models.Model):
                 )
         self._take(posting)
 
-    def _go_live(self, *, by: AbstractBaseUser | None, action: str) -> None:
+    def _go_live(self, *, by: User | None, action: str) -> None:
         now = timezone.now()
-        before = self.valid_through
         self.status = self.Status.PUBLISHED
         self.published_at = now
         self.rejection_reason = ""
-        if self.valid_through is None or self.valid_through <= now:
-            self.valid_through = now + self.DEFAULT_VALIDITY
+        changes = self._renew_validity(now)
         self._save_state("status", "published_at", "valid_through", "rejection_reason")
-        changes = {}
-        if before != self.valid_through:
-            changes["valid_through"] = [_as_text(before), _as_text(self.valid_through)]
         self.record(action, by=by, changes=changes)
 
-    def close(self, *, by: AbstractBaseUser | None, revision: int | None = None) -> None:
+    def _renew_validity(self, now: datetime) -> dict[str, list[str]]:
+        """Going public with a valid-through date unset or past: a fresh one, DEFAULT_VALIDITY
+        from `now`. Returns the change for the posting's history."""
+        before = self.valid_through
+        if before is None or before <= now:
+            self.valid_through = now + self.DEFAULT_VALIDITY
+            return {"valid_through": [_as_text(before), _as_text(self.valid_through)]}
+        return {}
+
+    def close(self, *, by: User | None, revision: int | None = None) -> None:
         """Take a published posting off the public site; it can be reopened."""
         with transaction.atomic():
             posting = self._locked(
@@ -1018,10 +1086,9 @@ class Posting(models.Model):
             posting.record(PostingEvent.Action.CLOSED, by=by)
         self._take(posting)
 
-    def reopen(self, *, by: AbstractBaseUser | None, revision: int | None = None) -> None:
+    def reopen(self, *, by: User | None, revision: int | None = None) -> None:
         """Publish a closed posting again, with a fresh valid-through date if it had passed.
         It reopens with its approved text: a change waiting for review keeps waiting."""
-        now = timezone.now()
         with transaction.atomic():
             posting = self._locked(
                 self.Status.CLOSED,
@@ -1029,20 +1096,13 @@ class Posting(models.Model):
                 done=[self.Status.PUBLISHED],
                 revision=revision,
             )
-            before = posting.valid_through
             posting.status = self.Status.PUBLISHED
-            if posting.valid_through is None or posting.valid_through <= now:
-                posting.valid_through = now + self.DEFAULT_VALIDITY
+            changes = posting._renew_validity(timezone.now())
             posting._save_state("status", "valid_through")
-            changes = {}
-            if before != posting.valid_through:
-                changes["valid_through"] = [_as_text(before), _as_text(posting.valid_through)]
             posting.record(PostingEvent.Action.REOPENED, by=by, changes=changes)
         self._take(posting)
 
-    def extend(
-        self, *, by: AbstractBaseUser | None, days: int, revision: int | None = None
-    ) -> None:
+    def extend(self, *, by: User | None, days: int, revision: int | None = None) -> None:
         """Push the valid-through date `days` later, counting from now if it has passed."""
         now = timezone.now()
         with transaction.atomic():
@@ -1058,16 +1118,15 @@ class Posting(models.Model):
             )
         self._take(posting)
 
-    def duplicate(self, *, by: AbstractBaseUser | None, revision: int | None = None) -> Posting:
+    def duplicate(self, *, by: User | None, revision: int | None = None) -> Posting:
         """A new draft with this posting's content as its recruiters last wrote it, for the
         next hire of the same kind. With `revision`, one copy per page that asked for it."""
         with transaction.atomic():
             source = self._locked(revision=revision)
             text = source.proposed()
-            names = [name for name in self.REVIEWED_FIELDS if name != "valid_through"]
             draft = Posting(organisation_id=source.organisation_id)
-            for name in names:
-                attname = self._meta.get_field(name).attname
+            for name in self.COPIED_FIELDS:
+                attname = self.column(name).attname
                 setattr(draft, attname, getattr(text, attname))
             draft.create(by=by, note=f"Copied from “{source.title}” (#{source.pk}).")
             source.record(PostingEvent.Action.DUPLICATED, by=by, note=f"Copied to #{draft.pk}.")
@@ -1162,7 +1221,7 @@ SLUG_ATTEMPTS = 5
 
 
 def save_with_free_slug(
-    obj: models.Model, text: str, save: Callable[..., None], *args: Any, **kwargs: Any
+    obj: Organisation | Posting, text: str, save: Callable[..., None], *args: Any, **kwargs: Any
 ) -> None:
     """Save a new `obj` with `save` under a free slug made from `text`.
 

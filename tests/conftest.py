@@ -27,7 +27,7 @@ def _test_settings(settings):
 @pytest.fixture
 def membership():
     """An organisation's owner; a module may override it with an owner of its own."""
-    return MembershipFactory(role=Membership.Role.OWNER)
+    return MembershipFactory(access=Membership.Access.OWNER)
 
 
 @pytest.fixture

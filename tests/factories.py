@@ -167,7 +167,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
-    role = Membership.Role.RECRUITER
+    access = Membership.Access.RECRUITER
 
 
 class InvitationFactory(factory.django.DjangoModelFactory):
@@ -294,7 +294,7 @@ def build_site() -> SiteData:
 
     organisation = OrganisationFactory(name="Harbour Foods", slug="harbour-foods")
     recruiter = UserFactory(username="owner@harbourfoods.example", first_name="Mira")
-    MembershipFactory(user=recruiter, organisation=organisation, role=Membership.Role.OWNER)
+    MembershipFactory(user=recruiter, organisation=organisation, access=Membership.Access.OWNER)
     now = timezone.now()
     postings = []
     for number in range(REMOTE_COO_POSTINGS + ON_SITE_COO_POSTINGS):

@@ -12,8 +12,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from postings.accounts import invitation_token
 from postings.models import Invitation, Membership, Organisation, Posting, PostingEvent
-from postings.services import invitation_token
 from tests.factories import (
     InvitationFactory,
     MembershipFactory,

@@ -64,7 +64,7 @@ def site_data():
         reversion.set_comment("Reworded the brief answer.")
         coo.save()
 
-    owner = MembershipFactory(role=Membership.Role.OWNER, user__first_name="Grace")
+    owner = MembershipFactory(access=Membership.Access.OWNER, user__first_name="Grace")
     MembershipFactory(organisation=owner.organisation)
     InvitationFactory(organisation=owner.organisation, invited_by=owner.user)
     accepted = InvitationFactory(organisation=owner.organisation, accepted_at=timezone.now())

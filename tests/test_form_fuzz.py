@@ -25,9 +25,9 @@ from django.utils.html import escape
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from postings.accounts import invitation_token
 from postings.filters import PostingFilter
 from postings.models import Invitation, Membership, Organisation, Posting, PostingEvent
-from postings.services import invitation_token
 from tests.factories import (
     PASSWORD,
     InvitationFactory,
@@ -231,7 +231,7 @@ def test_no_invitation_sign_up_input_fails_or_saves_half_an_account(client, chan
 
 @pytest.fixture
 def member():
-    return MembershipFactory(role=Membership.Role.OWNER)
+    return MembershipFactory(access=Membership.Access.OWNER)
 
 
 @pytest.fixture
@@ -304,7 +304,7 @@ def test_no_organisation_form_input_fails_or_saves_an_organisation_without_its_o
 
         check_answer(response, before)
         if response.status_code == HTTPStatus.FOUND:
-            assert Membership.objects.filter(user=user, role=Membership.Role.OWNER).exists()
+            assert Membership.objects.filter(user=user, access=Membership.Access.OWNER).exists()
 
 
 @FUZZ

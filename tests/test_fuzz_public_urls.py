@@ -149,7 +149,7 @@ def test_no_invitation_link_makes_the_page_fail(client, token):
 @fuzzing(examples=30)
 @given(data=st.data(), query=query_strings)
 def test_no_query_string_makes_a_recruiter_page_fail(client, public_urls, data, query):
-    membership = MembershipFactory(role=Membership.Role.OWNER)
+    membership = MembershipFactory(access=Membership.Access.OWNER)
     posting = PostingFactory(organisation=membership.organisation)
     client.force_login(membership.user)
     url = data.draw(

@@ -22,7 +22,8 @@ import pytest
 from django.db import models
 from django.urls import reverse
 
-from postings.forms import OrganisationForm, PostingForm, SignupForm
+from postings.account_forms import SignupForm
+from postings.forms import OrganisationForm, PostingForm
 from postings.models import Membership, Posting
 from roles.models import FAQ
 from tests.factories import (
@@ -250,7 +251,7 @@ def world():
     role = RoleFactory(title="Chief Operating Officer", slug="chief-operating-officer")
     other = RoleFactory(title="Chief Executive Officer", slug="chief-executive-officer")
     ReportingLineFactory(role=role, manager=other)
-    membership = MembershipFactory(role=Membership.Role.OWNER)
+    membership = MembershipFactory(access=Membership.Access.OWNER)
     posting = PostingFactory(
         role=role,
         organisation=membership.organisation,

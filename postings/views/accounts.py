@@ -8,7 +8,7 @@ address's owner only.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -21,14 +21,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jobsite.clients import client_address
-from postings import services
-from postings.forms import InvitationSignupForm, PasswordResetForm, SignupForm
+from postings import accounts
+from postings.account_forms import InvitationSignupForm, PasswordResetForm, SignupForm
 from postings.models import EmailVerification, Membership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def unverified_refusal(request: HttpRequest, redirect_to: str) -> HttpResponse | None:
+class SignedInRequest(HttpRequest):
+    """The request of a view behind login_required: its user has signed in."""
+
+    user: User
+
+
+def unverified_refusal(request: SignedInRequest, redirect_to: str) -> HttpResponse | None:
     """A redirect with a message if the user's address is unverified, else None: publishing
     and inviting speak for the site to strangers, so they wait for a verified address."""
     if EmailVerification.is_verified(request.user):
@@ -53,7 +62,7 @@ def signup(request: HttpRequest) -> HttpResponseBase:
         form = SignupForm(request.POST)
         if form.is_valid():
             try:
-                services.signup(
+                accounts.signup(
                     name=form.cleaned_data["name"],
                     email=form.cleaned_data["email"],
                     password=form.cleaned_data["password1"],
@@ -61,7 +70,7 @@ def signup(request: HttpRequest) -> HttpResponseBase:
                     website=form.cleaned_data["website"],
                     client=client_address(request),
                 )
-            except services.MailNotSent:
+            except accounts.MailNotSent:
                 form.add_error(
                     "email",
                     "We could not send mail just now, so nothing was saved. Try again in a "
@@ -85,10 +94,10 @@ def email_verify(request: HttpRequest, token: str) -> HttpResponseBase:
     """GET shows a button and changes nothing, since mail scanners open links; the POST
     verifies the address and logs its owner in."""
     try:
-        user = services.user_from_verification_token(token)
+        user = accounts.user_from_verification_token(token)
         if request.method == "POST":
-            services.email_verify(user)
-    except services.VerificationError as error:
+            accounts.email_verify(user)
+    except accounts.VerificationError as error:
         return TemplateResponse(
             request,
             "registration/email_verify_invalid.html",
@@ -130,8 +139,8 @@ def invitation_refused(request: HttpRequest, reason: str, status: int = 400) -> 
 @never_cache
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponseBase:
     try:
-        invitation = services.invitation_from_token(token)
-    except services.InvitationError as error:
+        invitation = accounts.invitation_from_token(token)
+    except accounts.InvitationError as error:
         return invitation_refused(request, str(error))
     context: dict[str, Any] = {"invitation": invitation, "organisation": invitation.organisation}
     if request.user.is_authenticated:
@@ -149,8 +158,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponseBase:
             context["membership"] = membership
         elif request.method == "POST":
             try:
-                services.invitation_accept(invitation=invitation, user=request.user)
-            except services.InvitationError as error:
+                accounts.invitation_accept(invitation=invitation, user=request.user)
+            except accounts.InvitationError as error:
                 return invitation_refused(request, str(error))
             messages.success(request, f"You are now a recruiter of {invitation.organisation}.")
             return redirect("recruiters:dashboard")
@@ -161,13 +170,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponseBase:
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    user = services.account_create(
+                    user = accounts.account_create(
                         name=form.cleaned_data["name"],
                         email=invitation.email,
                         password=form.cleaned_data["password1"],
                     )
-                    services.invitation_accept(invitation=invitation, user=user)
-            except (IntegrityError, services.InvitationError):
+                    accounts.invitation_accept(invitation=invitation, user=user)
+            except (IntegrityError, accounts.InvitationError):
                 # A simultaneous submit of this link made the account first.
                 return invitation_refused(
                     request,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 from urllib.parse import quote
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.text import Truncator
@@ -20,15 +21,17 @@ from postings.models import Posting
 SIMILAR_POSTING_COUNT = 4
 
 
-def last_changed(response: TemplateResponse) -> datetime:
+def last_changed(response: HttpResponseBase) -> datetime:
     """The page's natural date: the last edit to the posting, its organisation or role."""
-    posting = response.context_data["posting"]
+    # The response of posting_detail, below: a TemplateResponse with the posting.
+    context = cast(TemplateResponse, response).context_data or {}
+    posting = context["posting"]
     return max(posting.updated_at, posting.organisation.updated_at, posting.role.updated_at)
 
 
 @require_safe
 @public_page(last_modified=last_changed)
-def posting_detail(request: HttpRequest, slug: str) -> TemplateResponse:
+def posting_detail(request: HttpRequest, slug: str) -> HttpResponseBase:
     posting = get_object_or_404(
         Posting.objects.reachable().select_related("organisation", "role"), slug=slug
     )
@@ -37,28 +40,19 @@ def posting_detail(request: HttpRequest, slug: str) -> TemplateResponse:
 
 def render_posting_page(
     request: HttpRequest, posting: Posting, *, preview: bool = False
-) -> TemplateResponse:
+) -> HttpResponseBase:
     """The posting's public page. With `preview`, the page a draft will become: marked as a
     preview, kept out of search engines, shown as open, and without JSON-LD (nothing may
     advertise a posting that is not public)."""
-    if preview:
-        is_open = True
-    elif hasattr(posting, "is_open"):
-        is_open = posting.is_open
-    else:
-        is_open = Posting.objects.public().filter(pk=posting.pk).exists()
-
-    similar_postings = (
-        list(
-            Posting.objects.public()
-            .for_role(posting.role)
-            .exclude(pk=posting.pk)
-            .select_related("organisation")
-            .only(*LISTING_FIELDS)
-            .newest_first()[:SIMILAR_POSTING_COUNT]
-        )
-        if posting.pk
-        else []
+    # A page `posting_detail` found knows from its query whether the posting is open.
+    is_open = preview or posting.is_open
+    similar_postings = list(
+        Posting.objects.public()
+        .for_role(posting.role)
+        .exclude(pk=posting.pk)
+        .select_related("organisation")
+        .only(*LISTING_FIELDS)
+        .newest_first()[:SIMILAR_POSTING_COUNT]
     )
     context = {
         "posting": posting,

@@ -17,8 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -27,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jobsite.clients import client_address
-from postings import services
+from postings import accounts
 from postings.completeness import check_posting
 from postings.forms import (
     ExtendForm,
@@ -36,8 +35,15 @@ from postings.forms import (
     PostingForm,
     initial_from_role,
 )
-from postings.models import AlreadyCreated, AlreadyDone, Membership, Posting, PostingChanged
-from postings.views.accounts import unverified_refusal
+from postings.models import (
+    AlreadyCreated,
+    AlreadyDone,
+    Membership,
+    Organisation,
+    Posting,
+    PostingChanged,
+)
+from postings.views.accounts import SignedInRequest, unverified_refusal
 from postings.views.detail import render_posting_page
 from roles.models import Role
 
@@ -62,7 +68,7 @@ def member_required(view: MemberView) -> Callable[..., HttpResponseBase]:
 
     @wraps(view)
     @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def wrapper(request: SignedInRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         membership = membership_of(request.user)
         if membership is None:
             messages.info(request, "Create an organisation or accept an invitation first.")
@@ -82,21 +88,13 @@ def own_posting(membership: Membership, pk: int) -> Posting:
     )
 
 
-def is_expired(posting: Posting) -> bool:
-    return (
-        posting.status == Posting.Status.PUBLISHED
-        and posting.valid_through is not None
-        and posting.valid_through <= timezone.now()
-    )
-
-
 # --- Dashboard ---------------------------------------------------------------------------
 
 
 @require_GET
 @never_cache
 @login_required
-def dashboard(request: HttpRequest) -> TemplateResponse:
+def dashboard(request: SignedInRequest) -> TemplateResponse:
     membership = membership_of(request.user)
     if membership is None:
         return TemplateResponse(request, "recruiters/no_organisation.html")
@@ -108,7 +106,6 @@ def dashboard(request: HttpRequest) -> TemplateResponse:
     )
     now = timezone.now()
     for posting in postings:
-        posting.expired = is_expired(posting)
         posting.completeness = check_posting(posting, now=now)
     groups = [
         {
@@ -125,7 +122,7 @@ def dashboard(request: HttpRequest) -> TemplateResponse:
             "membership": membership,
             "organisation": membership.organisation,
             "groups": groups,
-            "expired_count": sum(posting.expired for posting in postings),
+            "expired_count": sum(posting.is_expired for posting in postings),
             "extend_form": ExtendForm(),
             "review_required": settings.POSTINGS_REQUIRE_REVIEW,
         },
@@ -135,14 +132,14 @@ def dashboard(request: HttpRequest) -> TemplateResponse:
 @require_http_methods(["GET", "POST"])
 @never_cache
 @login_required
-def organisation_create(request: HttpRequest) -> HttpResponseBase:
+def organisation_create(request: SignedInRequest) -> HttpResponseBase:
     if membership_of(request.user) is not None:
         return redirect("recruiters:dashboard")
     if request.method == "POST":
         form = OrganisationForm(request.POST)
         if form.is_valid():
-            organisation = services.organisation_create(
-                user=request.user,
+            organisation = Organisation.create_with_owner(
+                owner=request.user,
                 name=form.cleaned_data["name"],
                 website=form.cleaned_data["website"],
             )
@@ -159,7 +156,7 @@ def organisation_create(request: HttpRequest) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 @never_cache
 @member_required
-def posting_create(request: HttpRequest, membership: Membership) -> HttpResponseBase:
+def posting_create(request: SignedInRequest, membership: Membership) -> HttpResponseBase:
     roles = Role.objects.published().only("title", "slug", "abbreviation")
     if request.method == "POST":
         form = PostingForm(request.POST)
@@ -190,7 +187,7 @@ def posting_create(request: HttpRequest, membership: Membership) -> HttpResponse
     )
 
 
-def form_token(request: HttpRequest) -> str:
+def form_token(request: SignedInRequest) -> str:
     """The new-posting form's one-time token, if it looks like one we handed out."""
     token = request.POST.get("form_token", "")
     return token if re.fullmatch(r"[0-9a-f]{32}", token) else ""
@@ -199,7 +196,7 @@ def form_token(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 @never_cache
 @member_required
-def posting_manage(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
+def posting_manage(request: SignedInRequest, membership: Membership, pk: int) -> HttpResponseBase:
     posting = own_posting(membership, pk)
     # The form edits the posting as its recruiters last wrote it, which may be a change
     # still waiting for review: the public keeps the approved version meanwhile.
@@ -211,11 +208,9 @@ def posting_manage(request: HttpRequest, membership: Membership, pk: int) -> Htt
         form = PostingForm(request.POST, instance=proposed, publishing=publishing)
         if form.is_valid():
             posting = form.save(commit=False)
+            save = posting.edit_and_publish if publishing else posting.edit
             try:
-                with transaction.atomic():
-                    posting.edit(by=request.user, fields=form.changed_data)
-                    if publishing:
-                        posting.publish(by=request.user)
+                save(by=request.user, fields=form.changed_data)
             except ValidationError as error:
                 report(request, error)
                 return redirect("recruiters:posting_manage", pk=pk)
@@ -238,7 +233,7 @@ def posting_manage(request: HttpRequest, membership: Membership, pk: int) -> Htt
 
 
 def posting_form_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     form: PostingForm,
     *,
     membership: Membership,
@@ -256,7 +251,6 @@ def posting_form_page(
         "review_required": settings.POSTINGS_REQUIRE_REVIEW,
     }
     if posting is not None:
-        posting.expired = is_expired(posting)
         context["completeness"] = check_posting(posting.proposed())
         context["events"] = history(posting)
     elif role is not None:
@@ -285,7 +279,7 @@ def history(posting: Posting) -> list[dict[str, Any]]:
 
 
 def published_message(posting: Posting) -> str:
-    if posting.status == Posting.Status.IN_REVIEW:
+    if posting.is_in_review:
         return "Submitted for review. Staff will publish it or say what to change."
     return "Published. It is on the public site now."
 
@@ -293,13 +287,13 @@ def published_message(posting: Posting) -> str:
 @require_GET
 @never_cache
 @member_required
-def posting_preview(request: HttpRequest, membership: Membership, pk: int) -> TemplateResponse:
+def posting_preview(request: SignedInRequest, membership: Membership, pk: int) -> HttpResponseBase:
     return render_posting_page(request, own_posting(membership, pk).proposed(), preview=True)
 
 
 @require_POST
 @member_required
-def posting_publish(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
+def posting_publish(request: SignedInRequest, membership: Membership, pk: int) -> HttpResponseBase:
     if refusal := unverified_refusal(request, reverse("recruiters:posting_manage", args=[pk])):
         return refusal
     posting = own_posting(membership, pk)
@@ -310,36 +304,51 @@ def posting_publish(request: HttpRequest, membership: Membership, pk: int) -> Ht
             request, form, membership=membership, posting=own_posting(membership, pk)
         )
     # The form only checks the stored draft: nothing in it changes.
-    return change_state(request, posting, "publish", published_message)
+    return change_state(request, posting, posting.publish, published_message)
 
 
 @require_POST
 @member_required
-def posting_close(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
-    return change_state(request, own_posting(membership, pk), "close", "Closed.")
+def posting_close(request: SignedInRequest, membership: Membership, pk: int) -> HttpResponseBase:
+    posting = own_posting(membership, pk)
+    return change_state(
+        request, posting, posting.close, "Closed.", revision=posted_revision(request)
+    )
 
 
 @require_POST
 @member_required
-def posting_reopen(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
-    return change_state(request, own_posting(membership, pk), "reopen", "Reopened.")
+def posting_reopen(request: SignedInRequest, membership: Membership, pk: int) -> HttpResponseBase:
+    posting = own_posting(membership, pk)
+    return change_state(
+        request, posting, posting.reopen, "Reopened.", revision=posted_revision(request)
+    )
 
 
 @require_POST
 @member_required
-def posting_extend(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
+def posting_extend(request: SignedInRequest, membership: Membership, pk: int) -> HttpResponseBase:
     posting = own_posting(membership, pk)
     form = ExtendForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose how long to extend the posting by.")
         return redirect_back(request, posting)
     days = form.cleaned_data["days"]
-    return change_state(request, posting, "extend", f"Extended by {days} days.", days=days)
+    return change_state(
+        request,
+        posting,
+        posting.extend,
+        f"Extended by {days} days.",
+        days=days,
+        revision=posted_revision(request),
+    )
 
 
 @require_POST
 @member_required
-def posting_duplicate(request: HttpRequest, membership: Membership, pk: int) -> HttpResponseBase:
+def posting_duplicate(
+    request: SignedInRequest, membership: Membership, pk: int
+) -> HttpResponseBase:
     posting = own_posting(membership, pk)
     try:
         copy = posting.duplicate(by=request.user, revision=posted_revision(request))
@@ -350,7 +359,7 @@ def posting_duplicate(request: HttpRequest, membership: Membership, pk: int) -> 
     return redirect("recruiters:posting_manage", pk=copy.pk)
 
 
-def posted_revision(request: HttpRequest) -> int | None:
+def posted_revision(request: SignedInRequest) -> int | None:
     """The posting's revision the page showed, which the buttons' forms send: a second click
     of the same button finds the posting changed, and changes nothing more."""
     value = request.POST.get("revision", "")
@@ -358,16 +367,16 @@ def posted_revision(request: HttpRequest) -> int | None:
 
 
 def change_state(
-    request: HttpRequest,
+    request: SignedInRequest,
     posting: Posting,
-    method: str,
+    change: Callable[..., None],
     done: str | Callable[[Posting], str],
     **kwargs: Any,
 ) -> HttpResponse:
-    if method != "publish":
-        kwargs["revision"] = posted_revision(request)
+    """Make the `change` (one of the posting's state methods) as the user, then go back
+    with the `done` message, or with why nothing was done."""
     try:
-        getattr(posting, method)(by=request.user, **kwargs)
+        change(by=request.user, **kwargs)
     except ValidationError as error:
         report(request, error)
     else:
@@ -378,7 +387,7 @@ def change_state(
     return redirect_back(request, posting)
 
 
-def report(request: HttpRequest, error: ValidationError) -> None:
+def report(request: SignedInRequest, error: ValidationError) -> None:
     """Why a change was not made. Already done (a double click) is news, not a mistake."""
     text = " ".join(error.messages)
     if isinstance(error, AlreadyDone):
@@ -389,7 +398,7 @@ def report(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, text)
 
 
-def redirect_back(request: HttpRequest, posting: Posting) -> HttpResponse:
+def redirect_back(request: SignedInRequest, posting: Posting) -> HttpResponse:
     """Back to the dashboard when the action came from there, else to the posting."""
     if request.POST.get("next") == "dashboard":
         return redirect("recruiters:dashboard")
@@ -401,7 +410,7 @@ def redirect_back(request: HttpRequest, posting: Posting) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @member_required
-def invitation_list(request: HttpRequest, membership: Membership) -> HttpResponseBase:
+def invitation_list(request: SignedInRequest, membership: Membership) -> HttpResponseBase:
     if not membership.is_owner:
         raise PermissionDenied("Only the organisation's owners invite recruiters.")
     if refusal := unverified_refusal(request, reverse("recruiters:dashboard")):
@@ -413,13 +422,13 @@ def invitation_list(request: HttpRequest, membership: Membership) -> HttpRespons
             email = form.cleaned_data["email"]
             try:
                 # None over a mail limit: the owner is told what any sender is told.
-                services.invitation_send(
+                accounts.invitation_send(
                     organisation=organisation,
                     email=email,
                     invited_by=request.user,
                     client=client_address(request),
                 )
-            except services.MailNotSent:
+            except accounts.MailNotSent:
                 form.add_error(
                     "email", "We could not send the invitation just now. Try again in a while."
                 )

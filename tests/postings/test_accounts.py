@@ -21,8 +21,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from postings.accounts import invitation_token
 from postings.models import EmailVerification, Invitation, Membership, Organisation, Posting
-from postings.services import invitation_token
 from tests.factories import (
     PASSWORD,
     InvitationFactory,
@@ -66,7 +66,7 @@ def test_signup_makes_an_unverified_owner_mails_a_link_and_logs_no_one_in(client
         "Grace Hopper",
     )
     membership = Membership.objects.get(user=user)
-    assert membership.role == Membership.Role.OWNER
+    assert membership.access == Membership.Access.OWNER
     assert membership.organisation.name == "Compiler Logistics"
     assert membership.organisation.website == "https://compiler.example"
     assert not EmailVerification.is_verified(user)
@@ -507,7 +507,7 @@ def test_password_reset_link_that_was_tampered_with_says_so(client):
 
 @pytest.fixture
 def owner():
-    return MembershipFactory(role=Membership.Role.OWNER, user__first_name="Olive").user
+    return MembershipFactory(access=Membership.Access.OWNER, user__first_name="Olive").user
 
 
 def invite(client, owner, email="new.recruiter@example.com", **extra):
@@ -575,7 +575,7 @@ def test_invitee_creates_an_account_and_becomes_a_recruiter_of_the_organisation(
     assert response.status_code == HTTPStatus.FOUND
     user = User.objects.get(email="new.recruiter@example.com")
     assert user.membership.organisation == owner.membership.organisation
-    assert user.membership.role == Membership.Role.RECRUITER
+    assert user.membership.access == Membership.Access.RECRUITER
     assert user.membership.invitation == Invitation.objects.get()
     assert Invitation.objects.get().accepted_at is not None
     assert EmailVerification.is_verified(user)
@@ -667,7 +667,7 @@ def test_a_tampered_invitation_link_says_so(client, token_of):
 
 
 def test_only_owners_invite(client):
-    recruiter = MembershipFactory(role=Membership.Role.RECRUITER).user
+    recruiter = MembershipFactory(access=Membership.Access.RECRUITER).user
     client.force_login(recruiter)
 
     assert client.get(reverse("recruiters:invitation_list")).status_code == HTTPStatus.FORBIDDEN
@@ -679,7 +679,7 @@ def test_only_owners_invite(client):
 
 
 def test_an_owner_whose_address_is_unverified_cannot_invite(client):
-    owner = MembershipFactory(role=Membership.Role.OWNER, user__unverified=True).user
+    owner = MembershipFactory(access=Membership.Access.OWNER, user__unverified=True).user
 
     response = invite(client, owner)
 
@@ -691,7 +691,7 @@ def test_an_owner_whose_address_is_unverified_cannot_invite(client):
 
 @pytest.mark.parametrize("name", ["Your bank\r\nBcc: all@example.com", "Olive\x07", "Ol\x85ive"])
 def test_an_inviter_whose_name_would_break_the_subject_is_refused_with_a_clear_error(client, name):
-    owner = MembershipFactory(role=Membership.Role.OWNER, user__first_name=name).user
+    owner = MembershipFactory(access=Membership.Access.OWNER, user__first_name=name).user
 
     response = invite(client, owner)
 
@@ -789,7 +789,7 @@ def test_sign_up_with_an_address_in_use_mails_it_within_the_same_limits(client, 
 
 
 def test_an_owner_whose_address_is_unverified_cannot_publish(client):
-    membership = MembershipFactory(role=Membership.Role.OWNER, user__unverified=True)
+    membership = MembershipFactory(access=Membership.Access.OWNER, user__unverified=True)
     posting = PostingFactory(organisation=membership.organisation, draft=True)
     client.force_login(membership.user)
 
@@ -803,7 +803,7 @@ def test_an_owner_whose_address_is_unverified_cannot_publish(client):
 
 
 def test_the_manage_page_does_not_publish_for_an_unverified_owner_either(client):
-    membership = MembershipFactory(role=Membership.Role.OWNER, user__unverified=True)
+    membership = MembershipFactory(access=Membership.Access.OWNER, user__unverified=True)
     posting = PostingFactory(organisation=membership.organisation, draft=True)
     client.force_login(membership.user)
 

@@ -178,7 +178,7 @@ def test_editing_a_roles_part_in_admin_shows_on_the_explainer(visitor, staff_cli
 def test_editing_a_posting_through_the_recruiter_form_shows_on_every_page_that_lists_it(
     visitor, coo
 ):
-    membership = MembershipFactory(role=Membership.Role.OWNER)
+    membership = MembershipFactory(access=Membership.Access.OWNER)
     posting = PostingFactory(
         organisation=membership.organisation, role=coo, title="Operations chief", city="Leeds"
     )
@@ -277,7 +277,7 @@ def test_a_page_whose_posting_has_expired_is_not_stored(visitor, coo):
 
 
 def test_a_logged_in_recruiter_never_gets_a_cached_page_nor_fills_the_cache(visitor, coo):
-    membership = MembershipFactory(role=Membership.Role.OWNER)
+    membership = MembershipFactory(access=Membership.Access.OWNER)
     recruiter = Client()
     recruiter.force_login(membership.user)
     url = coo.get_absolute_url()
@@ -306,7 +306,7 @@ def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(visitor, coo):
 
 
 def test_recruiter_pages_are_never_stored(client):
-    membership = MembershipFactory(role=Membership.Role.OWNER)
+    membership = MembershipFactory(access=Membership.Access.OWNER)
     client.force_login(membership.user)
 
     response = client.get(reverse("recruiters:dashboard"))

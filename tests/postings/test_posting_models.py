@@ -186,3 +186,56 @@ def test_reachable_keeps_closed_and_expired_postings_but_says_they_are_not_open(
     reachable = {posting.title: posting.is_open for posting in Posting.objects.reachable()}
 
     assert reachable == {open_posting.title: True, closed.title: False, expired.title: False}
+
+
+@pytest.mark.parametrize(
+    ("traits", "offers"),
+    [
+        pytest.param({"draft": True}, {"can_publish"}, id="draft"),
+        pytest.param({}, {"can_close", "can_extend", "is_live"}, id="published"),
+        pytest.param({"expired": True}, {"can_close", "can_extend", "is_expired"}, id="expired"),
+        pytest.param({"closed": True}, {"can_reopen"}, id="closed"),
+    ],
+)
+def test_a_posting_offers_the_actions_its_state_allows_and_no_others(traits, offers):
+    posting = PostingFactory(**traits)
+    names = {"can_publish", "can_close", "can_extend", "can_reopen", "is_live", "is_expired"}
+
+    assert {name for name in names if getattr(posting, name)} == offers
+
+
+def test_a_duplicate_copies_the_declared_fields_and_starts_its_own_validity():
+    source = PostingFactory(
+        city="Leeds", remote_countries="GB IE", salary_min=Decimal(50_000), apply_email="a@b.org"
+    )
+
+    draft = source.duplicate(by=None)
+
+    assert "valid_through" not in Posting.COPIED_FIELDS
+    for name in Posting.COPIED_FIELDS:
+        assert draft.field_text(name) == source.field_text(name), name
+    assert draft.valid_through is None
+    assert draft.is_draft
+
+
+def test_an_edit_and_publish_of_a_posting_published_meanwhile_saves_neither():
+    posting = PostingFactory(draft=True, title="Operations Manager")
+    Posting.objects.get(pk=posting.pk).publish(by=None, require_review=False)
+    posting.title = "Operations Lead"
+
+    with pytest.raises(AlreadyDone):
+        posting.edit_and_publish(by=None, fields=["title"])
+
+    assert Posting.objects.get(pk=posting.pk).title == "Operations Manager"
+
+
+def test_reopening_after_the_validity_passed_renews_it_as_publishing_does():
+    posting = PostingFactory(closed=True, valid_through=timezone.now() + timedelta(hours=1))
+    Posting.objects.filter(pk=posting.pk).update(valid_through=timezone.now() - timedelta(hours=1))
+    posting.refresh_from_db()
+
+    posting.reopen(by=None)
+
+    assert posting.valid_through > timezone.now() + Posting.DEFAULT_VALIDITY - timedelta(minutes=1)
+    event = posting.events.get(action="reopened")
+    assert list(event.changes) == ["valid_through"]

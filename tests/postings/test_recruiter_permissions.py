@@ -38,8 +38,8 @@ ORGANISATION_PAGES = ["dashboard", "posting_create", "invitation_list", "organis
 @pytest.fixture
 def world():
     role = RoleFactory()
-    a = MembershipFactory(role=Membership.Role.OWNER)
-    b = MembershipFactory(role=Membership.Role.OWNER)
+    a = MembershipFactory(access=Membership.Access.OWNER)
+    b = MembershipFactory(access=Membership.Access.OWNER)
     postings = {
         "draft": PostingFactory(organisation=a.organisation, role=role, draft=True),
         "published": PostingFactory(organisation=a.organisation, role=role),
@@ -66,7 +66,7 @@ def database_state():
         ),
         "events": PostingEvent.objects.count(),
         "organisations": Organisation.objects.count(),
-        "memberships": list(Membership.objects.values_list("user", "organisation", "role")),
+        "memberships": list(Membership.objects.values_list("user", "organisation", "access")),
         "invitations": Invitation.objects.count(),
     }
 

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def membership():
-    return MembershipFactory(role=Membership.Role.OWNER, user__first_name="Ada")
+    return MembershipFactory(access=Membership.Access.OWNER, user__first_name="Ada")
 
 
 @pytest.fixture

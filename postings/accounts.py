@@ -1,5 +1,6 @@
-"""Work that spans several models or leaves the site: sign-up, email verification, account
-mail and its limits, invitations.
+"""Accounts: sign-up, email verification, account mail and its limits, and invitations (their
+mail, their signed links, accepting one). The account pages (postings.views.accounts) and an
+owner's invitation list (postings.views.recruiters) use it.
 
 Account mail (verification, "you have an account", password reset, invitations) is sent in
 the request: the page that says "check your inbox" is only true once the backend has it.
@@ -10,10 +11,10 @@ from __future__ import annotations
 import logging
 import smtplib
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.mail import send_mail
@@ -31,6 +32,9 @@ from postings.models import (
     Membership,
     Organisation,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +72,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def mail_limits(
-    *, address: str, client: str, account: AbstractBaseUser | None = None
-) -> list[MailLimit]:
+def mail_limits(*, address: str, client: str, account: User | None = None) -> list[MailLimit]:
     limits = [
         MailLimit(f"address:{normalise_email(address)}", *MAILS_PER_ADDRESS),
         MailLimit(f"client:{client}", *MAILS_PER_CLIENT),
@@ -80,7 +82,7 @@ def mail_limits(
     return limits
 
 
-def mail_allowed(*, address: str, client: str, account: AbstractBaseUser | None = None) -> bool:
+def mail_allowed(*, address: str, client: str, account: User | None = None) -> bool:
     """Count one account mail to `address`; False, and nothing counted, over a limit."""
     allowed = MailQuota.objects.take(mail_limits(address=address, client=client, account=account))
     if not allowed:
@@ -104,7 +106,7 @@ def send_account_mail(template: str, context: dict, to: str) -> None:
 # --- Sign-up and verification ------------------------------------------------------------
 
 
-def account_create(*, name: str, email: str, password: str) -> AbstractBaseUser:
+def account_create(*, name: str, email: str, password: str) -> User:
     """A user who logs in with their email address."""
     email = normalise_email(email)
     return get_user_model().objects.create_user(
@@ -112,7 +114,7 @@ def account_create(*, name: str, email: str, password: str) -> AbstractBaseUser:
     )
 
 
-def account_for(email: str) -> AbstractBaseUser | None:
+def account_for(email: str) -> User | None:
     email = normalise_email(email)
     return (
         get_user_model()
@@ -183,23 +185,22 @@ def signup(
 @transaction.atomic
 def account_with_organisation(
     *, name: str, email: str, password: str, organisation_name: str, website: str
-) -> AbstractBaseUser:
+) -> User:
     user = account_create(name=name, email=email, password=password)
     EmailVerification.objects.create(user=user)
-    organisation = Organisation.objects.create(name=organisation_name.strip(), website=website)
-    Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.OWNER)
+    Organisation.create_with_owner(owner=user, name=organisation_name, website=website)
     return user
 
 
-def verification_token(user: AbstractBaseUser) -> str:
+def verification_token(user: User) -> str:
     return signing.dumps({"user": user.pk, "email": user.email}, salt=VERIFICATION_SALT)
 
 
-def verification_url(user: AbstractBaseUser) -> str:
+def verification_url(user: User) -> str:
     return absolute_url(reverse("email_verify", kwargs={"token": verification_token(user)}))
 
 
-def send_verification(user: AbstractBaseUser) -> None:
+def send_verification(user: User) -> None:
     send_account_mail(
         "verification",
         {
@@ -212,7 +213,7 @@ def send_verification(user: AbstractBaseUser) -> None:
     )
 
 
-def user_from_verification_token(token: str) -> AbstractBaseUser:
+def user_from_verification_token(token: str) -> User:
     """The unverified user a verification link names, if the link is genuine and recent."""
     try:
         data = signing.loads(token, salt=VERIFICATION_SALT, max_age=VERIFICATION_MAX_AGE)
@@ -226,11 +227,8 @@ def user_from_verification_token(token: str) -> AbstractBaseUser:
             "This link is not valid: it may have been cut short or changed. Copy the whole "
             "link from the email."
         ) from error
-    user = (
-        get_user_model().objects.filter(pk=data.get("user")).first()
-        if isinstance(data, dict) and isinstance(data.get("user"), int)
-        else None
-    )
+    pk = data.get("user") if isinstance(data, dict) else None
+    user = get_user_model().objects.filter(pk=pk).first() if isinstance(pk, int) else None
     if user is None or user.email != data.get("email"):
         raise VerificationError("This link no longer works: its account has changed or gone.")
     if EmailVerification.is_verified(user):
@@ -238,21 +236,13 @@ def user_from_verification_token(token: str) -> AbstractBaseUser:
     return user
 
 
-def email_verify(user: AbstractBaseUser) -> None:
+def email_verify(user: User) -> None:
     """Mark the address verified; a link used already (or twice at once) is refused."""
     if not EmailVerification.verify(user):
         raise VerificationError("This address is confirmed already. Log in to continue.")
 
 
-# --- Organisations and invitations -------------------------------------------------------
-
-
-@transaction.atomic
-def organisation_create(*, user: AbstractBaseUser, name: str, website: str = "") -> Organisation:
-    """An organisation for a user who has none yet, with them as its owner."""
-    organisation = Organisation.objects.create(name=name.strip(), website=website)
-    Membership.objects.create(user=user, organisation=organisation, role=Membership.Role.OWNER)
-    return organisation
+# --- Invitations -------------------------------------------------------
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -289,7 +279,7 @@ def invitation_from_token(token: str) -> Invitation:
 
 
 def invitation_send(
-    *, organisation: Organisation, email: str, invited_by: AbstractBaseUser, client: str
+    *, organisation: Organisation, email: str, invited_by: User, client: str
 ) -> Invitation | None:
     """Record an invitation and email its signed link, which works for 7 days.
 
@@ -319,7 +309,7 @@ def invitation_send(
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Membership:
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """Make `user` a recruiter of the inviting organisation and mark the invitation used.
 
     Only the invited address may accept, and only once: the conditional UPDATE lets one of
@@ -340,7 +330,7 @@ def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Memb
             membership = Membership.objects.create(
                 user=user,
                 organisation=invitation.organisation,
-                role=Membership.Role.RECRUITER,
+                access=Membership.Access.RECRUITER,
                 invitation=invitation,
             )
     except IntegrityError as error:
