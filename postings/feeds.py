@@ -27,7 +27,6 @@ from xml.sax.saxutils import XMLGenerator
 import nh3
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +38,7 @@ from django.views.decorators.http import require_safe
 from jobsite.origin import absolute_url
 from postings.caching import expires_with, keep_until, public_page
 from postings.display import country_name, place_text, salary_text
-from postings.filters import PostingFilter
+from postings.filters import SEARCH_PARAMETERS, PostingFilter
 from postings.jsonld import description_html
 from postings.markup import plain_text, web_address
 from postings.models import EmploymentType, Posting, Workplace
@@ -47,8 +46,6 @@ from postings.models import EmploymentType, Posting, Workplace
 FEED_ITEM_COUNT = 50
 AGGREGATOR_ITEM_COUNT = 1000
 SUMMARY_WORDS = 60
-# Parameters of /jobs/ that shape the page, not the search: left out of a feed's title.
-NOT_SEARCH_PARAMETERS = {"page", "sort"}
 
 # XML 1.0 forbids most control characters; one in a title would break the whole feed.
 XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -99,32 +96,8 @@ class FeedQuery:
     postings: list[Posting]
 
     def summary(self) -> str:
-        """ "“coo” · Workplace: Remote": what the search asks for, in words."""
-        form = self.filterset.form
-        form.is_valid()  # Only valid fields count, as they do for the results.
-        parts = []
-        for name, field in form.fields.items():
-            value = form.cleaned_data.get(name)
-            if name in NOT_SEARCH_PARAMETERS or value in (None, "", [], ()):
-                continue
-            shown = feed_text(country_name(value) if name == "country" else describe(field, value))
-            if not shown:  # Only markup: nothing a reader could be shown.
-                continue
-            if name == "q":
-                parts.append(f"“{shown}”")
-            else:
-                parts.append(f"{field.label or name.replace('_', ' ').capitalize()}: {shown}")
-        return Truncator(" · ".join(parts)).chars(200)
-
-
-def describe(field: Any, value: Any) -> str:
-    """A cleaned form value as a person would say it: choice labels, not codes."""
-    if isinstance(value, list | tuple | set) or hasattr(value, "model"):
-        return ", ".join(describe(field, one) for one in value)
-    if isinstance(value, Model):
-        return str(value)
-    choices = dict(getattr(field, "choices", None) or [])
-    return str(choices.get(value, value))
+        """ "“coo” · Workplace: Remote": the search's own summary, as plain words."""
+        return self.filterset.summary(clean=feed_text)
 
 
 class PostingRssFeed(Feed):
@@ -134,7 +107,8 @@ class PostingRssFeed(Feed):
 
     # Like every public page: GET and HEAD only (Feed itself answers any method), cached.
     # Feed.__call__ without its Last-Modified (see the module's docstring).
-    @method_decorator([require_safe, public_page(reads=tuple(PostingFilter.base_filters))])
+    # It reads the search, not how a page of it is arranged: a feed is newest first.
+    @method_decorator([require_safe, public_page(reads=SEARCH_PARAMETERS)])
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         query = self.get_object(request, *args, **kwargs)
         feed = self.get_feed(query, request)
@@ -143,11 +117,9 @@ class PostingRssFeed(Feed):
         return expires_with(response, query.postings)
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FeedQuery:
-        parameters = request.GET.copy()
-        parameters.pop("page", None)
         return FeedQuery(
             filterset=PostingFilter(request.GET, queryset=Posting.objects.public()),
-            query_string=urlencode(sorted(parameters.lists()), doseq=True),
+            query_string=urlencode(sorted(request.GET.lists()), doseq=True),
             postings=[],
         )
 

@@ -10,7 +10,8 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from postings.filters import FacetOption, PostingFilter
+from postings.facets import FacetOption
+from postings.filters import PostingFilter
 from postings.models import EmploymentType, Posting, SalaryPeriod
 from tests.factories import PostingFactory, RoleFactory
 
