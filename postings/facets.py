@@ -211,7 +211,7 @@ class RoleFacet(Facet):
         selected = params.get(self.name)
         roles: dict[str, tuple[str, int]] = {}
         for role_id, count in tally.facets[self.name].items():
-            if role_id in tally.role_names:
+            if isinstance(role_id, int) and role_id in tally.role_names:
                 slug, title = tally.role_names[role_id]
                 roles[slug] = (title, count)
         if selected and selected.slug not in roles:

@@ -23,11 +23,12 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 from xml.sax.saxutils import XMLGenerator
+from xml.sax.xmlreader import AttributesImpl
 
 import nh3
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -112,9 +113,11 @@ class PostingRssFeed(Feed):
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         query = self.get_object(request, *args, **kwargs)
         feed = self.get_feed(query, request)
-        response = HttpResponse(content_type=feed.content_type)
+        # Every feed generator Django ships sets a content type; SyndicationFeed declares none.
+        response = HttpResponse(content_type=feed.content_type)  # type: ignore[attr-defined]
         feed.write(response, "utf-8")
-        return expires_with(response, query.postings)
+        expires_with(response, query.postings)
+        return response
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FeedQuery:
         return FeedQuery(
@@ -178,14 +181,14 @@ class PostingRssFeed(Feed):
         facts_text = " · ".join(filter(None, map(feed_text, facts)))
         return " — ".join(filter(None, (facts_text, feed_text(summary))))
 
-    def item_pubdate(self, item: Posting) -> datetime:
+    def item_pubdate(self, item: Posting) -> datetime | None:
         return item.published_at
 
     def item_updateddate(self, item: Posting) -> datetime:
         return item.updated_at
 
     def item_guid(self, item: Posting) -> str:
-        return item.feed_guid
+        return item.feed_guid  # type: ignore[attr-defined]  # set by items()
 
     item_guid_is_permalink = False
 
@@ -214,14 +217,15 @@ class PostingAtomFeed(PostingRssFeed):
 
 # --- The aggregator feed ---------------------------------------------------------------
 
-JOB_TYPES = {
+JOB_TYPES: dict[str, str] = {
     EmploymentType.FULL_TIME: "fulltime",
     EmploymentType.PART_TIME: "parttime",
     EmploymentType.CONTRACT: "contract",
     EmploymentType.TEMPORARY: "temporary",
     EmploymentType.INTERNSHIP: "internship",
 }
-REMOTE_TYPES = {Workplace.REMOTE: "Fully remote", Workplace.HYBRID: "Hybrid remote"}
+NO_ATTRIBUTES: AttributesImpl[str] = AttributesImpl({})
+REMOTE_TYPES: dict[str, str] = {Workplace.REMOTE: "Fully remote", Workplace.HYBRID: "Hybrid remote"}
 
 
 def rfc2822(moment: datetime | None) -> str:
@@ -243,19 +247,19 @@ class AggregatorFeedWriter:
         self.valid_until: datetime | None = None
 
     def element(self, name: str, text: str = "") -> None:
-        self.xml.startElement(name, {})
+        self.xml.startElement(name, NO_ATTRIBUTES)
         self.xml.characters(xml_safe(text))
         self.xml.endElement(name)
 
     def cdata_element(self, name: str, text: str) -> None:
-        self.xml.startElement(name, {})
+        self.xml.startElement(name, NO_ATTRIBUTES)
         # XMLGenerator has no CDATA call; its start tag is already written in full, so the
         # section can go straight to the same stream.
         self.out.write(cdata(text))
         self.xml.endElement(name)
 
     def job(self, posting: Posting) -> None:
-        self.xml.startElement("job", {})
+        self.xml.startElement("job", NO_ATTRIBUTES)
         self.element("title", feed_text(posting.title))
         self.element("date", rfc2822(posting.published_at))
         self.element("referencenumber", str(posting.pk))
@@ -283,7 +287,7 @@ class AggregatorFeedWriter:
 
     def document(self, postings: Any) -> str:
         self.xml.startDocument()
-        self.xml.startElement("source", {})
+        self.xml.startElement("source", NO_ATTRIBUTES)
         self.element("publisher", settings.SITE_NAME)
         self.element("publisherurl", absolute_url(reverse("postings:home")))
         self.element("lastBuildDate", rfc2822(timezone.now()))
@@ -296,7 +300,7 @@ class AggregatorFeedWriter:
 
 @require_safe
 @public_page
-def aggregator_feed(request: HttpRequest) -> HttpResponse:
+def aggregator_feed(request: HttpRequest) -> HttpResponseBase:
     """/jobs/feed.xml: the newest 1,000 open postings in the shape job aggregators read."""
     postings = (
         Posting.objects.public()

@@ -7,7 +7,7 @@ open posting.
 """
 
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
@@ -23,7 +23,7 @@ LATEST_POSTING_COUNT = 8
 
 @require_safe
 @public_page
-def home(request: HttpRequest) -> TemplateResponse:
+def home(request: HttpRequest) -> HttpResponseBase:
     public = Posting.objects.public()
     tally = facets.open_jobs(public)
 

@@ -7,7 +7,7 @@ from math import ceil
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
@@ -45,7 +45,7 @@ class SearchPaginator(Paginator):
 
 @require_safe
 @public_page(reads=PAGE_PARAMETERS)
-def posting_list(request: HttpRequest) -> TemplateResponse:
+def posting_list(request: HttpRequest) -> HttpResponseBase:
     filterset = PostingFilter(request.GET, queryset=Posting.objects.public())
     # A result shows its organisation's name (joined, not one query per result) and none of
     # the long texts: the rows the database reads and sends stay small.
