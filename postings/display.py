@@ -78,10 +78,11 @@ COUNTRY_NAMES = {
     "ZA": "South Africa",
 }
 
-# The columns a posting's one-line listing reads (title and link, organisation, place,
-# workplace, date) and its valid-through moment, which bounds how long a page listing it
-# may be cached: listings load these and not the long texts.
-LISTING_FIELDS = [
+# The columns a posting's result line reads (templates/postings/includes/_posting_result.html:
+# title and link, organisation, place, workplace, terms, pay, date) and its valid-through
+# moment, which bounds how long a page listing it may be cached: every page that lists
+# postings loads these and not the long texts.
+RESULT_FIELDS = [
     "title",
     "slug",
     "city",
@@ -91,10 +92,6 @@ LISTING_FIELDS = [
     "published_at",
     "valid_through",
     "organisation__name",
-]
-# A search result's or the home page's fuller line: the listing with the terms and the pay.
-RESULT_FIELDS = [
-    *LISTING_FIELDS,
     "employment_type",
     "remote_countries",
     "salary_min",
@@ -102,6 +99,10 @@ RESULT_FIELDS = [
     "salary_currency",
     "salary_period",
 ]
+
+# The remote workplace's value (models.Workplace.REMOTE). The models import this module's
+# importers (postings/facets.py, for the indexes), so it cannot import them: it names it.
+REMOTE = "remote"
 
 # Symbols written before the amount; other currencies follow it as their ISO code.
 CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥", "INR": "₹"}
@@ -144,6 +145,24 @@ def salary_text(posting: Posting) -> str:
         return ""
     period = posting.get_salary_period_display() if posting.salary_period else ""
     return f"{amount} {period}".strip()
+
+
+def result_facts(posting: Posting) -> list[str]:
+    """What a result line says of a posting, in order: "Northwind", "Leeds, United Kingdom",
+    "On-site", "Full-time", "£60,000–£80,000 per year"; a remote posting's place is where
+    applicants may live: "Remote (United Kingdom, Ireland)", "Remote (anywhere)"."""
+    if posting.workplace == REMOTE:
+        countries = ", ".join(map(country_name, posting.remote_country_list)) or "anywhere"
+        where = [f"Remote ({countries})"]
+    else:
+        where = [place_text(posting), posting.get_workplace_display()]
+    facts = [
+        posting.organisation.name,
+        *where,
+        posting.get_employment_type_display(),
+        salary_text(posting),
+    ]
+    return [fact for fact in facts if fact]
 
 
 def place_text(posting: Posting) -> str:

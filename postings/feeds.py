@@ -23,12 +23,12 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 from xml.sax.saxutils import XMLGenerator
+from xml.sax.xmlreader import AttributesImpl
 
 import nh3
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -39,7 +39,7 @@ from django.views.decorators.http import require_safe
 from jobsite.origin import absolute_url
 from postings.caching import expires_with, keep_until, public_page
 from postings.display import country_name, place_text, salary_text
-from postings.filters import PostingFilter
+from postings.filters import SEARCH_PARAMETERS, PostingFilter
 from postings.jsonld import description_html
 from postings.markup import plain_text, web_address
 from postings.models import EmploymentType, Posting, Workplace
@@ -47,8 +47,6 @@ from postings.models import EmploymentType, Posting, Workplace
 FEED_ITEM_COUNT = 50
 AGGREGATOR_ITEM_COUNT = 1000
 SUMMARY_WORDS = 60
-# Parameters of /jobs/ that shape the page, not the search: left out of a feed's title.
-NOT_SEARCH_PARAMETERS = {"page", "sort"}
 
 # XML 1.0 forbids most control characters; one in a title would break the whole feed.
 XML_INVALID = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -99,32 +97,8 @@ class FeedQuery:
     postings: list[Posting]
 
     def summary(self) -> str:
-        """ "“coo” · Workplace: Remote": what the search asks for, in words."""
-        form = self.filterset.form
-        form.is_valid()  # Only valid fields count, as they do for the results.
-        parts = []
-        for name, field in form.fields.items():
-            value = form.cleaned_data.get(name)
-            if name in NOT_SEARCH_PARAMETERS or value in (None, "", [], ()):
-                continue
-            shown = feed_text(country_name(value) if name == "country" else describe(field, value))
-            if not shown:  # Only markup: nothing a reader could be shown.
-                continue
-            if name == "q":
-                parts.append(f"“{shown}”")
-            else:
-                parts.append(f"{field.label or name.replace('_', ' ').capitalize()}: {shown}")
-        return Truncator(" · ".join(parts)).chars(200)
-
-
-def describe(field: Any, value: Any) -> str:
-    """A cleaned form value as a person would say it: choice labels, not codes."""
-    if isinstance(value, list | tuple | set) or hasattr(value, "model"):
-        return ", ".join(describe(field, one) for one in value)
-    if isinstance(value, Model):
-        return str(value)
-    choices = dict(getattr(field, "choices", None) or [])
-    return str(choices.get(value, value))
+        """ "“coo” · Workplace: Remote": the search's own summary, as plain words."""
+        return self.filterset.summary(clean=feed_text)
 
 
 class PostingRssFeed(Feed):
@@ -134,20 +108,21 @@ class PostingRssFeed(Feed):
 
     # Like every public page: GET and HEAD only (Feed itself answers any method), cached.
     # Feed.__call__ without its Last-Modified (see the module's docstring).
-    @method_decorator([require_safe, public_page(reads=tuple(PostingFilter.base_filters))])
+    # It reads the search, not how a page of it is arranged: a feed is newest first.
+    @method_decorator([require_safe, public_page(reads=SEARCH_PARAMETERS)])
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         query = self.get_object(request, *args, **kwargs)
         feed = self.get_feed(query, request)
-        response = HttpResponse(content_type=feed.content_type)
+        # Every feed generator Django ships sets a content type; SyndicationFeed declares none.
+        response = HttpResponse(content_type=feed.content_type)  # type: ignore[attr-defined]
         feed.write(response, "utf-8")
-        return expires_with(response, query.postings)
+        expires_with(response, query.postings)
+        return response
 
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FeedQuery:
-        parameters = request.GET.copy()
-        parameters.pop("page", None)
         return FeedQuery(
             filterset=PostingFilter(request.GET, queryset=Posting.objects.public()),
-            query_string=urlencode(sorted(parameters.lists()), doseq=True),
+            query_string=urlencode(sorted(request.GET.lists()), doseq=True),
             postings=[],
         )
 
@@ -206,14 +181,14 @@ class PostingRssFeed(Feed):
         facts_text = " · ".join(filter(None, map(feed_text, facts)))
         return " — ".join(filter(None, (facts_text, feed_text(summary))))
 
-    def item_pubdate(self, item: Posting) -> datetime:
+    def item_pubdate(self, item: Posting) -> datetime | None:
         return item.published_at
 
     def item_updateddate(self, item: Posting) -> datetime:
         return item.updated_at
 
     def item_guid(self, item: Posting) -> str:
-        return item.feed_guid
+        return item.feed_guid  # type: ignore[attr-defined]  # set by items()
 
     item_guid_is_permalink = False
 
@@ -242,14 +217,15 @@ class PostingAtomFeed(PostingRssFeed):
 
 # --- The aggregator feed ---------------------------------------------------------------
 
-JOB_TYPES = {
+JOB_TYPES: dict[str, str] = {
     EmploymentType.FULL_TIME: "fulltime",
     EmploymentType.PART_TIME: "parttime",
     EmploymentType.CONTRACT: "contract",
     EmploymentType.TEMPORARY: "temporary",
     EmploymentType.INTERNSHIP: "internship",
 }
-REMOTE_TYPES = {Workplace.REMOTE: "Fully remote", Workplace.HYBRID: "Hybrid remote"}
+NO_ATTRIBUTES: AttributesImpl[str] = AttributesImpl({})
+REMOTE_TYPES: dict[str, str] = {Workplace.REMOTE: "Fully remote", Workplace.HYBRID: "Hybrid remote"}
 
 
 def rfc2822(moment: datetime | None) -> str:
@@ -271,19 +247,19 @@ class AggregatorFeedWriter:
         self.valid_until: datetime | None = None
 
     def element(self, name: str, text: str = "") -> None:
-        self.xml.startElement(name, {})
+        self.xml.startElement(name, NO_ATTRIBUTES)
         self.xml.characters(xml_safe(text))
         self.xml.endElement(name)
 
     def cdata_element(self, name: str, text: str) -> None:
-        self.xml.startElement(name, {})
+        self.xml.startElement(name, NO_ATTRIBUTES)
         # XMLGenerator has no CDATA call; its start tag is already written in full, so the
         # section can go straight to the same stream.
         self.out.write(cdata(text))
         self.xml.endElement(name)
 
     def job(self, posting: Posting) -> None:
-        self.xml.startElement("job", {})
+        self.xml.startElement("job", NO_ATTRIBUTES)
         self.element("title", feed_text(posting.title))
         self.element("date", rfc2822(posting.published_at))
         self.element("referencenumber", str(posting.pk))
@@ -311,7 +287,7 @@ class AggregatorFeedWriter:
 
     def document(self, postings: Any) -> str:
         self.xml.startDocument()
-        self.xml.startElement("source", {})
+        self.xml.startElement("source", NO_ATTRIBUTES)
         self.element("publisher", settings.SITE_NAME)
         self.element("publisherurl", absolute_url(reverse("postings:home")))
         self.element("lastBuildDate", rfc2822(timezone.now()))
@@ -324,7 +300,7 @@ class AggregatorFeedWriter:
 
 @require_safe
 @public_page
-def aggregator_feed(request: HttpRequest) -> HttpResponse:
+def aggregator_feed(request: HttpRequest) -> HttpResponseBase:
     """/jobs/feed.xml: the newest 1,000 open postings in the shape job aggregators read."""
     postings = (
         Posting.objects.public()

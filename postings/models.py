@@ -14,12 +14,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import ExpressionWrapper, F, Func, Q, Value
+from django.db.models import ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from postings.facets import FACET_COLUMNS, SAMPLE_BUCKET
 from roles.models import Role
 
 if TYPE_CHECKING:
@@ -346,18 +347,6 @@ PERIODS_PER_YEAR: dict[str, int] = {
 }
 
 
-# A posting's place in a fixed pseudo-random order of 65,536 buckets: the postings in the
-# lowest buckets are a uniform sample of all postings, whatever their age, from which a
-# search too broad to count exactly is estimated (postings/filters.py). Multiplying by an odd
-# number permutes the ids' low bits, so consecutive ids land far apart.
-# The numbers are in the SQL, not parameters: SQLite uses an index on an expression only for
-# the very same expression.
-SAMPLE_BUCKETS = 65_536
-SAMPLE_BUCKET = Func(
-    F("id"), template="((%(expressions)s * 40503) & 65535)", output_field=models.IntegerField()
-)
-
-
 def open_q(now: datetime) -> Q:
     """The one rule for a posting the public may find: published, live and not expired."""
     return (
@@ -591,28 +580,16 @@ class Posting(models.Model):
                     "-id",
                     "valid_through",
                     "organisation",
-                    "role",
-                    "employment_type",
-                    "workplace",
-                    "country",
-                    "remote_countries",
+                    *FACET_COLUMNS,
                 ],
                 condition=Q(status="published"),
                 name="postings_published_newest",
             ),
             models.Index(fields=["organisation", "status"], name="postings_org_status"),
-            # Search counts and facets (filters.PostingFilter.groups) read only the index.
+            # Search counts and facets (postings.facets.groups) read only the index: the
+            # columns of "open", then the facets'.
             models.Index(
-                fields=[
-                    "published_at",
-                    "valid_through",
-                    "organisation",
-                    "role",
-                    "employment_type",
-                    "workplace",
-                    "country",
-                    "remote_countries",
-                ],
+                fields=["published_at", "valid_through", "organisation", *FACET_COLUMNS],
                 condition=Q(status="published"),
                 name="postings_published_facets",
             ),
@@ -634,14 +611,8 @@ class Posting(models.Model):
             # Estimated search counts: a published sample, with the facets' columns.
             models.Index(
                 SAMPLE_BUCKET,
-                F("published_at"),
-                F("valid_through"),
-                F("organisation"),
-                F("role"),
-                F("employment_type"),
-                F("workplace"),
-                F("country"),
-                F("remote_countries"),
+                *(F(column) for column in ("published_at", "valid_through", "organisation")),
+                *(F(column) for column in FACET_COLUMNS),
                 condition=Q(status="published"),
                 name="postings_published_sample",
             ),

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -51,6 +51,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
+
     from postings.models import PostingQuerySet
 
 MAX_QUERY_LENGTH = 200
@@ -149,7 +152,7 @@ class PostingDocument(Expression):
 
     output_field = SearchVectorField()
 
-    def as_sql(self, compiler, connection):
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, list]:
         alias = compiler.query.get_initial_alias()
         column = connection.ops.quote_name("search_vector")
         return f"{compiler.quote_name_unless_alias(alias)}.{column}", []
@@ -297,12 +300,14 @@ class SqliteSearch:
         # postings, against milliseconds joined). The column weights are the table's
         # configured `rank` (bm25 10, 10, 4, 2, 1); negated so that higher is better, as on
         # PostgreSQL. Unlike `matching`, the result cannot be nested in a subquery.
-        return postings.extra(  # noqa: S610 - fixed SQL; the query text is a parameter
+        # extra() keeps the queryset's class; the stubs say only QuerySet.
+        ranked = postings.extra(  # noqa: S610 - fixed SQL; the query text is a parameter
             tables=[FTS_TABLE],
             where=[f"{FTS_TABLE}.rowid = postings_posting.id", f"{FTS_TABLE} MATCH %s"],
             params=[query],
             select={"search_rank": f"-{FTS_TABLE}.rank"},
         )
+        return cast("PostingQuerySet", ranked)
 
     def raw_snippets(self, ids: list[int], text: str) -> dict[int, str]:
         query = fts5_query(text)

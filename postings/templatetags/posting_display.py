@@ -19,6 +19,12 @@ def salary(posting: Posting) -> str:
 
 
 @register.filter
+def result_facts(posting: Posting) -> list[str]:
+    """`{{ posting|result_facts|join:" · " }}`: organisation, place, workplace, terms, pay."""
+    return display.result_facts(posting)
+
+
+@register.filter
 def place(posting: Posting) -> str:
     """`{{ posting|place }}`: "Manchester, England, United Kingdom"."""
     return display.place_text(posting)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from postings import jsonld
 from postings.caching import expires_with, public_page
-from postings.display import LISTING_FIELDS, place_text, salary_text
+from postings.display import RESULT_FIELDS, place_text, salary_text
 from postings.markup import plain_text
 from postings.models import Posting
 
@@ -51,7 +51,7 @@ def render_posting_page(
         .for_role(posting.role)
         .exclude(pk=posting.pk)
         .select_related("organisation")
-        .only(*LISTING_FIELDS)
+        .only(*RESULT_FIELDS)
         .newest_first()[:SIMILAR_POSTING_COUNT]
     )
     context = {

@@ -1,19 +1,19 @@
 """The home page: search, the roles people are hiring for, the latest jobs.
 
 Its figures are the search page's own: the counts of /jobs/ with nothing searched
-(postings/filters.py), exact on a small site and estimated from the search's sample on a
+(postings/facets.py), exact on a small site and estimated from the search's sample on a
 large one, so the home page and the page it links to always agree and neither counts every
 open posting.
 """
 
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
+from postings import facets
 from postings.caching import expires_with, public_page
 from postings.display import RESULT_FIELDS
-from postings.filters import PostingFilter
 from postings.models import Organisation, Posting, Workplace
 from roles.models import Role
 
@@ -23,18 +23,16 @@ LATEST_POSTING_COUNT = 8
 
 @require_safe
 @public_page
-def home(request: HttpRequest) -> TemplateResponse:
+def home(request: HttpRequest) -> HttpResponseBase:
     public = Posting.objects.public()
-    # The counts of /jobs/ with nothing searched, so the two pages agree.
-    everything = PostingFilter(QueryDict(), queryset=public)
-    tally = everything.tally
+    tally = facets.open_jobs(public)
 
     # Roles with the most open jobs first, then by title.
     roles = list(Role.objects.published().only("title", "slug", "abbreviation", "brief_answer"))
-    roles.sort(key=lambda role: (-tally.role.get(role.pk, 0), role.title, role.pk))
+    roles.sort(key=lambda role: (-tally.count("role", role.pk), role.title, role.pk))
     featured_roles = roles[:FEATURED_ROLE_COUNT]
     for role in featured_roles:
-        role.open_postings = tally.role.get(role.pk, 0)
+        role.open_postings = tally.count("role", role.pk)
         role.open_postings_text = tally.figure(role.open_postings)
     latest_postings = (
         public.newest_first()
@@ -49,7 +47,7 @@ def home(request: HttpRequest) -> TemplateResponse:
         {
             "value": workplace.value,
             "label": workplace.label,
-            "count_text": tally.figure(tally.workplace.get(workplace.value, 0)),
+            "count_text": tally.figure(tally.count("workplace", workplace.value)),
         }
         for workplace in Workplace
     ]
@@ -61,7 +59,7 @@ def home(request: HttpRequest) -> TemplateResponse:
             "latest_postings": latest_postings,
             "stats": {
                 "jobs": tally.total,
-                "jobs_text": everything.count_text(),
+                "jobs_text": tally.total_text,
                 "employers": employers,
             },
             "workplaces": workplaces,

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Min
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, QueryDict
+from django.http import Http404, HttpRequest
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import get_script_prefix, reverse
@@ -15,10 +15,9 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
 from jobsite.origin import absolute_url
-from postings import occupation
+from postings import facets, occupation
 from postings.caching import expires_with, public_page
-from postings.display import LISTING_FIELDS
-from postings.filters import PostingFilter
+from postings.display import RESULT_FIELDS
 from postings.models import Posting, PostingQuerySet
 from roles.filters import RoleFilter
 from roles.models import Level, Role, load_routes
@@ -112,7 +111,7 @@ def related_roles(role: Role) -> list[RelatedRole]:
 def role_directory(request: HttpRequest) -> TemplateResponse:
     # Each role's open jobs as the search page counts them (the role facet of /jobs/ with
     # nothing searched): estimated on a large site, so the directory never counts them all.
-    tally = PostingFilter(QueryDict(), queryset=Posting.objects.public()).tally
+    tally = facets.open_jobs(Posting.objects.public())
     roles = (
         Role.objects.published()
         .only("title", "slug", "abbreviation", "function", "level", "brief_answer")
@@ -121,7 +120,7 @@ def role_directory(request: HttpRequest) -> TemplateResponse:
     role_filter = RoleFilter(request.GET or None, queryset=roles)
     by_level: dict[str, list[Role]] = {value: [] for value in Level.values}
     for role in role_filter.qs:
-        role.open_postings = tally.role.get(role.pk, 0)
+        role.open_postings = tally.count("role", role.pk)
         role.open_postings_text = tally.figure(role.open_postings)
         by_level.setdefault(role.level, []).append(role)
     groups = [
@@ -168,7 +167,7 @@ def role_explainer(request: HttpRequest, slug: str) -> TemplateResponse:
     open_postings = list(
         postings.newest_first()
         .select_related("organisation")
-        .only(*LISTING_FIELDS)[:OPEN_POSTING_COUNT]
+        .only(*RESULT_FIELDS)[:OPEN_POSTING_COUNT]
     )
     open_count, ranges = salary_summary(salary_ranges(postings))
 

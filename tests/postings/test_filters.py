@@ -9,7 +9,8 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
-from postings.filters import FacetOption, PostingFilter
+from postings.facets import FacetOption
+from postings.filters import PostingFilter
 from postings.models import EmploymentType, Posting, SalaryPeriod
 from tests.factories import PostingFactory, RoleFactory
 from tests.helpers import JOBS, RESULT_TITLE

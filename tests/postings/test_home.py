@@ -7,7 +7,7 @@ from http import HTTPStatus
 import pytest
 from django.utils import timezone
 
-from postings import filters
+from postings import facets
 from postings.models import Workplace
 from tests.factories import OrganisationFactory, PostingFactory, RoleFactory
 
@@ -96,7 +96,7 @@ def test_home_offers_browsing_by_workplace_with_counts(client):
 
 def test_on_a_large_site_home_shows_the_search_pages_estimates(client, monkeypatch):
     """Counting every open posting takes time in proportion to their number: past
-    filters.SAMPLE_FROM the home page shows the search page's own estimates, so the two
+    facets.SAMPLE_FROM the home page shows the search page's own estimates, so the two
     agree."""
     role = RoleFactory(title="Operations Manager", abbreviation="")
     employer = OrganisationFactory()
@@ -109,10 +109,10 @@ def test_on_a_large_site_home_shows_the_search_pages_estimates(client, monkeypat
         for n in range(200)
     ]
     last = max(posting.pk for posting in postings)
-    monkeypatch.setattr(filters, "SAMPLE_FROM", 100)
-    monkeypatch.setattr(filters, "EXACT_COUNT_LIMIT", 50)
-    monkeypatch.setattr(filters, "SAMPLE_SIZE", last // 2)
-    monkeypatch.setattr(filters, "MIN_SAMPLED", 20)
+    monkeypatch.setattr(facets, "SAMPLE_FROM", 100)
+    monkeypatch.setattr(facets, "EXACT_COUNT_LIMIT", 50)
+    monkeypatch.setattr(facets, "SAMPLE_SIZE", last // 2)
+    monkeypatch.setattr(facets, "MIN_SAMPLED", 20)
 
     html = home(client)
 

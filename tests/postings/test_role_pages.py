@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from postings import filters
+from postings import facets
 from postings.models import SalaryPeriod
 from postings.occupation import cut_on_word, experience_phrase
 from postings.views import roles as role_views
@@ -583,10 +583,10 @@ def test_directory_shows_each_roles_open_jobs(client, graph):
 
 def test_on_a_large_site_the_directory_shows_the_search_pages_estimates(client, graph, monkeypatch):
     postings = PostingFactory.create_batch(200, role=graph["coo"])
-    monkeypatch.setattr(filters, "SAMPLE_FROM", 100)
-    monkeypatch.setattr(filters, "EXACT_COUNT_LIMIT", 50)
-    monkeypatch.setattr(filters, "SAMPLE_SIZE", max(posting.pk for posting in postings) // 2)
-    monkeypatch.setattr(filters, "MIN_SAMPLED", 20)
+    monkeypatch.setattr(facets, "SAMPLE_FROM", 100)
+    monkeypatch.setattr(facets, "EXACT_COUNT_LIMIT", 50)
+    monkeypatch.setattr(facets, "SAMPLE_SIZE", max(posting.pk for posting in postings) // 2)
+    monkeypatch.setattr(facets, "MIN_SAMPLED", 20)
 
     html = get_page(client, reverse("postings:role_directory"))
     search = client.get("/jobs/", {"role": "chief-operating-officer"}).content.decode()
