@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import reversion
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -108,7 +110,7 @@ class RoleAdmin(VersionAdmin):
     ]
 
     @admin.display(description="updated", ordering="updated_at")
-    def updated(self, role: Role):
+    def updated(self, role: Role) -> datetime:
         return role.updated_at
 
     @admin.action(description="Publish the selected roles", permissions=["change"])
