@@ -9,6 +9,7 @@ admin.site.site_title = "Rolewise admin"
 
 urlpatterns = [
     path("", include("postings.urls")),
+    path("roles/", include("postings.role_urls")),
     path("recruiters/", include("postings.recruiter_urls")),
     path("accounts/", include("postings.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),

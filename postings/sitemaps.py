@@ -1,5 +1,5 @@
-"""The sitemap: an index of section files, for the fixed pages, published role explainers and
-open postings.
+"""The sitemap: an index of section files, for the fixed pages, published role explainers
+(roles/sitemaps.py) and open postings. The kinds of section are in jobsite/sitemaps.py.
 
 Postings come from `Posting.objects.public()`, so an expired or closed posting leaves the
 sitemap the moment it leaves search. A section is split into files by primary key: file
@@ -16,76 +16,30 @@ Every absolute URL comes from settings.SITE_URL, never from the request's Host.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from datetime import datetime
-from math import ceil
 from xml.sax.saxutils import escape
 
 from django.contrib.sitemaps.views import x_robots_tag
-from django.db.models import Max, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from jobsite.origin import absolute_url
+from jobsite.sitemaps import FixedSection, RowSection
 from postings.caching import public_page
 from postings.models import Posting
-from roles.models import Role
+from roles import sitemaps as roles_sitemaps
 
-URLS_PER_FILE = 50_000
 XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 CONTENT_TYPE = "application/xml; charset=utf-8"
 
 
-@dataclass(frozen=True)
-class FixedSection:
-    """The pages that are always there: home, the role directory and the job search."""
-
-    names: tuple[str, ...]
-    changefreq: str
-
-    def files(self) -> int:
-        return 1
-
-    def entries(self, number: int) -> Iterator[tuple[str, datetime | None]]:
-        for name in self.names:
-            yield reverse(name), None
-
-
-@dataclass(frozen=True)
-class RowSection:
-    """Rows with a slug and an `updated_at`, one URL each under a path prefix."""
-
-    rows: Callable[[], QuerySet]
-    url_name: str
-    changefreq: str
-
-    def files(self) -> int:
-        """One file per 50,000 ids up to the highest (one, empty, for an empty table)."""
-        highest = self.rows().model.objects.aggregate(highest=Max("pk"))["highest"] or 0
-        return max(1, ceil(highest / URLS_PER_FILE))
-
-    def entries(self, number: int) -> Iterator[tuple[str, datetime | None]]:
-        # One reverse() for the file, not one per row: a slug is its path's last part.
-        prefix = reverse(self.url_name, kwargs={"slug": "-"}).removesuffix("-/")
-        first_id = (number - 1) * URLS_PER_FILE
-        rows = (
-            self.rows()
-            .filter(pk__gt=first_id, pk__lte=first_id + URLS_PER_FILE)
-            .order_by("pk")
-            .values_list("slug", "updated_at")
-            .iterator(chunk_size=5_000)
-        )
-        for slug, updated_at in rows:
-            yield f"{prefix}{slug}/", updated_at
-
-
 SECTIONS: dict[str, FixedSection | RowSection] = {
     "pages": FixedSection(
-        ("postings:home", "postings:role_directory", "postings:posting_list"), "daily"
+        ("postings:home", "roles:role_directory", "postings:posting_list"), "daily"
     ),
-    "roles": RowSection(lambda: Role.objects.published(), "postings:role_explainer", "monthly"),
+    "roles": roles_sitemaps.EXPLAINERS,
     "postings": RowSection(lambda: Posting.objects.public(), "postings:posting_detail", "weekly"),
 }
 

@@ -1,16 +1,12 @@
 from django.urls import path
 
 from postings import feeds
-from postings.views import detail, home, jobs, roles
+from postings.views import detail, home, jobs
 
 app_name = "postings"
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("roles/", roles.role_directory, name="role_directory"),
-    # One segment, "<a>-vs-<b>": the view splits it, so slugs keep their hyphens.
-    path("roles/compare/<slug:pair>/", roles.role_compare, name="role_compare"),
-    path("roles/<slug:slug>/", roles.role_explainer, name="role_explainer"),
     path("jobs/", jobs.posting_list, name="posting_list"),
     path("jobs/feed/rss/", feeds.PostingRssFeed(), name="posting_feed_rss"),
     path("jobs/feed/atom/", feeds.PostingAtomFeed(), name="posting_feed_atom"),

@@ -141,7 +141,7 @@ class Role(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("postings:role_explainer", kwargs={"slug": self.slug})
+        return reverse("roles:role_explainer", kwargs={"slug": self.slug})
 
     @property
     def short_title(self) -> str:

@@ -349,7 +349,7 @@ def uncached(settings):
 @FUZZ
 @given(changes=changes_to(["function", "level"]))
 def test_no_role_directory_filter_fails(client, uncached, role, changes):
-    response = client.get(reverse("postings:role_directory"), changes)
+    response = client.get(reverse("roles:role_directory"), changes)
 
     assert response.status_code == HTTPStatus.OK
     form = response.context["filter"].form

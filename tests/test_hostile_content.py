@@ -288,10 +288,8 @@ def page_urls(world) -> dict[str, str]:
         "dashboard": reverse("recruiters:dashboard"),
         "manage": reverse("recruiters:posting_manage", kwargs={"pk": posting.pk}),
         "explainer": role.get_absolute_url(),
-        "directory": reverse("postings:role_directory"),
-        "compare": reverse(
-            "postings:role_compare", kwargs={"pair": f"{role.slug}-vs-{other.slug}"}
-        ),
+        "directory": reverse("roles:role_directory"),
+        "compare": reverse("roles:role_compare", kwargs={"pair": f"{role.slug}-vs-{other.slug}"}),
         "rss": reverse("postings:posting_feed_rss"),
         "atom": reverse("postings:posting_feed_atom"),
         "feed_xml": reverse("postings:posting_feed_xml"),

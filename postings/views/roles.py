@@ -7,26 +7,24 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Min
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest
-from django.template.loader import render_to_string
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.template.response import TemplateResponse
-from django.urls import get_script_prefix, reverse
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
 from jobsite.origin import absolute_url
-from postings import facets, occupation
+from postings import facets
 from postings.caching import expires_with, public_page
 from postings.display import RESULT_FIELDS
 from postings.models import Posting, PostingQuerySet
+from roles import presentation
 from roles.filters import RoleFilter
+from roles.jsonld import occupation_json_ld
 from roles.models import Level, Role, load_routes
-from roles.wages import SOURCE, SOURCE_URL, OccupationWages, wages_for
+from roles.presentation import MAX_PAIR_LENGTH, compare_url, split_pair
+from roles.wages import SOURCE, SOURCE_URL, wages_for
 
 OPEN_POSTING_COUNT = 5
 SAME_FUNCTION_COUNT = 6
-COMPARE_SEPARATOR = "-vs-"
-MAX_PAIR_LENGTH = 2 * Role._meta.get_field("slug").max_length + len(COMPARE_SEPARATOR)
 
 
 @dataclass
@@ -51,13 +49,6 @@ def whole(amount: Decimal | None) -> str:
     if amount is None:
         return ""
     return f"{amount.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
-
-
-@dataclass
-class RelatedRole:
-    role: Role
-    relation: str
-    compare_url: str = ""
 
 
 def salary_ranges(postings: PostingQuerySet, *, by_role: bool = False) -> list[dict]:
@@ -85,25 +76,6 @@ def salary_summary(rows: list[dict]) -> tuple[int, list[SalaryRange]]:
         if row["salary_currency"] and (row["low"] is not None or row["high"] is not None)
     ]
     return total, ranges
-
-
-def related_roles(role: Role) -> list[RelatedRole]:
-    """Neighbours by reporting line and career step, labelled with how they relate."""
-    related: dict[int, RelatedRole] = {}
-
-    def add(other: Role, relation: str) -> None:
-        if other.pk != role.pk and other.pk not in related:
-            related[other.pk] = RelatedRole(other, relation, compare_url(role, other))
-
-    for manager in occupation.managers(role):
-        add(manager, f"The {role.short_title} reports to this role")
-    for report in occupation.direct_reports(role):
-        add(report, f"Reports to the {role.short_title}")
-    for step in role.next_steps:
-        add(step.to_role, "A next step from this role")
-    for step in role.previous_steps:
-        add(step.from_role, "A role people come from")
-    return list(related.values())
 
 
 @require_safe
@@ -142,26 +114,21 @@ def role_directory(request: HttpRequest) -> TemplateResponse:
 
 @require_safe
 @public_page
-def role_explainer(request: HttpRequest, slug: str) -> TemplateResponse:
+def role_explainer(request: HttpRequest, slug: str) -> HttpResponseBase:
     try:
         role = Role.objects.published().with_parts().get(slug=slug)
     except Role.DoesNotExist:
         raise Http404("No published role has this address.") from None
     load_routes([role])
 
-    related = related_roles(role)
+    related = presentation.related_roles(role)
     same_function = (
         Role.objects.published()
         .filter(function=role.function)
         .exclude(pk__in=[role.pk, *(item.role.pk for item in related)])
         .only("title", "slug", "abbreviation", "level", "function")[:SAME_FUNCTION_COUNT]
     )
-    related += [
-        RelatedRole(
-            other, f"Also in {role.get_function_display().lower()}", compare_url(role, other)
-        )
-        for other in same_function
-    ]
+    related += presentation.also_in_function(role, same_function)
 
     postings = Posting.objects.public().for_role(role)
     open_postings = list(
@@ -177,91 +144,14 @@ def role_explainer(request: HttpRequest, slug: str) -> TemplateResponse:
         request,
         "roles/role_detail.html",
         {
-            "role": role,
-            "page_title": occupation.explainer_title(role),
-            "question": occupation.explainer_question(role),
-            "meta_description": occupation.cut_on_word(role.brief_answer),
-            "areas": bool(role.responsibilities.all()),
-            "faqs": bool(role.faqs.all()),
-            "related": bool(related),
-            "sections": explainer_sections(role, related, wages),
+            **presentation.explainer_context(role, related, wages),
             "open_postings": open_postings,
             "open_count": open_count,
             "salary_ranges": ranges,
-            "json_ld": occupation.occupation_json_ld(role, url=url, wages=wages),
+            "json_ld": occupation_json_ld(role, url=url, wages=wages),
         },
     )
     return expires_with(response, open_postings)
-
-
-# The explainer's sections that depend on the role alone, as last rendered for each role,
-# with the content they were rendered from. Roles are a curated few dozen; the bound only
-# keeps a worker's memory small should that change.
-_rendered_sections: dict[int, tuple[tuple, dict[str, SafeString]]] = {}
-RENDERED_SECTIONS_ROLES = 200
-
-
-def explainer_sections(
-    role: Role, related: list[RelatedRole], wages: OccupationWages | None
-) -> dict[str, SafeString]:
-    """The explainer's role-only sections as HTML: rendered again only when something they
-    show has changed. The key is that content itself (every field of the role, its parts,
-    its neighbours and the related roles, and the URL prefix), so an edit is a new key and
-    the page can never be stale, whatever the page cache does."""
-    key = (get_script_prefix(), occupation.content_key(role), related_key(related))
-    last = _rendered_sections.get(role.pk)
-    if last is not None and last[0] == key:
-        return last[1]
-    context = {
-        "role": role,
-        "areas": occupation.responsibilities_by_area(role),
-        "qualifications": occupation.qualifications(role),
-        "education": occupation.education_sentence(role),
-        "experience": occupation.experience_phrase(role),
-        "managers": occupation.managers(role),
-        "direct_reports": occupation.direct_reports(role),
-        "steps_in": role.previous_steps,
-        "steps_out": role.next_steps,
-        "faqs": list(role.faqs.all()),
-        "related": related,
-        "wages": wages,
-        "wage_rows": occupation.wage_percentiles(wages) if wages else [],
-        "source": SOURCE,
-        "source_url": SOURCE_URL,
-        "sources": [line.strip() for line in role.sources.splitlines() if line.strip()],
-    }
-    sections = {
-        name: render_to_string(template, context) if template else SafeString()
-        for name, template in [
-            ("about", "roles/includes/_explainer_about.html"),
-            ("wages", "roles/includes/_wages.html" if wages else ""),
-            ("more", "roles/includes/_explainer_more.html"),
-        ]
-    }
-    if len(_rendered_sections) >= RENDERED_SECTIONS_ROLES:
-        _rendered_sections.clear()
-    _rendered_sections[role.pk] = (key, sections)
-    return sections
-
-
-def related_key(related: list[RelatedRole]) -> tuple:
-    return tuple((occupation.row(item.role), item.relation, item.compare_url) for item in related)
-
-
-def split_pair(pair: str) -> list[tuple[str, str]]:
-    """Every way to read "<a>-vs-<b>" as two slugs (a slug may itself contain "-vs-")."""
-    splits = []
-    start = pair.find(COMPARE_SEPARATOR)
-    while start != -1:
-        a, b = pair[:start], pair[start + len(COMPARE_SEPARATOR) :]
-        if a and b:
-            splits.append((a, b))
-        start = pair.find(COMPARE_SEPARATOR, start + 1)
-    return splits
-
-
-def compare_url(a: Role, b: Role) -> str:
-    return reverse("postings:role_compare", kwargs={"pair": f"{a.slug}{COMPARE_SEPARATOR}{b.slug}"})
 
 
 @require_safe
@@ -285,37 +175,21 @@ def role_compare(request: HttpRequest, pair: str) -> TemplateResponse:
         ) from None
 
     rows = salary_ranges(Posting.objects.public().filter(role__in=[a, b]), by_role=True)
-    sides = []
+    openings = []
     for role in (a, b):
-        wages = wages_for(role.wage_soc_code)
         open_count, ranges = salary_summary([row for row in rows if row["role_id"] == role.pk])
-        sides.append(
-            {
-                "role": role,
-                "full_name": occupation.full_name(role),
-                "areas": occupation.responsibilities_by_area(role),
-                "qualifications": occupation.qualifications(role),
-                "education": occupation.education_sentence(role),
-                "education_level": occupation.education_level_phrase(role),
-                "experience": occupation.experience_phrase(role),
-                "managers": occupation.managers(role),
-                "direct_reports": occupation.direct_reports(role),
-                "wages": wages,
-                "open_count": open_count,
-                "salary_ranges": ranges,
-            }
-        )
+        openings.append({"role": role, "open_count": open_count, "salary_ranges": ranges})
+    comparison = presentation.compare(a, b)
     first, second = sorted((a, b), key=lambda role: role.slug)
-    wages_a, wages_b = sides[0]["wages"], sides[1]["wages"]
     return TemplateResponse(
         request,
         "roles/role_compare.html",
         {
-            "a": sides[0],
-            "b": sides[1],
-            "sides": sides,
-            "comparison": occupation.compare(a, b),
-            "same_occupation": bool(wages_a and wages_b and wages_a.soc_code == wages_b.soc_code),
+            "comparison": comparison,
+            "a": comparison.a,
+            "b": comparison.b,
+            "sides": [comparison.a, comparison.b],
+            "openings": openings,
             "wage_source": SOURCE,
             "wage_source_url": SOURCE_URL,
             "canonical_url": absolute_url(compare_url(first, second)),

@@ -326,7 +326,7 @@ def test_public_pages_say_public_short_max_age_and_vary_on_cookie(visitor, coo, 
     urls = [
         HOME,
         JOBS,
-        reverse("postings:role_directory"),
+        reverse("roles:role_directory"),
         coo.get_absolute_url(),
         posting.get_absolute_url(),
         reverse("sitemap"),

@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from postings import facets
 from postings.models import SalaryPeriod
-from postings.occupation import cut_on_word, experience_phrase
-from postings.views import roles as role_views
 from postings.views.roles import SalaryRange
 from roles.models import EducationLevel, Function, Level, Qualification, Responsibility, Role
+from roles.presentation import cut_on_word, experience_phrase
 from roles.wages import SOURCE, SOURCE_URL, wages_for
 from tests.factories import (
     AlternateTitleFactory,
@@ -42,7 +41,7 @@ COMPARE_QUERIES = 8
 
 
 def compare_url(a: Role, b: Role) -> str:
-    return reverse("postings:role_compare", kwargs={"pair": f"{a.slug}-vs-{b.slug}"})
+    return reverse("roles:role_compare", kwargs={"pair": f"{a.slug}-vs-{b.slug}"})
 
 
 @pytest.fixture
@@ -314,7 +313,7 @@ def test_draft_role_is_not_found(client, graph):
 def test_draft_role_is_never_linked_from_published_pages(client, graph):
     pages = [
         graph["coo"].get_absolute_url(),
-        reverse("postings:role_directory"),
+        reverse("roles:role_directory"),
         compare_url(graph["coo"], graph["director"]),
     ]
     for url in pages:
@@ -394,7 +393,7 @@ def test_unknown_role_is_not_found(client):
     assert response.status_code == HTTPStatus.NOT_FOUND
 
 
-# Rendered once per content ------------------------------------------------------------
+# An edit shows at once ------------------------------------------------------------
 
 
 @pytest.fixture
@@ -467,9 +466,8 @@ def _page_cache_off(settings):
 def test_explainer_shows_an_edit_at_the_next_request_even_one_that_sends_no_signal(
     client, graph, edit, old, new
 ):
-    """The role's sections are rendered once and reused while their content is unchanged:
-    the content is the key, so an edit shows at once, with no signal or cache to clear.
-    Edits through update() send no signal; the page cache is off."""
+    """Nothing beneath the page cache keeps a role's sections: with the page cache off, an
+    edit shows at once, even one made through update(), which sends no signal."""
     html = get_page(client, graph["coo"].get_absolute_url())
     assert old is None or old in html
     assert new not in html
@@ -479,28 +477,6 @@ def test_explainer_shows_an_edit_at_the_next_request_even_one_that_sends_no_sign
     html = get_page(client, graph["coo"].get_absolute_url())
     assert new in html
     assert old is None or old not in html
-
-
-@pytest.mark.usefixtures("_page_cache_off")
-def test_explainer_renders_its_role_sections_once_while_the_role_is_unchanged(
-    client, graph, monkeypatch
-):
-    rendered = []
-    real_render = role_views.render_to_string
-    monkeypatch.setattr(
-        role_views,
-        "render_to_string",
-        lambda name, context: rendered.append(name) or real_render(name, context),
-    )
-    url = graph["coo"].get_absolute_url()
-    first = get_page(client, url)
-    count = len(rendered)
-
-    again = get_page(client, url)
-
-    assert count == 3
-    assert len(rendered) == count
-    assert again == first
 
 
 @pytest.mark.parametrize(
@@ -552,7 +528,7 @@ def test_explainer_runs_a_fixed_number_of_queries(client, django_assert_max_num_
 
 
 def test_directory_lists_published_roles_by_level_then_title_with_brief_answers(client, graph):
-    html = get_page(client, reverse("postings:role_directory"))
+    html = get_page(client, reverse("roles:role_directory"))
 
     positions = [
         html.index(text)
@@ -576,7 +552,7 @@ def test_directory_shows_each_roles_open_jobs(client, graph):
     PostingFactory.create_batch(2, role=graph["coo"])
     PostingFactory(role=graph["coo"], expired=True)
 
-    html = get_page(client, reverse("postings:role_directory"))
+    html = get_page(client, reverse("roles:role_directory"))
 
     assert '<a href="/jobs/?role=chief-operating-officer">2 open jobs</a>' in html
 
@@ -588,7 +564,7 @@ def test_on_a_large_site_the_directory_shows_the_search_pages_estimates(client, 
     monkeypatch.setattr(facets, "SAMPLE_SIZE", max(posting.pk for posting in postings) // 2)
     monkeypatch.setattr(facets, "MIN_SAMPLED", 20)
 
-    html = get_page(client, reverse("postings:role_directory"))
+    html = get_page(client, reverse("roles:role_directory"))
     search = client.get("/jobs/", {"role": "chief-operating-officer"}).content.decode()
 
     shown = re.search(
@@ -599,7 +575,7 @@ def test_on_a_large_site_the_directory_shows_the_search_pages_estimates(client, 
 
 
 def test_directory_filters_by_function(client, graph):
-    html = get_page(client, reverse("postings:role_directory") + "?function=operations")
+    html = get_page(client, reverse("roles:role_directory") + "?function=operations")
 
     assert "Chief Operating Officer" in html
     assert "Director of Operations" in html
@@ -608,7 +584,7 @@ def test_directory_filters_by_function(client, graph):
 
 
 def test_directory_filters_by_level(client, graph):
-    html = get_page(client, reverse("postings:role_directory") + "?level=director")
+    html = get_page(client, reverse("roles:role_directory") + "?level=director")
 
     assert "Director of Operations" in html
     assert "Chief Operating Officer" not in html
@@ -616,7 +592,7 @@ def test_directory_filters_by_level(client, graph):
 
 
 def test_directory_filter_form_has_labels(client, graph):
-    html = get_page(client, reverse("postings:role_directory"))
+    html = get_page(client, reverse("roles:role_directory"))
 
     assert '<label for="id_function">Function:</label>' in html
     assert '<label for="id_level">Level:</label>' in html
@@ -627,7 +603,7 @@ def test_directory_filter_form_has_labels(client, graph):
     "query", ["function=astronaut", "level=" + "x" * 5000, "function[]=1&level=%00"]
 )
 def test_directory_answers_bad_filter_values_with_a_form_error(client, graph, query):
-    response = client.get(reverse("postings:role_directory") + "?" + query)
+    response = client.get(reverse("roles:role_directory") + "?" + query)
 
     assert response.status_code == HTTPStatus.OK
     assert "Select a valid choice." in response.content.decode()
@@ -641,7 +617,7 @@ def test_directory_runs_a_fixed_number_of_queries(client, django_assert_max_num_
         for _ in range(n):
             PostingFactory(role=RoleFactory())
         with django_assert_max_num_queries(DIRECTORY_QUERIES) as captured:
-            get_page(client, reverse("postings:role_directory") + "?function=operations")
+            get_page(client, reverse("roles:role_directory") + "?function=operations")
         counts.append(len(captured))
 
     assert counts[0] == counts[1]
@@ -707,6 +683,57 @@ def test_compare_page_names_a_common_manager(client, graph):
     shared = html.split('id="shared-title"')[1].split("</section>")[0]
     assert '<a href="/roles/chief-executive-officer/">Chief Executive Officer</a>' in shared
     assert "Both sit at the executive level." in shared
+
+
+LITTLE_IN_COMMON = "Little: they sit in different functions, at different levels"
+
+
+def shared_section(html: str) -> str:
+    return html.split('id="shared-title"')[1].split("</section>")[0]
+
+
+def test_compare_page_says_two_unrelated_roles_share_little(client):
+    marketer = RoleFactory(
+        title="Brand Manager", function=Function.MARKETING, onet_soc_code="11-2021.00"
+    )
+    analyst = RoleFactory(
+        title="Data Analyst",
+        function=Function.TECHNOLOGY,
+        level=Level.PROFESSIONAL,
+        onet_soc_code="13-1111.00",
+    )
+
+    html = get_page(client, compare_url(marketer, analyst))
+
+    assert LITTLE_IN_COMMON in shared_section(html)
+
+
+@pytest.mark.parametrize(
+    "shared",
+    [
+        {"function": Function.MARKETING},
+        {"level": Level.MANAGER},
+        {"onet_soc_code": "11-2021.00"},
+    ],
+    ids=["function", "level", "occupation"],
+)
+def test_compare_page_does_not_say_roles_share_little_when_they_share_one_thing(client, shared):
+    marketer = RoleFactory(
+        title="Brand Manager", function=Function.MARKETING, onet_soc_code="11-2021.00"
+    )
+    analyst = RoleFactory(
+        **{
+            "title": "Data Analyst",
+            "function": Function.TECHNOLOGY,
+            "level": Level.PROFESSIONAL,
+            "onet_soc_code": "13-1111.00",
+            **shared,
+        }
+    )
+
+    html = get_page(client, compare_url(marketer, analyst))
+
+    assert LITTLE_IN_COMMON not in shared_section(html)
 
 
 def test_compare_page_in_either_order_renders_with_one_canonical_address(client, graph):

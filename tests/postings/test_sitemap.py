@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from postings import sitemaps
+from jobsite import sitemaps
 from tests.factories import PostingFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db

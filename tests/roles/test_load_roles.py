@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from roles.management.commands.load_roles import CONTENT_DIR
 from roles.models import (
@@ -407,3 +408,44 @@ def test_relations_may_point_at_a_role_made_in_the_admin(tmp_path):
     load(folder)
 
     assert ReportingLine.objects.get().manager.slug == "astronaut"
+
+
+def only(tmp_path, *slugs: str, change=None):
+    """A content folder with just these roles' files, their relations cut unless changed."""
+    folder = tmp_path / "-".join(slugs)
+    folder.mkdir(parents=True)
+    for slug in slugs:
+        shutil.copy(CONTENT_DIR / f"{slug}.json", folder)
+        edit_file(folder, slug, change or (lambda d: d.update(reports_to=[], career_steps=[])))
+    return folder
+
+
+def test_loaded_roles_show_at_once_on_the_cached_role_directory(client, tmp_path):
+    load(only(tmp_path, "founder"))
+    assert "Founder" in client.get(reverse("roles:role_directory")).content.decode()
+
+    load(only(tmp_path, "operations-analyst"))
+
+    assert "Operations Analyst" in client.get(reverse("roles:role_directory")).content.decode()
+
+
+def reports_to(response) -> str:
+    """The explainer's "Reports to" list."""
+    html = response.content.decode()
+    return html.split('id="reporting-title"')[1].split("Direct reports")[0]
+
+
+def test_a_loaded_reporting_line_shows_at_once_on_the_cached_explainer(client, tmp_path):
+    load(only(tmp_path, "operations-manager", "operations-analyst"))
+    analyst = Role.objects.get(slug="operations-analyst")
+    assert "Operations Manager</a>" not in reports_to(client.get(analyst.get_absolute_url()))
+
+    load(
+        only(
+            tmp_path / "again",
+            "operations-analyst",
+            change=lambda d: d.update(reports_to=[{"manager": "operations-manager"}]),
+        )
+    )
+
+    assert "Operations Manager</a>" in reports_to(client.get(analyst.get_absolute_url()))

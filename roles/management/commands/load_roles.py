@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from roles.models import (
@@ -275,7 +275,7 @@ class Command(BaseCommand):
         "and career steps are created."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--path",
             type=Path,
@@ -283,13 +283,11 @@ class Command(BaseCommand):
             help="Folder of role files (default: the content shipped with the app).",
         )
 
-    def handle(self, *args, path: Path, verbosity: int, **options) -> None:
+    def handle(self, *args: Any, path: Path, verbosity: int, **options: Any) -> None:
+        # No cache to clear here: every role, line and step is created by save(), whose
+        # signal makes the cached pages out of date once the load commits; the parts that
+        # bulk_create() adds commit in the same transaction as their role.
         report = load_roles(read_content(path))
-        if report.roles or report.reporting_lines or report.career_steps:
-            # bulk_create sends no signal: the public pages' cache must hear of new roles.
-            from postings.caching import bump
-
-            bump()
         if verbosity == 0:
             return
         for warning in report.warnings:

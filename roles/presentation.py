@@ -1,5 +1,6 @@
 """What the public role pages say about a role, worked out from a role fetched `with_parts()`
-and given its routes by `load_routes()`.
+and given its routes by `load_routes()`: the explainer's wording and sections, the
+comparison of two roles, the links between roles.
 
 Everything here reads prefetched relations and the wage table only: no function in this
 module runs a query of its own, so the pages' query counts stay fixed.
@@ -7,34 +8,17 @@ module runs a query of its own, so the pages' query counts stay fixed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-from django.db.models import Model
+from django.urls import reverse
 
-from postings.markup import plain_text
 from roles.models import EducationLevel, Level, Qualification, Responsibility, Role
-from roles.wages import OccupationWages
-
-ONET_SOC_CODE_SET = {
-    "@type": "CategoryCodeSet",
-    "name": "O*NET-SOC 2019 Taxonomy",
-    "url": "https://www.onetcenter.org/taxonomy.html",
-}
-
-# Google's vocabulary for `credentialCategory`; master's degrees and doctorates are both
-# "postgraduate degree" there.
-CREDENTIAL_CATEGORY = {
-    EducationLevel.HIGH_SCHOOL: "high school",
-    EducationLevel.ASSOCIATE: "associate degree",
-    EducationLevel.BACHELOR: "bachelor degree",
-    EducationLevel.MASTER: "postgraduate degree",
-    EducationLevel.DOCTORATE: "postgraduate degree",
-}
+from roles.wages import SOURCE, SOURCE_URL, OccupationWages, wages_for
 
 # How the education level reads in a sentence: "A bachelor's degree, usually in …".
-EDUCATION_PHRASE = {
+EDUCATION_PHRASE: dict[str, str] = {
     EducationLevel.HIGH_SCHOOL: "A high school diploma",
     EducationLevel.ASSOCIATE: "An associate degree",
     EducationLevel.BACHELOR: "A bachelor's degree",
@@ -174,21 +158,6 @@ def rank_key(role: Role) -> tuple[int, str]:
     return (LEVEL_RANK.get(role.level, len(LEVEL_RANK)), role.title)
 
 
-def neighbours(role: Role) -> list[Role]:
-    """The published roles one reporting line or career step away, each once."""
-    seen: dict[int, Role] = {}
-    candidates = [
-        *managers(role),
-        *direct_reports(role),
-        *(step.to_role for step in role.next_steps),
-        *(step.from_role for step in role.previous_steps),
-    ]
-    for other in candidates:
-        if other.pk != role.pk:
-            seen.setdefault(other.pk, other)
-    return list(seen.values())
-
-
 def wage_percentiles(wages: OccupationWages) -> list[tuple[str, str, int | None]]:
     """(label, schema.org property, amount) for each figure, lowest first."""
     return [
@@ -200,86 +169,119 @@ def wage_percentiles(wages: OccupationWages) -> list[tuple[str, str, int | None]
     ]
 
 
-def occupation_json_ld(role: Role, *, url: str, wages: OccupationWages | None) -> dict[str, Any]:
-    """schema.org `Occupation` for the explainer, from prefetched parts and the wage table."""
-    parts = list(role.qualifications.all())
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "Occupation",
-        "name": role.title,
-        "alternateName": [
-            name
-            for name in [role.abbreviation, *(t.title for t in role.alternate_titles.all())]
-            if name
-        ],
-        "description": plain_text(role.brief_answer),
-        "responsibilities": [r.text for r in role.responsibilities.all()],
-        "qualifications": [q.text for q in parts],
-        "skills": [
-            q.text
-            for q in parts
-            if q.kind in (Qualification.Kind.SKILL, Qualification.Kind.KNOWLEDGE)
-        ],
-        "url": url,
+# -- The explainer --------------------------------------------------------------------------
+
+
+@dataclass
+class RelatedRole:
+    role: Role
+    relation: str
+    compare_url: str = ""
+
+
+def related_roles(role: Role) -> list[RelatedRole]:
+    """Neighbours by reporting line and career step, labelled with how they relate."""
+    related: dict[int, RelatedRole] = {}
+
+    def add(other: Role, relation: str) -> None:
+        if other.pk != role.pk and other.pk not in related:
+            related[other.pk] = RelatedRole(other, relation, compare_url(role, other))
+
+    for manager in managers(role):
+        add(manager, f"The {role.short_title} reports to this role")
+    for report in direct_reports(role):
+        add(report, f"Reports to the {role.short_title}")
+    for step in role.next_steps:
+        add(step.to_role, "A next step from this role")
+    for step in role.previous_steps:
+        add(step.from_role, "A role people come from")
+    return list(related.values())
+
+
+def also_in_function(role: Role, others: Iterable[Role]) -> list[RelatedRole]:
+    """Other roles of the role's function, for when its neighbours are few."""
+    relation = f"Also in {role.get_function_display().lower()}"
+    return [RelatedRole(other, relation, compare_url(role, other)) for other in others]
+
+
+def explainer_context(
+    role: Role, related: list[RelatedRole], wages: OccupationWages | None
+) -> dict[str, Any]:
+    """What the explainer shows of the role alone: its wording, sections and JSON-LD."""
+    return {
+        "role": role,
+        "page_title": explainer_title(role),
+        "question": explainer_question(role),
+        "meta_description": cut_on_word(role.brief_answer),
+        "areas": responsibilities_by_area(role),
+        "qualifications": qualifications(role),
+        "education": education_sentence(role),
+        "experience": experience_phrase(role),
+        "managers": managers(role),
+        "direct_reports": direct_reports(role),
+        "steps_in": role.previous_steps,
+        "steps_out": role.next_steps,
+        "faqs": list(role.faqs.all()),
+        "related": related,
+        "wages": wages,
+        "wage_rows": wage_percentiles(wages) if wages else [],
+        "source": SOURCE,
+        "source_url": SOURCE_URL,
+        "sources": [line.strip() for line in role.sources.splitlines() if line.strip()],
     }
-    category = CREDENTIAL_CATEGORY.get(role.education_level)
-    if category:
-        data["educationRequirements"] = {
-            "@type": "EducationalOccupationalCredential",
-            "credentialCategory": category,
-            "description": education_sentence(role),
-        }
-    else:
-        data["educationRequirements"] = "no requirements"
-    if role.experience_years_min is not None:
-        data["experienceRequirements"] = {
-            "@type": "OccupationalExperienceRequirements",
-            "monthsOfExperience": role.experience_years_min * 12,
-        }
-    if role.onet_soc_code:
-        data["occupationalCategory"] = {
-            "@type": "CategoryCode",
-            "codeValue": role.onet_soc_code,
-            "inCodeSet": ONET_SOC_CODE_SET,
-        }
-    if wages is not None:
-        distribution: dict[str, Any] = {
-            "@type": "MonetaryAmountDistribution",
-            "name": "base",
-            "currency": wages.currency,
-            "duration": "P1Y",
-        }
-        distribution.update(
-            {prop: amount for _, prop, amount in wage_percentiles(wages) if amount is not None}
-        )
-        data["estimatedSalary"] = [distribution]
-        data["occupationLocation"] = [{"@type": "Country", "name": "United States"}]
-    return {key: value for key, value in data.items() if value not in ([], "")}
 
 
-def row(obj: Model) -> tuple:
-    """The values of every column `obj` was loaded with (None for a deferred one)."""
-    values = obj.__dict__
-    return (obj._meta.label, *[values.get(name) for name in column_names(type(obj))])
+# -- The comparison -------------------------------------------------------------------------
+
+COMPARE_SEPARATOR = "-vs-"
+# A slug field always has a max_length; were it missing, no pair would be long enough.
+MAX_PAIR_LENGTH = 2 * (Role._meta.get_field("slug").max_length or 0) + len(COMPARE_SEPARATOR)
 
 
-@cache
-def column_names(model: type[Model]) -> tuple[str, ...]:
-    return tuple(field.attname for field in model._meta.concrete_fields)
+def compare_url(a: Role, b: Role) -> str:
+    return reverse("roles:role_compare", kwargs={"pair": f"{a.slug}{COMPARE_SEPARATOR}{b.slug}"})
 
 
-def content_key(role: Role) -> tuple:
-    """Everything the explainer's role-only sections are made from: the role's columns, its
-    parts' and, through reporting lines and career steps, its neighbours'. Equal keys
-    render the same HTML; any edit makes a different key."""
-    parts = (role.alternate_titles, role.responsibilities, role.qualifications, role.faqs)
-    return (
-        row(role),
-        *(tuple(row(part) for part in kind.all()) for kind in parts),
-        tuple((row(line), row(line.manager)) for line in role.manager_lines),
-        tuple((row(line), row(line.role)) for line in role.report_lines),
-        tuple((row(step), row(step.to_role)) for step in role.next_steps),
-        tuple((row(step), row(step.from_role)) for step in role.previous_steps),
+def split_pair(pair: str) -> list[tuple[str, str]]:
+    """Every way to read "<a>-vs-<b>" as two slugs (a slug may itself contain "-vs-")."""
+    splits = []
+    start = pair.find(COMPARE_SEPARATOR)
+    while start != -1:
+        a, b = pair[:start], pair[start + len(COMPARE_SEPARATOR) :]
+        if a and b:
+            splits.append((a, b))
+        start = pair.find(COMPARE_SEPARATOR, start + 1)
+    return splits
+
+
+@dataclass
+class Profile:
+    """One role as a column of the comparison."""
+
+    role: Role
+    full_name: str
+    areas: list[Area]
+    qualifications: Qualifications
+    education: str
+    education_level: str
+    experience: str
+    managers: list[Role]
+    direct_reports: list[Role]
+    wages: OccupationWages | None
+
+
+def profile(role: Role) -> Profile:
+    return Profile(
+        role=role,
+        full_name=full_name(role),
+        areas=responsibilities_by_area(role),
+        qualifications=qualifications(role),
+        education=education_sentence(role),
+        education_level=education_level_phrase(role),
+        experience=experience_phrase(role),
+        managers=managers(role),
+        direct_reports=direct_reports(role),
+        wages=wages_for(role.wage_soc_code),
     )
 
 
@@ -287,6 +289,8 @@ def content_key(role: Role) -> tuple:
 class Comparison:
     """What two roles share and where they differ."""
 
+    a: Profile
+    b: Profile
     shared_areas: list[str]
     only_a_areas: list[str]
     only_b_areas: list[str]
@@ -300,16 +304,75 @@ class Comparison:
     # apply (an owner or founder stands outside it).
     level_gap: int | None
 
+    @property
+    def same_occupation(self) -> bool:
+        """Both fall under one occupation of the wage statistics, so share its figures."""
+        wages_a, wages_b = self.a.wages, self.b.wages
+        return bool(wages_a and wages_b and wages_a.soc_code == wages_b.soc_code)
+
+    @property
+    def shares_little(self) -> bool:
+        """Nothing of what "What they share" lists holds for these two roles."""
+        return not (
+            self.same_function
+            or self.level_gap == 0
+            or self.a_reports_to_b
+            or self.b_reports_to_a
+            or self.a_to_b
+            or self.b_to_a
+            or self.common_managers
+            or self.shared_areas
+            or self.same_occupation
+        )
+
+    @property
+    def different_kinds(self) -> bool:
+        """Off the seniority ladder (an owner against anyone else): no "more senior" side."""
+        return self.level_gap is None and self.a.role.level != self.b.role.level
+
+    @property
+    def education_differs(self) -> bool:
+        return self.a.role.education_level != self.b.role.education_level
+
+    @property
+    def fields_of_study_differ(self) -> bool:
+        """The same level of education, asked for in different fields."""
+        a, b = self.a, self.b
+        return (
+            not self.education_differs
+            and bool(a.role.fields_of_study and b.role.fields_of_study)
+            and a.education != b.education
+        )
+
+    @property
+    def experience_differs(self) -> bool:
+        return self.a.experience != self.b.experience
+
+    @property
+    def median_pay_differs(self) -> bool:
+        """Two occupations' medians to set side by side (one occupation has one median)."""
+        wages_a, wages_b = self.a.wages, self.b.wages
+        return bool(
+            wages_a
+            and wages_b
+            and not self.same_occupation
+            and wages_a.annual_median
+            and wages_b.annual_median
+        )
+
 
 def compare(a: Role, b: Role) -> Comparison:
-    a_areas = {area.value: area.label for area in responsibilities_by_area(a)}
-    b_areas = {area.value: area.label for area in responsibilities_by_area(b)}
-    b_managers = {manager.pk for manager in managers(b)}
+    profile_a, profile_b = profile(a), profile(b)
+    a_areas = {area.value: area.label for area in profile_a.areas}
+    b_areas = {area.value: area.label for area in profile_b.areas}
+    b_managers = {manager.pk for manager in profile_b.managers}
     return Comparison(
+        a=profile_a,
+        b=profile_b,
         shared_areas=[label for value, label in a_areas.items() if value in b_areas],
         only_a_areas=[label for value, label in a_areas.items() if value not in b_areas],
         only_b_areas=[label for value, label in b_areas.items() if value not in a_areas],
-        common_managers=[m for m in managers(a) if m.pk in b_managers],
+        common_managers=[m for m in profile_a.managers if m.pk in b_managers],
         a_to_b=any(step.to_role_id == b.pk for step in a.next_steps),
         b_to_a=any(step.to_role_id == a.pk for step in b.next_steps),
         a_reports_to_b=any(line.manager_id == b.pk for line in a.manager_lines),
