@@ -9,7 +9,7 @@ Counting is the expensive part of a search (it visits every match, where a page 
 visits twenty), so the counts come from one GROUP BY query over the postings that every
 parameter but the four facets allows, grouped by the facets' columns; the facets and the
 total are then summed from those few thousand groups in Python, and kept in the cache under
-the public pages' version (postings/caching.py) for the next page or order of the search.
+the public pages' version (jobsite/caching.py) for the next page or order of the search.
 
 A search with many thousands of results is not counted: its counts are estimated from a
 fixed, uniform sample of about SAMPLE_SIZE postings (models.SAMPLE_BUCKET), so it costs the
@@ -39,7 +39,8 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 
-from postings import caching, search
+from jobsite import caching
+from postings import search
 from postings.display import country_name
 from postings.models import (
     SAMPLE_BUCKET,

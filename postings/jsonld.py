@@ -14,9 +14,9 @@ from typing import Any
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from jobsite.markup import render_markdown, web_address
 from jobsite.origin import absolute_url
 from postings.display import country_name
-from postings.markup import render_markdown, web_address
 from postings.models import EmploymentType, Posting, SalaryPeriod, Workplace
 
 EMPLOYMENT_TYPES = {

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from jobsite.caching import InvalidatingQuerySet
 from roles.models import Role
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ iso_country_list = RegexValidator(
 )
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(InvalidatingQuerySet):
     def active(self) -> OrganisationQuerySet:
         """Organisations whose postings may appear on the public site."""
         return self.filter(is_suspended=False)
@@ -353,7 +354,7 @@ def open_q(now: datetime) -> Q:
     )
 
 
-class PostingQuerySet(models.QuerySet):
+class PostingQuerySet(InvalidatingQuerySet):
     def public(self) -> PostingQuerySet:
         """What the public may find: in lists, search, feeds, the sitemap and JSON-LD."""
         return self.filter(open_q(timezone.now()))

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Model
 
-from postings.markup import plain_text
+from jobsite.markup import plain_text
 from roles.models import EducationLevel, Level, Qualification, Responsibility, Role
 from roles.wages import OccupationWages
 

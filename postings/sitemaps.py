@@ -28,8 +28,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from jobsite.caching import public_page
 from jobsite.origin import absolute_url
-from postings.caching import public_page
 from postings.models import Posting
 from roles.models import Role
 

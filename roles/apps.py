@@ -4,3 +4,20 @@ from django.apps import AppConfig
 class RolesConfig(AppConfig):
     name = "roles"
     verbose_name = "Roles"
+
+    def ready(self) -> None:
+        from jobsite.caching import invalidate_on_change
+        from roles.models import (
+            FAQ,
+            AlternateTitle,
+            CareerStep,
+            Qualification,
+            ReportingLine,
+            Responsibility,
+            Role,
+        )
+
+        # A role and every part of it show on public pages.
+        invalidate_on_change(
+            Role, AlternateTitle, Responsibility, Qualification, ReportingLine, CareerStep, FAQ
+        )

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from postings import backup
+from jobsite import backup
 from postings.models import Membership, Posting, PostingEvent
 from roles.models import Role
 from tests.factories import (

@@ -11,10 +11,10 @@ from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
+from jobsite.caching import expires_with, public_page
+from jobsite.markup import plain_text
 from postings import jsonld
-from postings.caching import expires_with, public_page
 from postings.display import LISTING_FIELDS, place_text, salary_text
-from postings.markup import plain_text
 from postings.models import Posting
 
 SIMILAR_POSTING_COUNT = 4

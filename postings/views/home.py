@@ -11,7 +11,7 @@ from django.http import HttpRequest, QueryDict
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
-from postings.caching import expires_with, public_page
+from jobsite.caching import expires_with, public_page
 from postings.display import RESULT_FIELDS
 from postings.filters import PostingFilter
 from postings.models import Organisation, Posting, Workplace

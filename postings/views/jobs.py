@@ -12,9 +12,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from jobsite.caching import expires_with, public_page
 from jobsite.origin import absolute_url
 from postings import search
-from postings.caching import expires_with, public_page
 from postings.display import RESULT_FIELDS, country_name
 from postings.filters import RELEVANCE_WINDOW, PostingFilter, Sort
 from postings.models import EmploymentType, Posting, Workplace

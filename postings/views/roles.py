@@ -14,9 +14,9 @@ from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
+from jobsite.caching import expires_with, public_page
 from jobsite.origin import absolute_url
 from postings import occupation
-from postings.caching import expires_with, public_page
 from postings.display import LISTING_FIELDS
 from postings.filters import PostingFilter
 from postings.models import Posting, PostingQuerySet

@@ -11,7 +11,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
-from postings import markup, search
+from jobsite import markup
+from postings import search
 from postings.models import LIST_ITEM_LENGTH, LIST_ITEMS, POSTING_TEXT_LIMITS, Membership, Posting
 from tests.admin_forms import admin_form_data
 from tests.factories import MembershipFactory, PostingFactory, RoleFactory, StaffFactory

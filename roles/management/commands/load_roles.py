@@ -285,11 +285,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: Path, verbosity: int, **options) -> None:
         report = load_roles(read_content(path))
-        if report.roles or report.reporting_lines or report.career_steps:
-            # bulk_create sends no signal: the public pages' cache must hear of new roles.
-            from postings.caching import bump
-
-            bump()
         if verbosity == 0:
             return
         for warning in report.warnings:

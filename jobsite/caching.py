@@ -9,8 +9,11 @@ validators match gets 304 Not Modified.
 What keeps a cached page right:
 
 - Edits. Every stored page carries the version number it was rendered at, and is served only
-  while that is the current one; `postings.signals` bumps it when a role or any of its parts,
-  an organisation or a posting is saved or deleted, so the next request renders afresh. The
+  while that is the current one. Each app names the models its public pages show
+  (`invalidate_on_change`, in its AppConfig.ready()) and gives them `InvalidatingQuerySet`:
+  a save, a delete, a change of their many-to-many links, an `update()` or a `bulk_create()`
+  of one of them bumps it, so the next request renders afresh and no caller need remember to.
+  The
   number lives only in the cache backend and is read from it at every request (with the page,
   in one round trip), so every process that shares it (gunicorn workers, several machines on
   one database or Redis) sees the bump at once; never a cache in one process's memory, whose
@@ -46,7 +49,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -87,11 +91,19 @@ def version() -> int:
     return current
 
 
-def bump() -> None:
-    """Make every cached public page out of date, now and again once the transaction
-    commits: a request served between the two could have read the old rows."""
+def bump(using: str | None = None) -> None:
+    """Make every cached public page out of date, now and again once the transaction on
+    `using` commits: a request served between the two could have read the old rows."""
     _bump()
-    transaction.on_commit(_bump)
+    bump_when_committed(using)
+
+
+def bump_when_committed(using: str | None = None) -> None:
+    """Bump once the transaction on `using` commits (at once outside one): once however many
+    rows it writes, since every bump after the first would change nothing."""
+    pending = transaction.get_connection(using).run_on_commit
+    if not any(callback is _bump for _, callback, _ in pending):
+        transaction.on_commit(_bump, using=using)
 
 
 def _bump() -> None:
@@ -102,6 +114,60 @@ def _bump() -> None:
     # steps back, so it never returns to one a page was stored under.
     current = cache.get(VERSION_KEY) or 0
     cache.set(VERSION_KEY, max(time.time_ns(), current + 1), timeout=None)
+
+
+# -- Invalidation: the writes to the models public pages show -----------------------------
+#
+# One version for every page, rather than finer keys: a role's title shows on its explainer,
+# the comparisons, the directory, the search facets and every posting of that role, and a
+# posting on the home page, the search, its role's explainer and its neighbours' pages. Edits
+# are rare next to reads, so recomputing each page once after an edit costs little, and
+# nothing can be missed.
+
+
+def invalidate(sender: type[models.Model], *, using: str, raw: bool = False, **kwargs: Any) -> None:
+    """The receiver of post_save, post_delete and m2m_changed for the models connected."""
+    if raw:
+        # loaddata (a restore): every row in one transaction, which no page sees before it
+        # commits; then once is enough.
+        bump_when_committed(using)
+    else:
+        bump(using)
+
+
+def invalidate_on_change(*public_models: type[models.Model]) -> None:
+    """Make every cached public page out of date whenever a row of one of these models is
+    saved or deleted, or its many-to-many links change. Called by each app for its own
+    models; their querysets should be `InvalidatingQuerySet`s, for the writes sending no
+    signal."""
+    for model in public_models:
+        uid = f"jobsite.caching.{model._meta.label_lower}"
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"{uid}.delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                invalidate,
+                sender=field.remote_field.through,
+                dispatch_uid=f"{uid}.{field.name}",
+            )
+
+
+class InvalidatingQuerySet(models.QuerySet):
+    """The queryset of a model public pages show: its writes that send no signal bump the
+    version themselves. `bulk_update()` writes through `update()`; `delete()` sends
+    post_delete for each row, since `invalidate_on_change` connects a receiver."""
+
+    def update(self, **kwargs: Any) -> int:
+        count = super().update(**kwargs)
+        if count:
+            bump(self.db)
+        return count
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            bump(self.db)
+        return created
 
 
 # -- Time: a listed posting expires -------------------------------------------------------

@@ -3,7 +3,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from postings import markup
+from jobsite import markup
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from postings import markup
+from jobsite import markup
 from tests.factories import PostingFactory
 
 
