@@ -37,7 +37,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from jobsite.caching import expires_with, keep_until, public_page
-from jobsite.markup import plain_text, web_address
+from jobsite.markup import web_address
 from jobsite.origin import absolute_url
 from postings.display import country_name, place_text, salary_text
 from postings.filters import PostingFilter
@@ -202,7 +202,7 @@ class PostingRssFeed(Feed):
             item.get_employment_type_display(),
             salary_text(item),
         )
-        summary = Truncator(plain_text(item.shown_description)).words(SUMMARY_WORDS)
+        summary = Truncator(item.shown_description_text).words(SUMMARY_WORDS)
         facts_text = " · ".join(filter(None, map(feed_text, facts)))
         return " — ".join(filter(None, (facts_text, feed_text(summary))))
 

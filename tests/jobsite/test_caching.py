@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jobsite import caching
-from jobsite.backup import wipe
 from postings.models import Membership, Organisation, Posting
 from roles.models import Responsibility, Role
 from tests.admin_forms import admin_form_data
@@ -353,20 +352,6 @@ def test_seeding_demo_postings_shows_them_on_the_lists(visitor, coo):
     call_command("seed_demo", postings=3, seed=1, verbosity=0)
 
     assert Posting.objects.public().newest_first()[0].title in text(visitor, JOBS)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_restored_backup_shows_on_the_pages(visitor, coo, tmp_path):
-    """A restore's saves are raw, and count once its transaction commits: really commits."""
-    backup = tmp_path / "site.json"
-    PostingFactory(role=coo, title="Kept in the backup")
-    call_command("backup_data", str(backup), verbosity=0)
-    wipe()
-    assert "Kept in the backup" not in text(visitor, JOBS)
-
-    call_command("restore_data", str(backup), verbosity=0)
-
-    assert "Kept in the backup" in text(visitor, JOBS)
 
 
 # --- Time -------------------------------------------------------------------------------

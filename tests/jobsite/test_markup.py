@@ -1,9 +1,15 @@
-"""Stored text made safe to show: Markdown through the sanitiser, memoised by the text."""
+"""Stored text made safe to show: Markdown through the sanitiser, and a posting's description
+rendered once, when it is written."""
+
+from http import HTTPStatus
 
 import pytest
 
 from jobsite import markup
+from postings.models import Posting
 from tests.factories import PostingFactory
+
+pytestmark = pytest.mark.django_db
 
 
 def test_markdown_is_rendered_sanitised_and_the_same_every_time():
@@ -18,37 +24,61 @@ def test_markdown_is_rendered_sanitised_and_the_same_every_time():
     assert again == first
 
 
-def test_edited_text_is_rendered_afresh():
-    """The memo's key is the text itself: a changed text can never get the old HTML."""
-    assert "<em>before</em>" in markup.render_markdown("An edit *before*.")
+def test_the_text_of_rendered_markdown_is_its_plain_text():
+    text = "An edit *after*, with [a link](https://example.com) & more."
 
-    assert "<em>after</em>" in markup.render_markdown("An edit *after*.")
-    assert markup.plain_text("An edit *after*.") == "An edit after."
+    assert markup.text_of(markup.render_markdown(text)) == markup.plain_text(text)
 
 
-def test_very_long_text_is_rendered_but_not_kept():
-    long_text = "word " * markup.MEMO_TEXT_LENGTH
-    kept_before = markup.render_markdown.cache_info().currsize
+def test_a_saved_description_is_stored_rendered():
+    posting = PostingFactory(description="We **lead**.\n\n<script>alert(1)</script>")
 
-    rendered = markup.render_markdown(long_text)
+    stored = Posting.objects.get(pk=posting.pk)
 
-    assert rendered.startswith("<p>word word")
-    assert markup.render_markdown.cache_info().currsize == kept_before
-
-
-def test_the_memo_is_bounded():
-    for n in range(markup.MEMO_ENTRIES + 10):
-        markup.plain_text(f"Text number {n}.")
-
-    assert markup.plain_text.cache_info().currsize == markup.MEMO_ENTRIES
+    assert "<strong>lead</strong>" in stored.description_html
+    assert "<script>" not in stored.description_html
+    assert stored.description_text == "We lead."
 
 
-@pytest.mark.django_db
-def test_every_description_a_page_shows_is_kept():
-    """Stored descriptions are shown cut at their limit, which the memo's length allows."""
-    posting = PostingFactory(description="word " * markup.MEMO_TEXT_LENGTH)
-    markup.render_markdown.cache_clear()
+def test_an_edited_description_shows_on_the_posting_page(client):
+    posting = PostingFactory(description="Before the *edit*.")
+    posting.description = "After the *edit*."
+    posting.save(update_fields=["description"])
 
-    markup.render_markdown(posting.shown_description)
+    page = client.get(posting.get_absolute_url()).content.decode()
 
-    assert markup.render_markdown.cache_info().currsize == 1
+    assert "After the <em>edit</em>." in page
+    assert "Before the" not in page
+
+
+def test_descriptions_written_in_bulk_are_rendered(client):
+    posting = PostingFactory(description="First.")
+    Posting.objects.filter(pk=posting.pk).update(description="Updated in *bulk*.")
+    built = PostingFactory.build(
+        role=posting.role, organisation=posting.organisation, description="Created in *bulk*."
+    )
+    (created,) = Posting.objects.bulk_create([built])
+
+    for row in (posting, created):
+        page = client.get(Posting.objects.get(pk=row.pk).get_absolute_url())
+        assert page.status_code == HTTPStatus.OK
+    assert "Updated in <em>bulk</em>." in Posting.objects.get(pk=posting.pk).description_html
+    assert "Created in <em>bulk</em>." in Posting.objects.get(pk=created.pk).description_html
+
+
+def test_a_row_written_in_sql_is_rendered_when_shown():
+    posting = PostingFactory(description="Written *around* the model.")
+    Posting.objects.filter(pk=posting.pk).update(description_html=None, description_text=None)
+
+    stored = Posting.objects.get(pk=posting.pk)
+
+    assert "<em>around</em>" in stored.shown_description_html
+    assert stored.shown_description_text == "Written around the model."
+
+
+def test_a_pending_change_is_rendered_for_the_preview_and_the_public_keeps_the_approved():
+    posting = PostingFactory(description="The *approved* text.")
+    posting.pending_changes = {"description": "The *proposed* text."}
+
+    assert "<em>proposed</em>" in posting.proposed().shown_description_html
+    assert "<em>approved</em>" in posting.shown_description_html

@@ -11,7 +11,6 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
-from jobsite import markup
 from postings import search
 from postings.models import LIST_ITEM_LENGTH, LIST_ITEMS, POSTING_TEXT_LIMITS, Membership, Posting
 from tests.admin_forms import admin_form_data
@@ -65,9 +64,6 @@ def markdown_inputs(monkeypatch):
         return convert(text, **kwargs)
 
     monkeypatch.setattr(markdown, "markdown", recording)
-    # Nothing remembered from other tests: each text is rendered here.
-    markup.render_markdown.cache_clear()
-    markup.plain_text.cache_clear()
     return lengths
 
 
