@@ -18,7 +18,7 @@ import datetime
 import gzip
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from django.apps import apps
 from django.core import serializers
@@ -77,7 +77,7 @@ def rows(using: str = DEFAULT_DB_ALIAS) -> Iterator[models.Model]:
 
 def open_file(path: Path, mode: str) -> IO[str]:
     if path.suffix == ".gz":
-        return gzip.open(path, mode, encoding="utf-8")
+        return cast(IO[str], gzip.open(path, mode, encoding="utf-8"))  # text mode: a TextIOWrapper
     return path.open(mode, encoding="utf-8")
 
 

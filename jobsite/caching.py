@@ -52,6 +52,7 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
@@ -184,7 +185,8 @@ def keep_until(response: HttpResponseBase, moment: datetime | None) -> HttpRespo
     """Keep the page no longer than `moment` (None: no limit of its own)."""
     if moment is not None:
         current = getattr(response, "cache_until", None)
-        response.cache_until = min(moment, current) if current else moment
+        # An attribute of our own on the response, read by seconds_to_keep.
+        response.cache_until = min(moment, current) if current else moment  # type: ignore[attr-defined]
     return response
 
 
@@ -263,11 +265,12 @@ def public_page(
                 stored = found.get(key)
                 if stored is not None and stored[0] == current_version:
                     return conditional(request, restore(stored))
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-            if response.status_code != 200 or response.streaming:
-                return response
+            answer = view(request, *args, **kwargs)
+            if isinstance(answer, SimpleTemplateResponse) and not answer.is_rendered:
+                answer.render()
+            if answer.status_code != 200 or not isinstance(answer, HttpResponse):
+                return answer  # An error, a redirect or a stream: never stored.
+            response = answer
             if last_modified is not None:
                 moment = last_modified(response)
                 if moment is not None:
@@ -275,7 +278,7 @@ def public_page(
             response.headers["ETag"] = etag_for(response.content)
             public = cacheable and not response.cookies
             add_caching_headers(response, public=public)
-            if key and public:
+            if key and public and current_version is not None:
                 ttl = seconds_to_keep(response, seconds)
                 if ttl > 0:
                     cache.set(key, freeze(response, current_version), timeout=ttl)
@@ -327,9 +330,10 @@ def conditional(request: HttpRequest, response: HttpResponse) -> HttpResponseBas
     if not any(header in request.META for header in CONDITIONAL_HEADERS):
         return response
     last_modified = response.headers.get("Last-Modified")
-    return get_conditional_response(
+    answer = get_conditional_response(
         request,
         etag=response.headers.get("ETag"),
         last_modified=parse_http_date_safe(last_modified) if last_modified else None,
         response=response,
     )
+    return answer if answer is not None else response

@@ -1,5 +1,7 @@
 """Response headers the middleware cannot add. Imported by settings: no Django imports."""
 
+from collections.abc import MutableMapping
+
 # Features no page of ours uses; denying them limits what injected content could do.
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
@@ -23,7 +25,7 @@ STATIC_FILE_CSP = (
 )
 
 
-def static_file_headers(headers, path: str, url: str) -> None:
+def static_file_headers(headers: MutableMapping[str, str], path: str, url: str) -> None:
     """whitenoise's WHITENOISE_ADD_HEADERS_FUNCTION: the page headers, for static files."""
     headers["Content-Security-Policy"] = STATIC_FILE_CSP
     headers["X-Frame-Options"] = "DENY"

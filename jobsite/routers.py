@@ -4,16 +4,18 @@ cache table is created there."""
 
 from typing import Any
 
+from django.db import models
+
 CACHE_DATABASE = "cache"
 # The app label of the model Django's DatabaseCache gives routers.
 CACHE_APP_LABEL = "django_cache"
 
 
 class CacheRouter:
-    def db_for_read(self, model: type, **hints: Any) -> str | None:
+    def db_for_read(self, model: type[models.Model], **hints: Any) -> str | None:
         return CACHE_DATABASE if model._meta.app_label == CACHE_APP_LABEL else None
 
-    def db_for_write(self, model: type, **hints: Any) -> str | None:
+    def db_for_write(self, model: type[models.Model], **hints: Any) -> str | None:
         return self.db_for_read(model, **hints)
 
     def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool:

@@ -8,8 +8,6 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
-from django.db.models import Model
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -26,6 +24,7 @@ from tests.factories import (
     ResponsibilityFactory,
     RoleFactory,
     StaffFactory,
+    write_behind_the_caches_back,
 )
 
 pytestmark = pytest.mark.django_db
@@ -76,19 +75,6 @@ def admin_edit(client, url: str, **changes: str) -> None:
     data.update(changes)
     response = client.post(url, data)
     assert response.status_code == HTTPStatus.FOUND, response.context["errors"]
-
-
-def write_behind_the_caches_back(row: Model, **values: object) -> None:
-    """UPDATE the row in SQL: no signal, no queryset, so nothing bumps the version."""
-    quote = connection.ops.quote_name
-    fields = [row._meta.get_field(name) for name in values]
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    params = [field.get_db_prep_value(values[field.name], connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(row._meta.db_table)} SET {assignments} WHERE id = %s",  # noqa: S608
-            [*params, row.pk],
-        )
 
 
 # --- The cache is used ----------------------------------------------------------------
