@@ -7,17 +7,11 @@ class RolesConfig(AppConfig):
 
     def ready(self) -> None:
         from jobsite.caching import invalidate_on_change
-        from roles.models import (
-            FAQ,
-            AlternateTitle,
-            CareerStep,
-            Qualification,
-            ReportingLine,
-            Responsibility,
-            Role,
-        )
+        from roles import models
 
         # A role and every part of it show on public pages.
         invalidate_on_change(
-            Role, AlternateTitle, Responsibility, Qualification, ReportingLine, CareerStep, FAQ
+            models.Role,
+            *(models.AlternateTitle, models.Responsibility, models.Qualification),
+            *(models.ReportingLine, models.CareerStep, models.FAQ),
         )

@@ -1,26 +1,15 @@
-from typing import Any
+"""`{% load markup %}`: jobsite.markup's functions, as the templates use them.
+
+- `{{ text|markdown }}`: sanitised HTML.
+- `{{ organisation.website|web_address }}`: the address if it is http(s), else "".
+- `{% json_ld data %}`: a JSON-LD script block, escaped like `json_script`.
+"""
 
 from django import template
-from django.utils.safestring import SafeString
 
 from jobsite import markup
 
 register = template.Library()
-
-
-@register.filter
-def markdown(text: str) -> SafeString:
-    """`{{ posting.description|markdown }}`: sanitised HTML."""
-    return markup.render_markdown(text)
-
-
-@register.filter
-def web_address(url: str) -> str:
-    """`{{ organisation.website|web_address }}`: the address if it is http(s), else ""."""
-    return markup.web_address(url)
-
-
-@register.simple_tag
-def json_ld(data: dict[str, Any]) -> SafeString:
-    """`{% json_ld data %}`: a JSON-LD script block, escaped like `json_script`."""
-    return markup.json_ld(data)
+register.filter("markdown", markup.render_markdown)
+register.filter("web_address", markup.web_address)
+register.simple_tag(markup.json_ld, name="json_ld")
