@@ -9,10 +9,10 @@ from jobsite.headers import PERMISSIONS_POLICY
 
 logger = logging.getLogger(__name__)
 
+Handler = Callable[[HttpRequest], HttpResponse]
 
-def security_headers(
-    get_response: Callable[[HttpRequest], HttpResponse],
-) -> Callable[[HttpRequest], HttpResponse]:
+
+def security_headers(get_response: Handler) -> Handler:
     """Add the headers Django's SecurityMiddleware does not set."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
@@ -23,9 +23,7 @@ def security_headers(
     return middleware
 
 
-def database_unavailable(
-    get_response: Callable[[HttpRequest], HttpResponse],
-) -> Callable[[HttpRequest], HttpResponse]:
+def database_unavailable(get_response: Handler) -> Handler:
     """Answer 503 with Retry-After while the database is unreachable, not a 500: the outage
     is temporary, and load balancers and crawlers know to come back."""
 
@@ -42,7 +40,6 @@ def database_unavailable(
         response["Cache-Control"] = "no-store"
         return response
 
-    # Django looks the hook up as an attribute of the middleware it built; a function takes
-    # attributes, but its type does not declare this one.
+    # Django calls a function middleware's process_exception as it does a class's.
     middleware.process_exception = process_exception  # type: ignore[attr-defined]
     return middleware

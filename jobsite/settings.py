@@ -72,7 +72,7 @@ if not CACHES["default"]["BACKEND"].endswith(("RedisCache", "DummyCache")):
     # PUBLIC_PAGE_CACHE_SECONDS, so this room is about 30 new pages a second.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
 # Public pages for anonymous visitors are kept in that cache, invalidated on every edit
-# (postings/caching.py); this bounds how long, in seconds. 0 turns the page cache off.
+# (jobsite/caching.py); this bounds how long, in seconds. 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "csp",
     "roles",
     "postings",
+    # Last: what belongs to the whole site (page cache, Markdown, backups), used by both.
+    "jobsite",
 ]
 
 MIDDLEWARE = [

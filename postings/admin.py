@@ -18,7 +18,6 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
-from postings import caching
 from postings.forms import RejectForm, TextLimitsMixin
 from postings.models import (
     ORGANISATION_TEXT_LIMITS,
@@ -81,13 +80,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     @admin.action(description="Mark selected organisations as verified")
     def verify(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
         count = queryset.update(is_verified=True)
-        caching.bump()  # update() sends no signal
         self.message_user(request, f"Verified {count} organisation(s).", messages.SUCCESS)
 
     @admin.action(description="Suspend selected organisations (hide their postings)")
     def suspend(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
         count = queryset.update(is_suspended=True)
-        caching.bump()  # update() sends no signal
         self.message_user(
             request,
             f"Suspended {count} organisation(s); their postings have left the public site.",
@@ -97,7 +94,6 @@ class OrganisationAdmin(admin.ModelAdmin):
     @admin.action(description="Lift the suspension of selected organisations")
     def unsuspend(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
         count = queryset.update(is_suspended=False)
-        caching.bump()  # update() sends no signal
         self.message_user(request, f"Lifted the suspension of {count} organisation(s).")
 
 

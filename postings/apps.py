@@ -6,7 +6,9 @@ class PostingsConfig(AppConfig):
     verbose_name = "Postings"
 
     def ready(self) -> None:
-        # Roles' models are connected here too: the pages that show them are this app's.
-        from postings import signals
+        from jobsite.caching import invalidate_on_change
+        from postings.models import Organisation, Posting
 
-        signals.connect()
+        # What the public pages show of this app; memberships, invitations and mail
+        # records are never on them.
+        invalidate_on_change(Organisation, Posting)

@@ -12,7 +12,7 @@ visits twenty), so the counts come from one GROUP BY query over the postings tha
 parameter but the facets allows, grouped by the facets' columns; each facet and the total
 are then summed from those few thousand groups in Python, each facet with the others'
 filters applied, and kept in the cache under the public pages' version
-(postings/caching.py) for the next page or order of the search.
+(jobsite/caching.py) for the next page or order of the search.
 
 A search with many thousands of results is not counted: its counts are estimated from a
 fixed, uniform sample of about SAMPLE_SIZE postings (SAMPLE_BUCKET), so it costs the same
@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.core.cache import cache
 from django.db.models import Count, F, Func, IntegerField, Max
 
-from postings import caching, search
+from jobsite import caching
+from postings import search
 from postings.display import REMOTE, country_name
 from roles.models import Role
 

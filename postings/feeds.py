@@ -3,7 +3,7 @@
 Every feed starts from `Posting.objects.public()`, the one rule for what the public may
 see, so an expired, closed or suspended posting never reaches a feed reader or aggregator.
 
-Feeds are public pages (postings/caching.py): kept in the page cache until the next edit or
+Feeds are public pages (jobsite/caching.py): kept in the page cache until the next edit or
 the first listed posting's expiry, with the same ETag, 304 and Cache-Control. They carry no
 Last-Modified: the newest item's date, which Django's Feed would send, stays the same when a
 posting leaves the feed, so a reader asking "modified since?" would keep a closed job.
@@ -36,12 +36,12 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
+from jobsite.caching import expires_with, keep_until, public_page
+from jobsite.markup import web_address
 from jobsite.origin import absolute_url
-from postings.caching import expires_with, keep_until, public_page
 from postings.display import country_name, place_text, salary_text
 from postings.filters import SEARCH_PARAMETERS, PostingFilter
 from postings.jsonld import description_html
-from postings.markup import plain_text, web_address
 from postings.models import EmploymentType, Posting, Workplace
 
 FEED_ITEM_COUNT = 50
@@ -177,7 +177,7 @@ class PostingRssFeed(Feed):
             item.get_employment_type_display(),
             salary_text(item),
         )
-        summary = Truncator(plain_text(item.shown_description)).words(SUMMARY_WORDS)
+        summary = Truncator(item.shown_description_text).words(SUMMARY_WORDS)
         facts_text = " · ".join(filter(None, map(feed_text, facts)))
         return " — ".join(filter(None, (facts_text, feed_text(summary))))
 

@@ -14,9 +14,9 @@ from typing import Any
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from jobsite.markup import web_address
 from jobsite.origin import absolute_url
 from postings.display import country_name
-from postings.markup import render_markdown, web_address
 from postings.models import EmploymentType, Posting, SalaryPeriod, Workplace
 
 # Keyed by str: a model field's value is a plain str, its TextChoices member one too.
@@ -74,7 +74,7 @@ def description_html(posting: Posting) -> SafeString:
     """The sanitised description, then the responsibilities and qualifications as lists:
     Google asks for the whole description, and allows HTML in it. As the page shows them:
     cut at their limits."""
-    parts = [render_markdown(posting.shown_description)]
+    parts = [posting.shown_description_html]
     for heading, items in (
         ("Responsibilities", posting.responsibility_list),
         ("Qualifications", posting.qualification_list),

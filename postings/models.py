@@ -18,8 +18,11 @@ from django.db.models import ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
+from jobsite.caching import InvalidatingQuerySet
+from jobsite.markup import render_markdown, text_of
 from postings.facets import FACET_COLUMNS, SAMPLE_BUCKET
 from roles.models import Role
 
@@ -69,6 +72,15 @@ ORGANISATION_TEXT_LIMITS = {
 }
 
 
+def rendered_description(description: str) -> dict[str, str]:
+    """A posting's derived description columns for `description`, as shown: cut at its limit."""
+    if not isinstance(description, str):
+        raise TypeError("A posting's description is written as text, for it to be rendered.")
+    shown = POSTING_TEXT_LIMITS["description"].cut(description)
+    rendered = render_markdown(shown)
+    return {"description_html": rendered, "description_text": text_of(rendered)}
+
+
 def list_items(text: str) -> list[str]:
     """A one-item-a-line text as its items, without bullets: all of them, uncut."""
     return [line.strip(" -*\t") for line in text.splitlines() if line.strip()]
@@ -82,7 +94,7 @@ iso_country_list = RegexValidator(
 )
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(InvalidatingQuerySet):
     def active(self) -> OrganisationQuerySet:
         """Organisations whose postings may appear on the public site."""
         return self.filter(is_suspended=False)
@@ -357,7 +369,19 @@ def open_q(now: datetime) -> Q:
     )
 
 
-class PostingQuerySet(models.QuerySet):
+class PostingQuerySet(InvalidatingQuerySet):
+    # The writes that skip save() fill the rendered description themselves.
+    def bulk_create(self, objs: Iterable[Posting], *args: Any, **kwargs: Any) -> list[Posting]:
+        postings = list(objs)
+        for posting in postings:
+            posting.render_description()
+        return super().bulk_create(postings, *args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        if "description" in kwargs:
+            kwargs.update(rendered_description(kwargs["description"]))
+        return super().update(**kwargs)
+
     def public(self) -> PostingQuerySet:
         """What the public may find: in lists, search, feeds, the sitemap and JSON-LD."""
         return self.filter(open_q(timezone.now()))
@@ -414,6 +438,12 @@ class Posting(models.Model):
     title = models.CharField(max_length=POSTING_TEXT_LIMITS["title"].length)
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(help_text="Markdown. Sanitised when shown.")
+    # Derived from the description as shown (cut at its limit) whenever it is written: the
+    # page, JSON-LD and feeds show these, so Markdown runs once per edit rather than on every
+    # page. Null, unlike "", is "not rendered": a row written around the model (in SQL) is
+    # rendered when shown.
+    description_html = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
+    description_text = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
     responsibilities = models.TextField(blank=True, help_text="One per line.")
     qualifications = models.TextField(blank=True, help_text="One per line.")
     employment_type = models.CharField(
@@ -631,6 +661,11 @@ class Posting(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.annualise_salary()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "description" in update_fields:
+            self.render_description()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "description_html", "description_text"}
         if self.slug:
             super().save(*args, **kwargs)
         else:
@@ -652,6 +687,22 @@ class Posting(models.Model):
     @property
     def shown_description(self) -> str:
         return POSTING_TEXT_LIMITS["description"].cut(self.description)
+
+    def render_description(self) -> None:
+        for name, value in rendered_description(self.description).items():
+            setattr(self, name, value)
+
+    @property
+    def shown_description_html(self) -> SafeString:
+        if self.description_html is None:
+            self.render_description()
+        return mark_safe(self.description_html)  # noqa: S308 - sanitised by render_markdown
+
+    @property
+    def shown_description_text(self) -> str:
+        if self.description_text is None:
+            self.render_description()
+        return self.description_text or ""
 
     @property
     def responsibility_list(self) -> list[str]:
@@ -766,6 +817,7 @@ class Posting(models.Model):
             # Assigning the id drops a cached related object that no longer matches.
             setattr(proposal, field.attname, None if value is None else field.to_python(value))
         proposal.annualise_salary()
+        proposal.render_description()
         return proposal
 
     @classmethod

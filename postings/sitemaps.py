@@ -25,9 +25,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from jobsite.caching import public_page
 from jobsite.origin import absolute_url
 from jobsite.sitemaps import FixedSection, RowSection
-from postings.caching import public_page
 from postings.models import Posting
 from roles import sitemaps as roles_sitemaps
 

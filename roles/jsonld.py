@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from postings.markup import plain_text  # jobsite.markup once the Markdown move lands
+from jobsite.markup import plain_text
 from roles.models import EducationLevel, Qualification, Role
 from roles.presentation import education_sentence, wage_percentiles
 from roles.wages import OccupationWages

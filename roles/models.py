@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 
+from jobsite.caching import InvalidatingQuerySet
+
 
 class Function(models.TextChoices):
     EXECUTIVE = "executive", "Executive leadership"
@@ -41,7 +43,7 @@ class EducationLevel(models.TextChoices):
     DOCTORATE = "doctorate", "Doctorate"
 
 
-class RoleQuerySet(models.QuerySet):
+class RoleQuerySet(InvalidatingQuerySet):
     def published(self) -> RoleQuerySet:
         """Roles the public may see."""
         return self.filter(is_published=True)
@@ -162,6 +164,8 @@ class AlternateTitle(models.Model):
     title = models.CharField(max_length=120, help_text="Another name employers use for the role.")
     order = models.PositiveSmallIntegerField(default=0)
 
+    objects = InvalidatingQuerySet.as_manager()
+
     class Meta:
         ordering = ["role", "order", "pk"]
         constraints = [
@@ -192,6 +196,8 @@ class Responsibility(models.Model):
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
 
+    objects = InvalidatingQuerySet.as_manager()
+
     class Meta:
         ordering = ["role", "order", "pk"]
         verbose_name_plural = "responsibilities"
@@ -216,6 +222,8 @@ class Qualification(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
+    objects = InvalidatingQuerySet.as_manager()
+
     class Meta:
         ordering = ["role", "order", "pk"]
 
@@ -232,6 +240,8 @@ class ReportingLine(models.Model):
         "typical", default=True, help_text="Off for a line that holds only in some organisations."
     )
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "order", "pk"]
@@ -258,6 +268,8 @@ class CareerStep(models.Model):
         null=True, blank=True, help_text="Years usually spent in the first role before the move."
     )
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["from_role", "order", "pk"]
@@ -323,6 +335,8 @@ class FAQ(models.Model):
     question = models.CharField(max_length=200)
     answer = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "order", "pk"]

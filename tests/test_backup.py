@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from postings import backup
+from jobsite import backup
 from postings.models import Membership, Posting, PostingEvent
 from roles.models import Role
 from tests.factories import (
@@ -197,6 +197,7 @@ def test_restoring_a_missing_file_says_so(tmp_path):
         call_command("restore_data", str(tmp_path / "missing.json"), verbosity=0)
 
 
+@pytest.mark.django_db(transaction=True)  # The restore commits: it counts from then.
 def test_pages_cached_before_a_restore_show_the_restored_data(site_data, tmp_path, client):
     path = tmp_path / "site.json"
     call_command("backup_data", str(path), verbosity=0)

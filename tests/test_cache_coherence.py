@@ -25,9 +25,12 @@ from django.test import Client
 from django.urls import reverse
 
 from bench.coherence import Browser, FormParser, anonymous_get
-from postings.models import Posting
-from roles.models import Role
-from tests.factories import PostingFactory, RoleFactory, StaffFactory
+from tests.factories import (
+    PostingFactory,
+    RoleFactory,
+    StaffFactory,
+    write_behind_the_caches_back,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +96,7 @@ def test_an_admin_edit_through_one_instance_shows_on_another_at_its_next_request
 
     # Behind the site's back (no signal): B answers from the shared cache, so the test
     # below is about the cache and not about a page that was never cached.
-    Role.objects.filter(pk=coo.pk).update(brief_answer="A change nobody announced.")
+    write_behind_the_caches_back(coo, brief_answer="A change nobody announced.")
     assert "A change nobody announced." not in instance_b.get(explainer).content.decode()
 
     version_before = shared_redis.get(VERSION_KEY)
@@ -128,7 +131,7 @@ def test_a_version_bumped_in_redis_by_another_process_is_seen_at_the_next_reques
     url = posting.get_absolute_url()
     assert "Head of Operations" in visitor.get(url).content.decode()
 
-    Posting.objects.filter(pk=posting.pk).update(title="Director of Operations")
+    write_behind_the_caches_back(posting, title="Director of Operations")
     assert "Head of Operations" in visitor.get(url).content.decode()  # from the cache
 
     shared_redis.incr(VERSION_KEY)

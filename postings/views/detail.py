@@ -12,10 +12,9 @@ from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
+from jobsite.caching import expires_with, public_page
 from postings import jsonld
-from postings.caching import expires_with, public_page
 from postings.display import RESULT_FIELDS, place_text, salary_text
-from postings.markup import plain_text
 from postings.models import Posting
 
 SIMILAR_POSTING_COUNT = 4
@@ -89,6 +88,6 @@ def meta_description(posting: Posting) -> str:
         posting.get_workplace_display(),
         salary_text(posting),
     ]
-    description = plain_text(posting.shown_description)
+    description = posting.shown_description_text
     summary = ". ".join(fact for fact in facts if fact) + ". " + description
     return Truncator(" ".join(summary.split())).chars(160)

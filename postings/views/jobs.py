@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
+from jobsite.caching import expires_with, public_page
 from postings import search
-from postings.caching import expires_with, public_page
 from postings.display import RESULT_FIELDS
 from postings.filters import PAGE_PARAMETERS, RELEVANCE_WINDOW, PostingFilter
 from postings.models import Posting

@@ -11,9 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
+from jobsite.caching import expires_with, public_page
 from jobsite.origin import absolute_url
 from postings import facets
-from postings.caching import expires_with, public_page
 from postings.display import RESULT_FIELDS
 from postings.models import Posting, PostingQuerySet
 from roles import presentation

@@ -10,7 +10,8 @@ import feedparser
 import pytest
 from django.utils import timezone
 
-from postings import caching, feeds
+from jobsite import caching
+from postings import feeds
 from postings.models import Workplace
 from tests.factories import PostingFactory, RoleFactory
 

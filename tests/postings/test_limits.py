@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
-from postings import markup, search
+from postings import search
 from postings.models import LIST_ITEM_LENGTH, LIST_ITEMS, POSTING_TEXT_LIMITS, Posting
 from tests.factories import PostingFactory, RoleFactory, StaffFactory
 from tests.helpers import JSON_LD, admin_form_data, manage_url, posting_data
@@ -51,9 +51,6 @@ def markdown_inputs(monkeypatch):
         return convert(text, **kwargs)
 
     monkeypatch.setattr(markdown, "markdown", recording)
-    # Nothing remembered from other tests: each text is rendered here.
-    markup.render_markdown.cache_clear()
-    markup.plain_text.cache_clear()
     return lengths
 
 

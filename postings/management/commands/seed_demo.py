@@ -25,7 +25,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from postings import caching
 from postings.models import EmploymentType, Organisation, Posting, SalaryPeriod, Workplace
 from roles.models import Level, Role
 
@@ -307,8 +306,6 @@ class Command(BaseCommand):
             with transaction.atomic():
                 Posting.objects.bulk_create(batch, ignore_conflicts=True)
         added = Posting.objects.count() - before
-        if added:
-            caching.bump()  # bulk_create sends no signal to invalidate cached pages
         self.stdout.write(
             f"Added {added} demo postings ({count - added} already there) across "
             f"{len(organisations)} organisations and {len(roles)} roles."

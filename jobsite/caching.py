@@ -9,8 +9,11 @@ validators match gets 304 Not Modified.
 What keeps a cached page right:
 
 - Edits. Every stored page carries the version number it was rendered at, and is served only
-  while that is the current one; `postings.signals` bumps it when a role or any of its parts,
-  an organisation or a posting is saved or deleted, so the next request renders afresh. The
+  while that is the current one. Each app names the models its public pages show
+  (`invalidate_on_change`, in its AppConfig.ready()) and gives them `InvalidatingQuerySet`:
+  a save, a delete, a change of their many-to-many links, an `update()` or a `bulk_create()`
+  of one of them bumps it, so the next request renders afresh and no caller need remember to.
+  The
   number lives only in the cache backend and is read from it at every request (with the page,
   in one round trip), so every process that shares it (gunicorn workers, several machines on
   one database or Redis) sees the bump at once; never a cache in one process's memory, whose
@@ -46,8 +49,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
@@ -87,11 +92,19 @@ def version() -> int:
     return current
 
 
-def bump() -> None:
-    """Make every cached public page out of date, now and again once the transaction
-    commits: a request served between the two could have read the old rows."""
+def bump(using: str | None = None) -> None:
+    """Make every cached public page out of date, now and again once the transaction on
+    `using` commits: a request served between the two could have read the old rows."""
     _bump()
-    transaction.on_commit(_bump)
+    bump_when_committed(using)
+
+
+def bump_when_committed(using: str | None = None) -> None:
+    """Bump once the transaction on `using` commits (at once outside one): once however many
+    rows it writes, since every bump after the first would change nothing."""
+    pending = transaction.get_connection(using).run_on_commit
+    if not any(callback is _bump for _, callback, _ in pending):
+        transaction.on_commit(_bump, using=using)
 
 
 def _bump() -> None:
@@ -102,6 +115,60 @@ def _bump() -> None:
     # steps back, so it never returns to one a page was stored under.
     current = cache.get(VERSION_KEY) or 0
     cache.set(VERSION_KEY, max(time.time_ns(), current + 1), timeout=None)
+
+
+# -- Invalidation: the writes to the models public pages show -----------------------------
+#
+# One version for every page, rather than finer keys: a role's title shows on its explainer,
+# the comparisons, the directory, the search facets and every posting of that role, and a
+# posting on the home page, the search, its role's explainer and its neighbours' pages. Edits
+# are rare next to reads, so recomputing each page once after an edit costs little, and
+# nothing can be missed.
+
+
+def invalidate(sender: type[models.Model], *, using: str, raw: bool = False, **kwargs: Any) -> None:
+    """The receiver of post_save, post_delete and m2m_changed for the models connected."""
+    if raw:
+        # loaddata (a restore): every row in one transaction, which no page sees before it
+        # commits; then once is enough.
+        bump_when_committed(using)
+    else:
+        bump(using)
+
+
+def invalidate_on_change(*public_models: type[models.Model]) -> None:
+    """Make every cached public page out of date whenever a row of one of these models is
+    saved or deleted, or its many-to-many links change. Called by each app for its own
+    models; their querysets should be `InvalidatingQuerySet`s, for the writes sending no
+    signal."""
+    for model in public_models:
+        uid = f"jobsite.caching.{model._meta.label_lower}"
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"{uid}.delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                invalidate,
+                sender=field.remote_field.through,
+                dispatch_uid=f"{uid}.{field.name}",
+            )
+
+
+class InvalidatingQuerySet(models.QuerySet):
+    """The queryset of a model public pages show: its writes that send no signal bump the
+    version themselves. `bulk_update()` writes through `update()`; `delete()` sends
+    post_delete for each row, since `invalidate_on_change` connects a receiver."""
+
+    def update(self, **kwargs: Any) -> int:
+        count = super().update(**kwargs)
+        if count:
+            bump(self.db)
+        return count
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            bump(self.db)
+        return created
 
 
 # -- Time: a listed posting expires -------------------------------------------------------
@@ -118,7 +185,8 @@ def keep_until(response: HttpResponseBase, moment: datetime | None) -> HttpRespo
     """Keep the page no longer than `moment` (None: no limit of its own)."""
     if moment is not None:
         current = getattr(response, "cache_until", None)
-        response.cache_until = min(moment, current) if current else moment
+        # An attribute of our own on the response, read by seconds_to_keep.
+        response.cache_until = min(moment, current) if current else moment  # type: ignore[attr-defined]
     return response
 
 
@@ -197,11 +265,12 @@ def public_page(
                 stored = found.get(key)
                 if stored is not None and stored[0] == current_version:
                     return conditional(request, restore(stored))
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-            if response.status_code != 200 or response.streaming:
-                return response
+            answer = view(request, *args, **kwargs)
+            if isinstance(answer, SimpleTemplateResponse) and not answer.is_rendered:
+                answer.render()
+            if answer.status_code != 200 or not isinstance(answer, HttpResponse):
+                return answer  # An error, a redirect or a stream: never stored.
+            response = answer
             if last_modified is not None:
                 moment = last_modified(response)
                 if moment is not None:
@@ -209,7 +278,7 @@ def public_page(
             response.headers["ETag"] = etag_for(response.content)
             public = cacheable and not response.cookies
             add_caching_headers(response, public=public)
-            if key and public:
+            if key and public and current_version is not None:
                 ttl = seconds_to_keep(response, seconds)
                 if ttl > 0:
                     cache.set(key, freeze(response, current_version), timeout=ttl)
@@ -261,9 +330,10 @@ def conditional(request: HttpRequest, response: HttpResponse) -> HttpResponseBas
     if not any(header in request.META for header in CONDITIONAL_HEADERS):
         return response
     last_modified = response.headers.get("Last-Modified")
-    return get_conditional_response(
+    answer = get_conditional_response(
         request,
         etag=response.headers.get("ETag"),
         last_modified=parse_http_date_safe(last_modified) if last_modified else None,
         response=response,
     )
+    return answer if answer is not None else response

@@ -7,14 +7,15 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from postings import caching
+from jobsite import caching
 from postings.models import Membership, Organisation, Posting
-from roles.models import Role
+from roles.models import Responsibility, Role
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -22,12 +23,14 @@ from tests.factories import (
     ResponsibilityFactory,
     RoleFactory,
     StaffFactory,
+    write_behind_the_caches_back,
 )
 from tests.helpers import JOBS, admin_form_data
 
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("postings:home")
+ROLES = "/roles/"
 
 
 @pytest.fixture(autouse=True)
@@ -92,10 +95,10 @@ def test_a_repeat_visit_is_served_from_the_cache_without_queries(
 
 
 def test_a_change_that_sends_no_signal_is_not_seen_until_the_version_is_bumped(visitor, coo):
-    """Proves that pages come from the cache: an update() bypasses the signals."""
+    """Proves that pages come from the cache: SQL written directly bypasses the signals."""
     assert "A COO runs the business day to day." in text(visitor, coo.get_absolute_url())
 
-    Role.objects.filter(pk=coo.pk).update(brief_answer="Changed behind the cache's back.")
+    write_behind_the_caches_back(coo, brief_answer="Changed behind the cache's back.")
     assert "A COO runs the business day to day." in text(visitor, coo.get_absolute_url())
 
     caching.bump()
@@ -129,7 +132,7 @@ def test_the_page_cache_can_be_turned_off(visitor, coo, settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     text(visitor, coo.get_absolute_url())
 
-    Role.objects.filter(pk=coo.pk).update(brief_answer="Seen at once without a cache.")
+    write_behind_the_caches_back(coo, brief_answer="Seen at once without a cache.")
 
     assert "Seen at once without a cache." in text(visitor, coo.get_absolute_url())
 
@@ -247,6 +250,95 @@ def test_suspending_an_organisation_in_admin_takes_its_postings_off_the_cached_p
     assert "Job at a doubtful employer" not in text(visitor, coo.get_absolute_url())
 
 
+# --- Writes that send no signal clear it too --------------------------------------------
+
+
+def test_a_roles_queryset_update_shows_on_its_explainer(visitor, coo):
+    assert "A COO runs the business day to day." in text(visitor, coo.get_absolute_url())
+
+    Role.objects.filter(pk=coo.pk).update(brief_answer="Updated in bulk.")
+
+    assert "Updated in bulk." in text(visitor, coo.get_absolute_url())
+
+
+def test_a_bulk_created_part_of_a_role_shows_on_its_explainer(visitor, coo):
+    assert "Hire the operations team." not in text(visitor, coo.get_absolute_url())
+
+    Responsibility.objects.bulk_create(
+        [Responsibility(role=coo, area="people", text="Hire the operations team.", order=2)]
+    )
+
+    assert "Hire the operations team." in text(visitor, coo.get_absolute_url())
+
+
+def test_a_postings_queryset_update_shows_on_its_page_and_the_lists(visitor, coo):
+    posting = PostingFactory(role=coo, title="Operations chief")
+    for url in (posting.get_absolute_url(), JOBS):
+        assert "Operations chief" in text(visitor, url)
+
+    Posting.objects.filter(pk=posting.pk).update(title="Head of operations")
+
+    for url in (posting.get_absolute_url(), JOBS):
+        assert "Head of operations" in text(visitor, url)
+
+
+def test_bulk_updated_postings_show_on_the_lists(visitor, coo):
+    posting = PostingFactory(role=coo, title="Operations chief")
+    assert "Operations chief" in text(visitor, JOBS)
+
+    posting.title = "Head of operations"
+    Posting.objects.bulk_update([posting], ["title"])
+
+    assert "Head of operations" in text(visitor, JOBS)
+
+
+def test_a_bulk_created_posting_shows_on_the_lists(visitor, coo):
+    model = PostingFactory(role=coo, title="Already listed")
+    assert "Created in bulk" not in text(visitor, JOBS)
+
+    Posting.objects.bulk_create(
+        [
+            PostingFactory.build(
+                role=coo, organisation=model.organisation, title="Created in bulk", slug="bulk"
+            )
+        ]
+    )
+
+    assert "Created in bulk" in text(visitor, JOBS)
+
+
+def test_suspending_organisations_with_the_admin_action_takes_their_postings_off_the_pages(
+    visitor, staff_client, coo
+):
+    posting = PostingFactory(role=coo, title="Job at a doubtful employer")
+    assert "Job at a doubtful employer" in text(visitor, JOBS)
+
+    response = staff_client.post(
+        reverse("admin:postings_organisation_changelist"),
+        {"action": "suspend", "_selected_action": [posting.organisation.pk]},
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert visitor.get(posting.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+    assert "Job at a doubtful employer" not in text(visitor, JOBS)
+
+
+def test_loading_the_roles_shows_them_in_the_directory(visitor):
+    assert "Chief Operating Officer" not in text(visitor, ROLES)
+
+    call_command("load_roles", verbosity=0)
+
+    assert "Chief Operating Officer" in text(visitor, ROLES)
+
+
+def test_seeding_demo_postings_shows_them_on_the_lists(visitor, coo):
+    assert "No jobs are open right now." in text(visitor, JOBS)
+
+    call_command("seed_demo", postings=3, seed=1, verbosity=0)
+
+    assert Posting.objects.public().newest_first()[0].title in text(visitor, JOBS)
+
+
 # --- Time -------------------------------------------------------------------------------
 
 
@@ -268,7 +360,7 @@ def test_a_page_whose_posting_has_expired_is_not_stored(visitor, coo):
     caching.bump()
     assert "About to expire" in text(visitor, JOBS)
 
-    Posting.objects.filter(pk=posting.pk).update(valid_through=timezone.now())
+    write_behind_the_caches_back(posting, valid_through=timezone.now())
 
     assert "About to expire" not in text(visitor, JOBS)
 

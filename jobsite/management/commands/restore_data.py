@@ -1,11 +1,11 @@
-"""`manage.py restore_data FILE`: load a backup made by `backup_data` (see postings.backup)."""
+"""`manage.py restore_data FILE`: load a backup made by `backup_data` (see jobsite.backup)."""
 
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from postings import backup
+from jobsite import backup
 
 
 class Command(BaseCommand):

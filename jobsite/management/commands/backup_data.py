@@ -1,11 +1,11 @@
-"""`manage.py backup_data FILE`: the site's data as one JSON document (see postings.backup)."""
+"""`manage.py backup_data FILE`: the site's data as one JSON document (see jobsite.backup)."""
 
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from postings import backup
+from jobsite import backup
 
 
 class Command(BaseCommand):

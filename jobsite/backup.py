@@ -18,15 +18,13 @@ import datetime
 import gzip
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, models, transaction
-
-from postings import caching
 
 # In the order they are written and restored: each after the rows it refers to. On
 # PostgreSQL a posting's search document is built from its role's titles when it is
@@ -79,7 +77,7 @@ def rows(using: str = DEFAULT_DB_ALIAS) -> Iterator[models.Model]:
 
 def open_file(path: Path, mode: str) -> IO[str]:
     if path.suffix == ".gz":
-        return gzip.open(path, mode, encoding="utf-8")
+        return cast(IO[str], gzip.open(path, mode, encoding="utf-8"))  # text mode: a TextIOWrapper
     return path.open(mode, encoding="utf-8")
 
 
@@ -134,6 +132,5 @@ def restore(path: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIAS)
                     "database, or pass --replace to delete its data first."
                 )
             wipe(using)
+        # Its raw saves make cached pages out of date once this commits (jobsite.caching).
         call_command("loaddata", str(path.resolve()), database=using, verbosity=0)
-        # loaddata's saves are raw and send no invalidation: cached pages predate the restore.
-        caching.bump()

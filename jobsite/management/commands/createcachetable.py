@@ -13,6 +13,6 @@ class Command(createcachetable.Command):
         super().add_arguments(parser)
         parser.set_defaults(database=None)
 
-    def handle(self, *tablenames: str, **options: Any) -> None:
+    def handle(self, *tablenames: Any, **options: Any) -> None:
         for alias in [options["database"]] if options["database"] else list(connections):
             super().handle(*tablenames, **{**options, "database": alias})

@@ -1,0 +1,84 @@
+"""Stored text made safe to show: Markdown through the sanitiser, and a posting's description
+rendered once, when it is written."""
+
+from http import HTTPStatus
+
+import pytest
+
+from jobsite import markup
+from postings.models import Posting
+from tests.factories import PostingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_markdown_is_rendered_sanitised_and_the_same_every_time():
+    text = "We **lead**.\n\n<script>alert(1)</script> [site](javascript:alert(1))"
+
+    first = markup.render_markdown(text)
+    again = markup.render_markdown(text)
+
+    assert "<strong>lead</strong>" in first
+    assert "<script>" not in first
+    assert "javascript:" not in first
+    assert again == first
+
+
+def test_the_text_of_rendered_markdown_is_its_plain_text():
+    text = "An edit *after*, with [a link](https://example.com) & more."
+
+    assert markup.text_of(markup.render_markdown(text)) == markup.plain_text(text)
+
+
+def test_a_saved_description_is_stored_rendered():
+    posting = PostingFactory(description="We **lead**.\n\n<script>alert(1)</script>")
+
+    stored = Posting.objects.get(pk=posting.pk)
+
+    assert "<strong>lead</strong>" in stored.description_html
+    assert "<script>" not in stored.description_html
+    assert stored.description_text == "We lead."
+
+
+def test_an_edited_description_shows_on_the_posting_page(client):
+    posting = PostingFactory(description="Before the *edit*.")
+    posting.description = "After the *edit*."
+    posting.save(update_fields=["description"])
+
+    page = client.get(posting.get_absolute_url()).content.decode()
+
+    assert "After the <em>edit</em>." in page
+    assert "Before the" not in page
+
+
+def test_descriptions_written_in_bulk_are_rendered(client):
+    posting = PostingFactory(description="First.")
+    Posting.objects.filter(pk=posting.pk).update(description="Updated in *bulk*.")
+    built = PostingFactory.build(
+        role=posting.role, organisation=posting.organisation, description="Created in *bulk*."
+    )
+    (created,) = Posting.objects.bulk_create([built])
+
+    for row in (posting, created):
+        page = client.get(Posting.objects.get(pk=row.pk).get_absolute_url())
+        assert page.status_code == HTTPStatus.OK
+    assert "Updated in <em>bulk</em>." in Posting.objects.get(pk=posting.pk).description_html
+    assert "Created in <em>bulk</em>." in Posting.objects.get(pk=created.pk).description_html
+
+
+def test_a_row_written_in_sql_is_rendered_when_shown():
+    posting = PostingFactory(description="Written *around* the model.")
+    Posting.objects.filter(pk=posting.pk).update(description_html=None, description_text=None)
+
+    stored = Posting.objects.get(pk=posting.pk)
+
+    assert "<em>around</em>" in stored.shown_description_html
+    assert stored.shown_description_text == "Written around the model."
+
+
+def test_a_pending_change_is_rendered_for_the_preview_and_the_public_keeps_the_approved():
+    posting = PostingFactory(description="The *approved* text.")
+    posting.pending_changes = {"description": "The *proposed* text."}
+
+    assert "<em>proposed</em>" in posting.proposed().shown_description_html
+    assert "<em>approved</em>" in posting.shown_description_html
