@@ -600,6 +600,10 @@ class Posting(models.Model):
                 name="%(app_label)s_%(class)s_one_draft_per_form",
             ),
         ]
+        # The published-only indexes below end with `status` although their condition
+        # fixes it: Django sends the status as a bound parameter, which SQLite cannot match
+        # to the condition, so without the column it reads every row to check it (a count
+        # took 29 ms instead of 9 at 10,000 postings, and grew with the rows' width).
         indexes = [
             # The public list: open postings, newest first. With the filters' columns, so
             # that walking it to the first page of a filtered search reads no rows it skips
@@ -611,6 +615,7 @@ class Posting(models.Model):
                     "valid_through",
                     "organisation",
                     *FACET_COLUMNS,
+                    "status",
                 ],
                 condition=Q(status="published"),
                 name="postings_published_newest",
@@ -619,7 +624,7 @@ class Posting(models.Model):
             # Search counts and facets (postings.facets.groups) read only the index: the
             # columns of "open", then the facets'.
             models.Index(
-                fields=["published_at", "valid_through", "organisation", *FACET_COLUMNS],
+                fields=["published_at", "valid_through", "organisation", *FACET_COLUMNS, "status"],
                 condition=Q(status="published"),
                 name="postings_published_facets",
             ),
@@ -643,6 +648,7 @@ class Posting(models.Model):
                 SAMPLE_BUCKET,
                 *(F(column) for column in ("published_at", "valid_through", "organisation")),
                 *(F(column) for column in FACET_COLUMNS),
+                F("status"),
                 condition=Q(status="published"),
                 name="postings_published_sample",
             ),
