@@ -45,6 +45,7 @@ BACKUP_MODELS = [
     "postings.Invitation",
     "postings.Membership",
     "postings.Posting",
+    "postings.RenderedDescription",
     "postings.PostingEvent",
     "reversion.Revision",
     "reversion.Version",

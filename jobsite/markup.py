@@ -1,7 +1,7 @@
 """Turning stored text into safe HTML: Markdown through a sanitiser, and JSON-LD blocks.
 
 Nothing here is remembered: a posting's description is rendered when it is written
-(`Posting.description_html`, `description_text`), and a role's few short texts cost less to
+(`postings.RenderedDescription`), and a role's few short texts cost less to
 render than a memo would save (about 0.2 ms of an explainer's 12, uncached).
 """
 

@@ -149,7 +149,7 @@ class PostingRssFeed(Feed):
     def items(self, obj: FeedQuery) -> list[Posting]:
         # A feed is read newest first whatever order the search page was sorted in.
         postings = list(
-            obj.filterset.qs.select_related("organisation", "role").order_by(
+            obj.filterset.qs.select_related("organisation", "role", "rendered").order_by(
                 "-published_at", "-pk"
             )[:FEED_ITEM_COUNT]
         )
@@ -304,7 +304,7 @@ def aggregator_feed(request: HttpRequest) -> HttpResponseBase:
     """/jobs/feed.xml: the newest 1,000 open postings in the shape job aggregators read."""
     postings = (
         Posting.objects.public()
-        .select_related("organisation", "role")
+        .select_related("organisation", "role", "rendered")
         .newest_first()[:AGGREGATOR_ITEM_COUNT]
         .iterator(chunk_size=250)
     )

@@ -73,12 +73,12 @@ ORGANISATION_TEXT_LIMITS = {
 
 
 def rendered_description(description: str) -> dict[str, str]:
-    """A posting's derived description columns for `description`, as shown: cut at its limit."""
+    """A RenderedDescription's columns for `description`, as shown: cut at its limit."""
     if not isinstance(description, str):
         raise TypeError("A posting's description is written as text, for it to be rendered.")
     shown = POSTING_TEXT_LIMITS["description"].cut(description)
     rendered = render_markdown(shown)
-    return {"description_html": rendered, "description_text": text_of(rendered)}
+    return {"html": rendered, "text": text_of(rendered)}
 
 
 def list_items(text: str) -> list[str]:
@@ -370,17 +370,34 @@ def open_q(now: datetime) -> Q:
 
 
 class PostingQuerySet(InvalidatingQuerySet):
-    # The writes that skip save() fill the rendered description themselves.
+    # The writes that skip save() store the rendered description themselves.
     def bulk_create(self, objs: Iterable[Posting], *args: Any, **kwargs: Any) -> list[Posting]:
-        postings = list(objs)
-        for posting in postings:
-            posting.render_description()
-        return super().bulk_create(postings, *args, **kwargs)
+        postings = super().bulk_create(objs, *args, **kwargs)
+        # As stored: with ignore_conflicts no ids come back, and a row that was there
+        # already keeps its own description.
+        written = Q(pk__in=[posting.pk for posting in postings if posting.pk is not None])
+        written |= Q(slug__in=[posting.slug for posting in postings if posting.pk is None])
+        unrendered = self.model.objects.filter(written, rendered__isnull=True)
+        RenderedDescription.objects.bulk_create(
+            [
+                RenderedDescription(posting_id=pk, **rendered_description(description))
+                for pk, description in unrendered.values_list("pk", "description")
+            ]
+        )
+        return postings
 
     def update(self, **kwargs: Any) -> int:
-        if "description" in kwargs:
-            kwargs.update(rendered_description(kwargs["description"]))
-        return super().update(**kwargs)
+        if "description" not in kwargs:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            RenderedDescription.objects.filter(posting__in=pks).delete()
+            rendered = rendered_description(kwargs["description"])
+            RenderedDescription.objects.bulk_create(
+                [RenderedDescription(posting_id=pk, **rendered) for pk in pks]
+            )
+        return count
 
     def public(self) -> PostingQuerySet:
         """What the public may find: in lists, search, feeds, the sitemap and JSON-LD."""
@@ -442,8 +459,6 @@ class Posting(models.Model):
     # page, JSON-LD and feeds show these, so Markdown runs once per edit rather than on every
     # page. Null, unlike "", is "not rendered": a row written around the model (in SQL) is
     # rendered when shown.
-    description_html = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
-    description_text = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
     responsibilities = models.TextField(blank=True, help_text="One per line.")
     qualifications = models.TextField(blank=True, help_text="One per line.")
     employment_type = models.CharField(
@@ -668,15 +683,17 @@ class Posting(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.annualise_salary()
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or "description" in update_fields:
-            self.render_description()
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "description_html", "description_text"}
-        if self.slug:
-            super().save(*args, **kwargs)
-        else:
-            text = f"{self.title} {self.organisation.name}"
-            save_with_free_slug(self, text, super().save, *args, **kwargs)
+        with transaction.atomic():
+            if self.slug:
+                super().save(*args, **kwargs)
+            else:
+                text = f"{self.title} {self.organisation.name}"
+                save_with_free_slug(self, text, super().save, *args, **kwargs)
+            if update_fields is None or "description" in update_fields:
+                self.rendered = RenderedDescription(
+                    posting=self, **rendered_description(self.description)
+                )
+                self.rendered.save()
 
     def get_absolute_url(self) -> str:
         return reverse("postings:posting_detail", kwargs={"slug": self.slug})
@@ -694,21 +711,22 @@ class Posting(models.Model):
     def shown_description(self) -> str:
         return POSTING_TEXT_LIMITS["description"].cut(self.description)
 
-    def render_description(self) -> None:
-        for name, value in rendered_description(self.description).items():
-            setattr(self, name, value)
+    @property
+    def description_rendering(self) -> RenderedDescription:
+        """The description as stored when it was written (the pages that show it join it);
+        rendered now for a row written around the model."""
+        try:
+            return self.rendered
+        except RenderedDescription.DoesNotExist:
+            return RenderedDescription(**rendered_description(self.description))
 
     @property
     def shown_description_html(self) -> SafeString:
-        if self.description_html is None:
-            self.render_description()
-        return mark_safe(self.description_html)  # noqa: S308 - sanitised by render_markdown
+        return mark_safe(self.description_rendering.html)  # noqa: S308 - sanitised when rendered
 
     @property
     def shown_description_text(self) -> str:
-        if self.description_text is None:
-            self.render_description()
-        return self.description_text or ""
+        return self.description_rendering.text
 
     @property
     def responsibility_list(self) -> list[str]:
@@ -823,7 +841,8 @@ class Posting(models.Model):
             # Assigning the id drops a cached related object that no longer matches.
             setattr(proposal, field.attname, None if value is None else field.to_python(value))
         proposal.annualise_salary()
-        proposal.render_description()
+        # Rendered, not saved: the stored rendering is the approved text's.
+        proposal.rendered = RenderedDescription(**rendered_description(proposal.description))
         return proposal
 
     @classmethod
@@ -1211,6 +1230,24 @@ def annual(amount: Decimal | None, per_year: int | None) -> Decimal | None:
     if amount is None or per_year is None:
         return None
     return amount * per_year
+
+
+class RenderedDescription(models.Model):
+    """A posting's description as the public sees it, rendered when it is written: derived
+    data, kept beside the posting rather than in its row, so that the rows that search and
+    counting read stay narrow (on SQLite a wider row made every keyword count slower)."""
+
+    posting = models.OneToOneField(
+        Posting, on_delete=models.CASCADE, primary_key=True, related_name="rendered"
+    )
+    html = models.TextField(help_text="Sanitised HTML, cut at the description's limit.")
+    text = models.TextField(help_text="The same as plain text, for feeds and meta tags.")
+
+    class Meta:
+        ordering = ["posting"]
+
+    def __str__(self) -> str:
+        return f"Rendered description of posting #{self.posting_id}"
 
 
 class PostingEvent(models.Model):

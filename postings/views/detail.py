@@ -32,7 +32,7 @@ def last_changed(response: HttpResponseBase) -> datetime:
 @public_page(last_modified=last_changed)
 def posting_detail(request: HttpRequest, slug: str) -> HttpResponseBase:
     posting = get_object_or_404(
-        Posting.objects.reachable().select_related("organisation", "role"), slug=slug
+        Posting.objects.reachable().select_related("organisation", "role", "rendered"), slug=slug
     )
     return render_posting_page(request, posting)
 

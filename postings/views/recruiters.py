@@ -79,10 +79,11 @@ def member_required(view: MemberView) -> Callable[..., HttpResponseBase]:
 
 
 def own_posting(membership: Membership, pk: int) -> Posting:
-    """One of the member's organisation's postings; anyone else's is a 404."""
+    """One of the member's organisation's postings; anyone else's is a 404. With what its
+    pages show of it joined, the rendered description included (the preview)."""
     return get_object_or_404(
         Posting.objects.for_organisation(membership.organisation).select_related(
-            "organisation", "role"
+            "organisation", "role", "rendered"
         ),
         pk=pk,
     )

@@ -6,7 +6,7 @@ from http import HTTPStatus
 import pytest
 
 from jobsite import markup
-from postings.models import Posting
+from postings.models import Posting, RenderedDescription
 from tests.factories import PostingFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,9 +35,9 @@ def test_a_saved_description_is_stored_rendered():
 
     stored = Posting.objects.get(pk=posting.pk)
 
-    assert "<strong>lead</strong>" in stored.description_html
-    assert "<script>" not in stored.description_html
-    assert stored.description_text == "We lead."
+    assert "<strong>lead</strong>" in stored.rendered.html
+    assert "<script>" not in stored.rendered.html
+    assert stored.rendered.text == "We lead."
 
 
 def test_an_edited_description_shows_on_the_posting_page(client):
@@ -62,13 +62,30 @@ def test_descriptions_written_in_bulk_are_rendered(client):
     for row in (posting, created):
         page = client.get(Posting.objects.get(pk=row.pk).get_absolute_url())
         assert page.status_code == HTTPStatus.OK
-    assert "Updated in <em>bulk</em>." in Posting.objects.get(pk=posting.pk).description_html
-    assert "Created in <em>bulk</em>." in Posting.objects.get(pk=created.pk).description_html
+    assert "Updated in <em>bulk</em>." in Posting.objects.get(pk=posting.pk).rendered.html
+    assert "Created in <em>bulk</em>." in Posting.objects.get(pk=created.pk).rendered.html
+
+
+def test_postings_created_in_bulk_past_conflicts_are_rendered_as_stored():
+    """seed_demo writes with ignore_conflicts, which returns no ids: the renderings are
+    found by slug, and a row that was there already keeps its own."""
+    there = PostingFactory(description="Written *first*.")
+    again = PostingFactory.build(
+        role=there.role, organisation=there.organisation, slug=there.slug, description="Other."
+    )
+    new = PostingFactory.build(
+        role=there.role, organisation=there.organisation, description="Written *later*."
+    )
+
+    Posting.objects.bulk_create([again, new], ignore_conflicts=True)
+
+    assert "<em>first</em>" in Posting.objects.get(slug=there.slug).rendered.html
+    assert "<em>later</em>" in Posting.objects.get(slug=new.slug).rendered.html
 
 
 def test_a_row_written_in_sql_is_rendered_when_shown():
     posting = PostingFactory(description="Written *around* the model.")
-    Posting.objects.filter(pk=posting.pk).update(description_html=None, description_text=None)
+    RenderedDescription.objects.filter(posting=posting).delete()
 
     stored = Posting.objects.get(pk=posting.pk)
 
