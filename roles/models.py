@@ -9,6 +9,7 @@ from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 
 from jobsite.caching import InvalidatingQuerySet
+from jobsite.conditions import unless_either_unset
 
 
 class Function(models.TextChoices):
@@ -132,9 +133,9 @@ class Role(models.Model):
         ordering = ["title", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(experience_years_min__isnull=True)
-                | Q(experience_years_max__isnull=True)
-                | Q(experience_years_min__lte=F("experience_years_max")),
+                condition=unless_either_unset(
+                    "experience_years_min", "lte", "experience_years_max"
+                ),
                 name="%(app_label)s_%(class)s_experience_range",
             ),
         ]
