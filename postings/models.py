@@ -161,6 +161,7 @@ class Membership(models.Model):
         default=Access.RECRUITER,
         help_text="Owners also invite recruiters; recruiters manage the postings.",
     )
+    created_at = models.DateTimeField(auto_now_add=True)
     invitation = models.OneToOneField(
         "Invitation",
         on_delete=models.SET_NULL,
@@ -169,7 +170,6 @@ class Membership(models.Model):
         related_name="membership",
         help_text="The invitation this membership came from: one membership per invitation.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["organisation", "user", "pk"]
