@@ -253,11 +253,7 @@ def _load_relations(
 
 
 class Command(BaseCommand):
-    help = (
-        "Load the role content from roles/content/. Safe to repeat: roles that already exist "
-        "(by slug) are left as they are, with their parts; only missing roles, reporting lines "
-        "and career steps are created."
-    )
+    help = __doc__
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
