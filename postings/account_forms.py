@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from jobsite.clients import client_address
+from jobsite.forms import FieldsetsMixin
 from jobsite.origin import site_domain, site_scheme
 from postings import accounts
 from postings.models import EmailVerification
@@ -110,7 +111,7 @@ class AccountForm(forms.Form):
         return cleaned
 
 
-class SignupForm(AccountForm):
+class SignupForm(FieldsetsMixin, AccountForm):
     """Whether the address has an account already is not the form's business: sign-up
     answers the same for any address, and mails the address (postings.accounts.signup)."""
 
@@ -129,7 +130,10 @@ class SignupForm(AccountForm):
     )
     website = organisation_website_field()
 
-    field_order = ["name", "email", "password1", "password2", "organisation_name", "website"]
+    fieldsets = (
+        ("You", ("name", "email", "password1", "password2")),
+        ("Your organisation", ("organisation_name", "website")),
+    )
 
     def email_address(self) -> str:
         return self.cleaned_data.get("email", "")

@@ -191,41 +191,45 @@ def role_checks(posting: Posting) -> list[Check]:
             )
         )
 
-    qualification_text = posting.qualifications
     qualification_lines = [words(line) for line in posting.qualification_list]
     by_kind: dict[str, list[Qualification]] = {}
     for qualification in role.qualifications.all():
         by_kind.setdefault(qualification.kind, []).append(qualification)
 
+    def asked_for(kind: str, telling_words: re.Pattern[str], advice: str) -> Check:
+        """Education and experience: met by the words that name them, or by a line that
+        says what one of the role's own qualifications of that kind says."""
+        own = by_kind.pop(kind, [])  # checked here, not again below
+        return Check(
+            f"Qualifications: {kind}",
+            bool(telling_words.search(posting.qualifications))
+            or any(covers(qualification_lines, item.text) for item in own),
+            Level.ROLE,
+            advice,
+            "qualifications",
+        )
+
     needs_education = role.education_level != EducationLevel.NONE
     if needs_education or Qualification.Kind.EDUCATION in by_kind:
-        education = by_kind.pop(Qualification.Kind.EDUCATION, [])
         checks.append(
-            Check(
-                "Qualifications: education",
-                bool(EDUCATION_WORDS.search(qualification_text))
-                or any(covers(qualification_lines, item.text) for item in education),
-                Level.ROLE,
+            asked_for(
+                Qualification.Kind.EDUCATION,
+                EDUCATION_WORDS,
                 f"Employers usually ask a {role.title} for a "
                 f"{role.get_education_level_display().lower()}: say what education you expect.",
-                "qualifications",
             )
         )
     if role.experience_years_min is not None or Qualification.Kind.EXPERIENCE in by_kind:
-        experience = by_kind.pop(Qualification.Kind.EXPERIENCE, [])
         years = (
             f" ({role.experience_years_min} years or more is usual)"
             if role.experience_years_min is not None
             else ""
         )
         checks.append(
-            Check(
-                "Qualifications: experience",
-                bool(EXPERIENCE_WORDS.search(qualification_text))
-                or any(covers(qualification_lines, item.text) for item in experience),
-                Level.ROLE,
+            asked_for(
+                Qualification.Kind.EXPERIENCE,
+                EXPERIENCE_WORDS,
                 f"Say how much and what kind of experience you ask for{years}.",
-                "qualifications",
             )
         )
     for kind, qualifications in by_kind.items():

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 
+from jobsite.forms import FieldsetsMixin
 from postings.account_forms import organisation_website_field, single_line_text
 from postings.models import (
     LIST_ITEM_LENGTH,
@@ -219,9 +220,19 @@ class TextLimitsMixin(forms.BaseForm):
 # --- Postings --------------------------------------------------------------------------
 
 
-class PostingForm(TextLimitsMixin, forms.ModelForm):
+class PostingForm(FieldsetsMixin, TextLimitsMixin, forms.ModelForm):
     """A posting's content. `publishing` adds what a public posting must have."""
 
+    fieldsets = (
+        ("The job", ("role", "title", "description")),
+        ("Responsibilities and qualifications", ("responsibilities", "qualifications")),
+        (
+            "Type and place",
+            ("employment_type", "workplace", "city", "region", "country", "remote_countries"),
+        ),
+        ("Salary", ("salary_min", "salary_max", "salary_currency", "salary_period")),
+        ("How to apply and until when", ("apply_url", "apply_email", "valid_through")),
+    )
     text_limits = POSTING_TEXT_LIMITS
     list_fields = ("responsibilities", "qualifications")
 

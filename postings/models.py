@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from jobsite.caching import InvalidatingQuerySet
+from jobsite.conditions import unless_either_unset
 from jobsite.markup import render_markdown, text_of
 from postings.facets import FACET_COLUMNS, SAMPLE_BUCKET
 from roles.models import Role
@@ -160,6 +161,7 @@ class Membership(models.Model):
         default=Access.RECRUITER,
         help_text="Owners also invite recruiters; recruiters manage the postings.",
     )
+    created_at = models.DateTimeField(auto_now_add=True)
     invitation = models.OneToOneField(
         "Invitation",
         on_delete=models.SET_NULL,
@@ -168,7 +170,6 @@ class Membership(models.Model):
         related_name="membership",
         help_text="The invitation this membership came from: one membership per invitation.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["organisation", "user", "pk"]
@@ -580,9 +581,7 @@ class Posting(models.Model):
         ordering = ["-published_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(salary_min__isnull=True)
-                | Q(salary_max__isnull=True)
-                | Q(salary_min__lte=F("salary_max")),
+                condition=unless_either_unset("salary_min", "lte", "salary_max"),
                 name="%(app_label)s_%(class)s_salary_range",
             ),
             models.CheckConstraint(
@@ -596,9 +595,7 @@ class Posting(models.Model):
                 name="%(app_label)s_%(class)s_salary_has_currency",
             ),
             models.CheckConstraint(
-                condition=Q(valid_through__isnull=True)
-                | Q(published_at__isnull=True)
-                | Q(valid_through__gt=F("published_at")),
+                condition=unless_either_unset("valid_through", "gt", "published_at"),
                 name="%(app_label)s_%(class)s_valid_through_after_published",
             ),
             models.CheckConstraint(

@@ -20,22 +20,6 @@ from roles.models import (
     Role,
 )
 
-# A role's version holds its parts too, so reverting a role restores what it was
-# responsible for, what it required, whom it reported to and where it led.
-ROLE_PARTS = (
-    "alternate_titles",
-    "responsibilities",
-    "qualifications",
-    "faqs",
-    "reporting_lines",
-    "steps_out",
-)
-for part in (AlternateTitle, Responsibility, Qualification, FAQ, ReportingLine, CareerStep):
-    if not reversion.is_registered(part):
-        reversion.register(part)
-if not reversion.is_registered(Role):
-    reversion.register(Role, follow=ROLE_PARTS)
-
 
 class RolePartInline(admin.TabularInline):
     extra = 0
@@ -76,6 +60,9 @@ class CareerStepInline(RolePartInline):
 
 @admin.register(Role)
 class RoleAdmin(VersionAdmin):
+    # VersionAdmin registers the role with its inlines' models and follows them, so a
+    # role's version holds its parts too: reverting a role restores what it was responsible
+    # for, what it required, whom it reported to and where it led.
     list_display = ["title", "abbreviation", "function", "level", "is_published", "updated"]
     list_filter = ["function", "level", "is_published"]
     search_fields = ["title", "abbreviation", "alternate_titles__title", "slug"]

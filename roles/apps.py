@@ -10,8 +10,4 @@ class RolesConfig(AppConfig):
         from roles import models
 
         # A role and every part of it show on public pages.
-        invalidate_on_change(
-            models.Role,
-            *(models.AlternateTitle, models.Responsibility, models.Qualification),
-            *(models.ReportingLine, models.CareerStep, models.FAQ),
-        )
+        invalidate_on_change(models.Role, *models.ROLE_PARTS.values(), *models.ROUTES)

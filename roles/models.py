@@ -9,6 +9,7 @@ from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 
 from jobsite.caching import InvalidatingQuerySet
+from jobsite.conditions import unless_either_unset
 
 
 class Function(models.TextChoices):
@@ -55,10 +56,10 @@ class RoleQuerySet(InvalidatingQuerySet):
         # role, which would join the roles table into every prefetch for nothing (the parts
         # of one role share it).
         return self.prefetch_related(
-            Prefetch("alternate_titles", AlternateTitle.objects.order_by("order", "pk")),
-            Prefetch("responsibilities", Responsibility.objects.order_by("order", "pk")),
-            Prefetch("qualifications", Qualification.objects.order_by("order", "pk")),
-            Prefetch("faqs", FAQ.objects.order_by("order", "pk")),
+            *(
+                Prefetch(name, part.objects.order_by("order", "pk"))
+                for name, part in ROLE_PARTS.items()
+            )
         )
 
 
@@ -132,9 +133,9 @@ class Role(models.Model):
         ordering = ["title", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(experience_years_min__isnull=True)
-                | Q(experience_years_max__isnull=True)
-                | Q(experience_years_min__lte=F("experience_years_max")),
+                condition=unless_either_unset(
+                    "experience_years_min", "lte", "experience_years_max"
+                ),
                 name="%(app_label)s_%(class)s_experience_range",
             ),
         ]
@@ -159,15 +160,23 @@ class Role(models.Model):
         return self.onet_soc_code[:7]
 
 
-class AlternateTitle(models.Model):
-    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="alternate_titles")
-    title = models.CharField(max_length=120, help_text="Another name employers use for the role.")
-    order = models.PositiveSmallIntegerField(default=0)
+class RoleRow(models.Model):
+    """A row shown on a role's page, in the order its editor gives it. Written through
+    InvalidatingQuerySet, so that bulk writes make the cached pages out of date too."""
 
     objects = InvalidatingQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["role", "order", "pk"]
+
+
+class AlternateTitle(RoleRow):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="alternate_titles")
+    title = models.CharField(max_length=120, help_text="Another name employers use for the role.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(RoleRow.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["role", "title"], name="%(app_label)s_%(class)s_unique_per_role"
@@ -178,7 +187,7 @@ class AlternateTitle(models.Model):
         return self.title
 
 
-class Responsibility(models.Model):
+class Responsibility(RoleRow):
     class Area(models.TextChoices):
         STRATEGY = "strategy", "Strategy and planning"
         OPERATIONS = "operations", "Operations"
@@ -196,17 +205,14 @@ class Responsibility(models.Model):
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
 
-    objects = InvalidatingQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["role", "order", "pk"]
+    class Meta(RoleRow.Meta):
         verbose_name_plural = "responsibilities"
 
     def __str__(self) -> str:
         return self.text
 
 
-class Qualification(models.Model):
+class Qualification(RoleRow):
     class Kind(models.TextChoices):
         EDUCATION = "education", "Education"
         EXPERIENCE = "experience", "Experience"
@@ -222,16 +228,11 @@ class Qualification(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
-    objects = InvalidatingQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["role", "order", "pk"]
-
     def __str__(self) -> str:
         return self.text
 
 
-class ReportingLine(models.Model):
+class ReportingLine(RoleRow):
     """`role` reports to `manager`; a role's direct reports are the reverse relation."""
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="reporting_lines")
@@ -241,10 +242,7 @@ class ReportingLine(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
-    objects = InvalidatingQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["role", "order", "pk"]
+    class Meta(RoleRow.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["role", "manager"], name="%(app_label)s_%(class)s_unique_pair"
@@ -258,7 +256,7 @@ class ReportingLine(models.Model):
         return f"{self.role} reports to {self.manager}"
 
 
-class CareerStep(models.Model):
+class CareerStep(RoleRow):
     """A move people commonly make from one role to another."""
 
     from_role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="steps_out")
@@ -269,9 +267,7 @@ class CareerStep(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
-    objects = InvalidatingQuerySet.as_manager()
-
-    class Meta:
+    class Meta(RoleRow.Meta):
         ordering = ["from_role", "order", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -330,17 +326,25 @@ def load_routes(roles: Iterable[Role]) -> None:
         role.previous_steps.sort(key=lambda step: (step.from_role.title, step.from_role.pk))
 
 
-class FAQ(models.Model):
+class FAQ(RoleRow):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="faqs")
     question = models.CharField(max_length=200)
     answer = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
 
-    objects = InvalidatingQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["role", "order", "pk"]
+    class Meta(RoleRow.Meta):
         verbose_name = "FAQ"
 
     def __str__(self) -> str:
         return self.question
+
+
+# A role's own parts, by the name of their relation on Role (their key in the content files
+# too), and the routes between roles.
+ROLE_PARTS: dict[str, type[RoleRow]] = {
+    "alternate_titles": AlternateTitle,
+    "responsibilities": Responsibility,
+    "qualifications": Qualification,
+    "faqs": FAQ,
+}
+ROUTES: tuple[type[RoleRow], ...] = (ReportingLine, CareerStep)

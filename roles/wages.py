@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 SOURCE = "U.S. Bureau of Labor Statistics, Occupational Employment and Wage Statistics, May 2025"
 SOURCE_URL = "https://www.bls.gov/oes/"
@@ -24,6 +26,8 @@ _NOT_AVAILABLE = frozenset({"", "*", "**", "#", "-"})
 
 # A SOC code, optionally with the two-digit O*NET suffix ("11-1021" or "11-1021.00").
 _SOC_CODE = re.compile(r"(\d{2}-\d{4})(?:\.\d{2})?")
+
+N = TypeVar("N", int, Decimal)
 
 
 @dataclass(frozen=True)
@@ -41,23 +45,14 @@ class OccupationWages:
     currency: str = "USD"
 
 
-def _integer(value: str) -> int | None:
+def _figure(value: str, number: Callable[[str], N]) -> N | None:
+    """The table's figure as `number` (int or Decimal), or None where it gives none."""
     value = value.strip().replace(",", "")
     if value in _NOT_AVAILABLE:
         return None
     try:
-        return int(value)
-    except ValueError:
-        return None
-
-
-def _decimal(value: str) -> Decimal | None:
-    value = value.strip().replace(",", "")
-    if value in _NOT_AVAILABLE:
-        return None
-    try:
-        return Decimal(value)
-    except InvalidOperation:
+        return number(value)
+    except (ValueError, InvalidOperation):
         return None
 
 
@@ -68,14 +63,14 @@ def _table() -> dict[str, OccupationWages]:
             row["soc_code"].strip(): OccupationWages(
                 soc_code=row["soc_code"].strip(),
                 occupation=row["occupation"].strip(),
-                employment=_integer(row["employment"]),
-                annual_mean=_integer(row["annual_mean"]),
-                annual_p10=_integer(row["annual_p10"]),
-                annual_p25=_integer(row["annual_p25"]),
-                annual_median=_integer(row["annual_median"]),
-                annual_p75=_integer(row["annual_p75"]),
-                annual_p90=_integer(row["annual_p90"]),
-                hourly_median=_decimal(row["hourly_median"]),
+                employment=_figure(row["employment"], int),
+                annual_mean=_figure(row["annual_mean"], int),
+                annual_p10=_figure(row["annual_p10"], int),
+                annual_p25=_figure(row["annual_p25"], int),
+                annual_median=_figure(row["annual_median"], int),
+                annual_p75=_figure(row["annual_p75"], int),
+                annual_p90=_figure(row["annual_p90"], int),
+                hourly_median=_figure(row["hourly_median"], Decimal),
             )
             for row in csv.DictReader(data)
         }

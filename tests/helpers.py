@@ -132,6 +132,23 @@ def admin_form_data(response: Any) -> dict[str, str]:
 # --- Property-based tests ----------------------------------------------------------------
 
 
+def assert_security_headers(response: Any, *, https: bool = True) -> None:
+    """The headers every response carries; HSTS only where it came over HTTPS."""
+    if https:
+        assert (
+            response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+        )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-" not in csp
+
+
 def fuzzing(examples: int) -> settings:
     """Hypothesis settings for examples that each go through a view: no deadline (a page
     may be slow on a busy machine), and Django's function-scoped fixtures allowed."""

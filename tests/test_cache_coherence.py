@@ -56,10 +56,9 @@ def shared_redis(settings):
 
 @pytest.fixture
 def coo():
+    # The factory's slug: chief-operating-officer.
     return RoleFactory(
-        title="Chief Operating Officer",
-        slug="chief-operating-officer",
-        brief_answer="Runs the business day to day.",
+        title="Chief Operating Officer", brief_answer="Runs the business day to day."
     )
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.factories import PASSWORD, UserFactory, build_site
+from tests.helpers import assert_security_headers
 
 pytestmark = pytest.mark.django_db
 
@@ -33,19 +34,6 @@ def test_plain_http_is_redirected_to_https(client, https_settings):
 
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
     assert response["Location"] == "https://testserver/roles/"
-
-
-def assert_security_headers(response) -> None:
-    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["X-Frame-Options"] == "DENY"
-    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
-    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
-    assert "camera=()" in response["Permissions-Policy"]
-    csp = response["Content-Security-Policy"]
-    assert "default-src 'self'" in csp
-    assert "frame-ancestors 'none'" in csp
-    assert "unsafe-" not in csp
 
 
 def test_https_responses_carry_every_security_header(client, https_settings):

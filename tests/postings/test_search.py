@@ -27,12 +27,8 @@ PLAIN = "We need someone to keep the business running smoothly."
 
 @pytest.fixture
 def coo():
-    return RoleFactory(
-        title="Chief Operating Officer",
-        slug="chief-operating-officer",
-        abbreviation="COO",
-        level=Level.EXECUTIVE,
-    )
+    # The factory's slug: chief-operating-officer.
+    return RoleFactory(title="Chief Operating Officer", abbreviation="COO", level=Level.EXECUTIVE)
 
 
 @pytest.fixture

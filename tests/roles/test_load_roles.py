@@ -10,15 +10,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from roles.management.commands.load_roles import CONTENT_DIR
-from roles.models import (
-    FAQ,
-    AlternateTitle,
-    CareerStep,
-    Qualification,
-    ReportingLine,
-    Responsibility,
-    Role,
-)
+from roles.models import ROLE_PARTS, ROUTES, CareerStep, ReportingLine, Role
 from roles.wages import wages_for
 from tests.factories import RoleFactory
 
@@ -69,16 +61,7 @@ def load(path=CONTENT_DIR) -> str:
 
 def counts() -> dict[str, int]:
     return {
-        model.__name__: model.objects.count()
-        for model in (
-            Role,
-            AlternateTitle,
-            Responsibility,
-            Qualification,
-            FAQ,
-            ReportingLine,
-            CareerStep,
-        )
+        model.__name__: model.objects.count() for model in (Role, *ROLE_PARTS.values(), *ROUTES)
     }
 
 

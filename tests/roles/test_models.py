@@ -25,32 +25,32 @@ def test_an_open_ended_or_equal_experience_range_is_allowed():
     assert Role.objects.count() == 3
 
 
-def test_a_role_cannot_report_to_itself():
+# The routes between roles: a reporting line (role → manager) and a career step (from → to),
+# each with another value of its own for the second of a pair.
+ROUTES = pytest.mark.parametrize(
+    ("factory", "start", "end", "other"),
+    [
+        (ReportingLineFactory, "role", "manager", {"is_typical": False}),
+        (CareerStepFactory, "from_role", "to_role", {"note": "Again."}),
+    ],
+    ids=["reporting-line", "career-step"],
+)
+
+
+@ROUTES
+def test_a_route_cannot_lead_from_a_role_to_itself(factory, start, end, other):
     role = RoleFactory()
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        ReportingLineFactory(role=role, manager=role)
+        factory(**{start: role, end: role})
 
 
-def test_a_role_reports_to_the_same_manager_only_once():
-    line = ReportingLineFactory()
-
-    with pytest.raises(IntegrityError), transaction.atomic():
-        ReportingLineFactory(role=line.role, manager=line.manager, is_typical=False)
-
-
-def test_a_career_step_cannot_lead_to_the_same_role():
-    role = RoleFactory()
+@ROUTES
+def test_a_route_between_two_roles_exists_only_once(factory, start, end, other):
+    route = factory()
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        CareerStepFactory(from_role=role, to_role=role)
-
-
-def test_a_career_step_between_two_roles_exists_only_once():
-    step = CareerStepFactory()
-
-    with pytest.raises(IntegrityError), transaction.atomic():
-        CareerStepFactory(from_role=step.from_role, to_role=step.to_role, note="Again.")
+        factory(**{start: getattr(route, start), end: getattr(route, end)}, **other)
 
 
 def test_an_alternate_title_appears_once_per_role():

@@ -44,8 +44,8 @@ def test_a_dash_in_the_table_means_not_available():
 
 @pytest.mark.parametrize("value", ["*", "#", "-", "", "  ", "**"])
 def test_markers_of_missing_figures_read_as_none(value):
-    assert wages._integer(value) is None
-    assert wages._decimal(value) is None
+    assert wages._figure(value, int) is None
+    assert wages._figure(value, Decimal) is None
 
 
 @pytest.mark.parametrize("code", ["", "99-9999", "11-1011x", "11-10111", "11-1011.0", "chief", "1"])

@@ -1,4 +1,6 @@
-"""`manage.py backup_data FILE`: the site's data as one JSON document (see jobsite.backup)."""
+"""Write users, roles, organisations, postings and their history to FILE (.json, or .json.gz
+compressed) as one JSON document. `restore_data FILE` loads it back. (The format:
+jobsite.backup.)"""
 
 from pathlib import Path
 from typing import Any
@@ -9,10 +11,7 @@ from jobsite import backup
 
 
 class Command(BaseCommand):
-    help = (
-        "Write users, roles, organisations, postings and their history to FILE (.json, or "
-        ".json.gz compressed). `restore_data FILE` loads it back."
-    )
+    help = __doc__
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="Where to write the backup: a .json or .json.gz path.")

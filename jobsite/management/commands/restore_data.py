@@ -1,4 +1,6 @@
-"""`manage.py restore_data FILE`: load a backup made by `backup_data` (see jobsite.backup)."""
+"""Load a backup made by backup_data into a migrated database. It must hold no data yet,
+unless --replace is given: then its data is deleted first. One transaction: a failed restore
+changes nothing. (The format: jobsite.backup.)"""
 
 from pathlib import Path
 from typing import Any
@@ -9,11 +11,7 @@ from jobsite import backup
 
 
 class Command(BaseCommand):
-    help = (
-        "Load a backup made by backup_data into a migrated database. It must hold no data "
-        "yet, unless --replace is given: then its data is deleted first. One transaction: a "
-        "failed restore changes nothing."
-    )
+    help = __doc__
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="The backup: a .json or .json.gz file.")

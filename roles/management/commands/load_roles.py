@@ -9,6 +9,7 @@ every `make run`; only what is missing is added.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,15 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from roles.models import (
-    FAQ,
-    AlternateTitle,
-    CareerStep,
-    Qualification,
-    ReportingLine,
-    Responsibility,
-    Role,
-)
+from roles.models import ROLE_PARTS, CareerStep, ReportingLine, Role, RoleRow
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 
@@ -49,7 +42,7 @@ ROLE_FIELDS = {
     "sources",
     "is_published",
 }
-PART_KEYS = {"alternate_titles", "responsibilities", "qualifications", "faqs"}
+PART_KEYS = set(ROLE_PARTS)
 RELATION_KEYS = {"reports_to", "career_steps"}
 REQUIRED_KEYS = {"slug", "title", "function", "level", "brief_answer"}
 ITEM_KEYS = {
@@ -143,35 +136,26 @@ def build_role(document: dict[str, Any]) -> Role:
     return Role(**values)
 
 
-def build_parts(role: Role, document: dict[str, Any]) -> list[Any]:
-    parts: list[Any] = []
-    for position, title in enumerate(document.get("alternate_titles", []), start=1):
-        parts.append(AlternateTitle(role=role, title=title, order=position * ORDER_STEP))
-    for position, item in enumerate(document.get("responsibilities", []), start=1):
-        parts.append(
-            Responsibility(
-                role=role, area=item["area"], text=item["text"], order=position * ORDER_STEP
-            )
-        )
-    for position, item in enumerate(document.get("qualifications", []), start=1):
-        parts.append(
-            Qualification(
-                role=role,
-                kind=item["kind"],
-                text=item["text"],
-                is_required=item.get("required", True),
-                order=position * ORDER_STEP,
-            )
-        )
-    for position, item in enumerate(document.get("faqs", []), start=1):
-        parts.append(
-            FAQ(
-                role=role,
-                question=item["question"],
-                answer=item["answer"],
-                order=position * ORDER_STEP,
-            )
-        )
+# What each kind of part takes from its entry in a role's document; its order comes from
+# the entry's place in the list.
+PART_VALUES: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "alternate_titles": lambda title: {"title": title},
+    "responsibilities": lambda item: {"area": item["area"], "text": item["text"]},
+    "qualifications": lambda item: {
+        "kind": item["kind"],
+        "text": item["text"],
+        "is_required": item.get("required", True),
+    },
+    "faqs": lambda item: {"question": item["question"], "answer": item["answer"]},
+}
+
+
+def build_parts(role: Role, document: dict[str, Any]) -> list[RoleRow]:
+    parts = []
+    for key, values in PART_VALUES.items():
+        for position, item in enumerate(document.get(key, []), start=1):
+            fields = {"role": role, "order": position * ORDER_STEP, **values(item)}
+            parts.append(ROLE_PARTS[key](**fields))
     return parts
 
 
@@ -207,7 +191,7 @@ def load_roles(documents: list[dict[str, Any]]) -> Report:
         parts = build_parts(role, document)
         for part in parts:
             _validate(part, source)
-        for model in (AlternateTitle, Responsibility, Qualification, FAQ):
+        for model in ROLE_PARTS.values():
             model.objects.bulk_create([part for part in parts if isinstance(part, model)])
         roles[slug] = role
         report.roles.append(
@@ -269,11 +253,7 @@ def _load_relations(
 
 
 class Command(BaseCommand):
-    help = (
-        "Load the role content from roles/content/. Safe to repeat: roles that already exist "
-        "(by slug) are left as they are, with their parts; only missing roles, reporting lines "
-        "and career steps are created."
-    )
+    help = __doc__
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
