@@ -777,6 +777,10 @@ class Posting(models.Model):
         return self.status == self.Status.DRAFT
 
     @property
+    def is_remote(self) -> bool:
+        return self.workplace == Workplace.REMOTE
+
+    @property
     def is_in_review(self) -> bool:
         return self.status == self.Status.IN_REVIEW
 
