@@ -1,8 +1,9 @@
 """Turning stored text into safe HTML: Markdown through a sanitiser, and JSON-LD blocks.
 
-Nothing here is remembered: a posting's description is rendered when it is written
-(`postings.RenderedDescription`), and a role's few short texts cost less to
-render than a memo would save (about 0.2 ms of an explainer's 12, uncached).
+Nothing here is remembered: a posting's description, a role's overview and an FAQ's answer
+are rendered when they are written (`postings.RenderedDescription`, `Role.overview_html`,
+`FAQ.answer_html`); only a brief answer's plain text, for the explainer's JSON-LD, is made
+on each request (about 0.25 ms).
 """
 
 import html

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, cast
 
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from jobsite.caching import InvalidatingQuerySet
 from jobsite.conditions import unless_either_unset
+from jobsite.markup import render_markdown
 
 
 class Function(models.TextChoices):
@@ -44,7 +47,87 @@ class EducationLevel(models.TextChoices):
     DOCTORATE = "doctorate", "Doctorate"
 
 
-class RoleQuerySet(InvalidatingQuerySet):
+# -- Columns derived at save: a text's rendered HTML, stored as data beside the text ------------
+
+
+class Derived(models.Model):
+    """A model with columns made from its other fields whenever they are written, so that a
+    page shows them without rendering them. `derived` maps each such column to the field it
+    is made from and the function that makes it. A null column (a row written in SQL, or
+    from an expression) is made when it is read."""
+
+    derived: ClassVar[dict[str, tuple[str, Callable[[str], str]]]] = {}
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        columns = self.derive(update_fields)
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *columns}
+        super().save(*args, **kwargs)
+
+    def derive(self, written: Iterable[str] | None = None) -> list[str]:
+        """Make the derived columns whose field is among `written` (None: every field this
+        instance holds), and name them."""
+        if written is None:
+            held = {field.attname for field in self._meta.concrete_fields}
+            written = held - self.get_deferred_fields()
+        sources = set(written)
+        made = []
+        for column, (source, make) in self.derived.items():
+            if source in sources:
+                setattr(self, column, made_from(make, getattr(self, source)))
+                made.append(column)
+        return made
+
+    def derived_value(self, column: str) -> str:
+        value = getattr(self, column)
+        if value is None:
+            source, make = self.derived[column]
+            value = make(getattr(self, source))
+            setattr(self, column, value)
+        return value
+
+
+def made_from(make: Callable[[str], str], value: object) -> str | None:
+    # An expression's value (an F(), bulk_update's Case) is known only to the database: the
+    # column is left null, to be made when it is read.
+    return make(value) if isinstance(value, str) else None
+
+
+class DerivedQuerySet(InvalidatingQuerySet):
+    """The queryset of a `Derived` model: the writes that skip save() make the derived
+    columns too."""
+
+    def derived_columns(self) -> dict[str, tuple[str, Callable[[str], str]]]:
+        # The class serves Derived models only.
+        return cast("type[Derived]", self.model).derived
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        rows = list(objs)
+        for row in rows:
+            row.derive()
+        return super().bulk_create(rows, *args, **kwargs)
+
+    def bulk_update(
+        self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        rows, fields = list(objs), list(fields)
+        made = [column for row in rows for column in row.derive(fields)]
+        return super().bulk_update(
+            rows, list(dict.fromkeys([*fields, *made])), batch_size=batch_size
+        )
+
+    def update(self, **kwargs: Any) -> int:
+        for column, (source, make) in self.derived_columns().items():
+            if source in kwargs and column not in kwargs:
+                kwargs[column] = made_from(make, kwargs[source])
+        return super().update(**kwargs)
+
+
+class RoleQuerySet(DerivedQuerySet):
     def published(self) -> RoleQuerySet:
         """Roles the public may see."""
         return self.filter(is_published=True)
@@ -63,7 +146,7 @@ class RoleQuerySet(InvalidatingQuerySet):
         )
 
 
-class Role(models.Model):
+class Role(Derived):
     title = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(
         max_length=120,
@@ -119,8 +202,12 @@ class Role(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    overview_html = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
 
     objects = RoleQuerySet.as_manager()
+    derived: ClassVar[dict[str, tuple[str, Callable[[str], str]]]] = {
+        "overview_html": ("overview", render_markdown),
+    }
 
     # Set by load_routes(): the reporting lines and career steps between this role and
     # other published roles, each with the role at its other end.
@@ -151,6 +238,10 @@ class Role(models.Model):
         return self.abbreviation or self.title
 
     @property
+    def overview_as_html(self) -> SafeString:
+        return mark_safe(self.derived_value("overview_html"))  # noqa: S308 - render_markdown's
+
+    @property
     def fields_of_study_list(self) -> list[str]:
         return [field.strip() for field in self.fields_of_study.split(",") if field.strip()]
 
@@ -160,11 +251,12 @@ class Role(models.Model):
         return self.onet_soc_code[:7]
 
 
-class RoleRow(models.Model):
+class RoleRow(Derived):
     """A row shown on a role's page, in the order its editor gives it. Written through
-    InvalidatingQuerySet, so that bulk writes make the cached pages out of date too."""
+    DerivedQuerySet, so that bulk writes make the cached pages out of date too, and make
+    the row's derived columns, if it has any."""
 
-    objects = InvalidatingQuerySet.as_manager()
+    objects = DerivedQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -331,12 +423,21 @@ class FAQ(RoleRow):
     question = models.CharField(max_length=200)
     answer = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
+    answer_html = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
+
+    derived: ClassVar[dict[str, tuple[str, Callable[[str], str]]]] = {
+        "answer_html": ("answer", render_markdown),
+    }
 
     class Meta(RoleRow.Meta):
         verbose_name = "FAQ"
 
     def __str__(self) -> str:
         return self.question
+
+    @property
+    def answer_as_html(self) -> SafeString:
+        return mark_safe(self.derived_value("answer_html"))  # noqa: S308 - render_markdown's
 
 
 # A role's own parts, by the name of their relation on Role (their key in the content files
