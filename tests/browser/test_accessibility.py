@@ -1,11 +1,13 @@
 """axe-core finds no violations on the pages people see."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import build_site
+from postings import accounts
+from tests.factories import UserFactory, build_site
 from tests.helpers import axe_violations, broken_references, log_in_browser
 
 PASSWORD = "a fine long passphrase 7"
@@ -48,6 +50,10 @@ PUBLIC_PAGES = {
     "closed posting": "/jobs/closed-coo/",
     "login": "/accounts/login/",
     "sign-up": "/accounts/signup/",
+    "sign-up sent": "/accounts/signup/done/",
+    "broken confirmation link": "/accounts/verify/not-a-token/",
+    "password reset": "/accounts/password_reset/",
+    "broken invitation link": "/accounts/invitations/not-a-token/",
 }
 
 
@@ -66,8 +72,14 @@ def violations_on(page, live_server, paths: dict[str, str]) -> dict[str, list]:
 
 def test_public_pages_have_no_accessibility_violations(live_server, page):
     build_site()
+    paths = {
+        **PUBLIC_PAGES,
+        "email confirmation": urlsplit(
+            accounts.verification_url(UserFactory(unverified=True))
+        ).path,
+    }
 
-    assert violations_on(page, live_server, PUBLIC_PAGES) == {name: [] for name in PUBLIC_PAGES}
+    assert violations_on(page, live_server, paths) == {name: [] for name in paths}
 
 
 def test_forms_showing_errors_have_no_accessibility_violations(live_server, page):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import PASSWORD, build_site
+from postings import accounts
+from tests.factories import PASSWORD, UserFactory, build_site
 from tests.helpers import BASE_DIR
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,11 @@ def test_every_page_people_see_is_valid_html(client, tmp_path):
         "closed posting": "/jobs/closed-coo/",
         "login": "/accounts/login/",
         "sign-up": "/accounts/signup/",
+        "sign-up sent": "/accounts/signup/done/",
+        "email confirmation": accounts.verification_url(UserFactory(unverified=True)),
+        "broken confirmation link": "/accounts/verify/not-a-token/",
+        "password reset": "/accounts/password_reset/",
+        "broken invitation link": "/accounts/invitations/not-a-token/",
     }
     pages = {name: client.get(url).content.decode() for name, url in urls.items()}
     pages["login with errors"] = client.post(
