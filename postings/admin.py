@@ -293,8 +293,9 @@ class PostingAdmin(admin.ModelAdmin):
         if not change:
             obj.create(by=staff_user(request), note="Added in the admin.")
             return
-        # Staff are the reviewers: their edits are public at once.
-        obj.edit(by=staff_user(request), fields=form.changed_data, require_review=False)
+        # Staff are the reviewers: their edits are public at once. A recruiter's change
+        # waiting for review is not part of this form, and keeps waiting.
+        obj.edit_approved(by=staff_user(request), fields=form.changed_data)
 
     @admin.action(description="Approve selected postings waiting for review, as listed")
     def approve(self, request: HttpRequest, queryset: QuerySet[Posting]) -> None:

@@ -988,12 +988,7 @@ class Posting(models.Model):
         with transaction.atomic():
             stored = self._locked()
             before = stored.proposed()
-            after = copy.copy(before)
-            for name in fields:
-                field = self.column(name)
-                setattr(after, field.attname, getattr(self, field.attname))
-                if isinstance(field, models.ForeignKey) and field.is_cached(self):
-                    field.set_cached_value(after, field.get_cached_value(self))
+            after = self._values_on(before, fields)
             changes = before._changes(after, fields)
             if require_review and stored.status in self.APPROVED_STATUSES:
                 if changes:
@@ -1007,6 +1002,30 @@ class Posting(models.Model):
                 if changes:
                     after.record(PostingEvent.Action.EDITED, by=by, changes=changes)
             self._take(after)
+
+    def edit_approved(self, *, by: User | None, fields: Iterable[str]) -> None:
+        """Staff's edit in the admin, where the form holds the approved columns: the
+        `fields` they changed are public at once, and a recruiter's change waiting for
+        review stays waiting (staff approve or send it back on its own)."""
+        fields = list(fields)
+        with transaction.atomic():
+            stored = self._locked()
+            after = self._values_on(stored, fields)
+            changes = stored._changes(after, fields)
+            if changes:
+                after._save_state(*changes, "salary_min_annual", "salary_max_annual")
+                after.record(PostingEvent.Action.EDITED, by=by, changes=changes)
+            self._take(after)
+
+    def _values_on(self, base: Posting, fields: Iterable[str]) -> Posting:
+        """A copy of `base` holding this object's values of `fields`."""
+        after = copy.copy(base)
+        for name in fields:
+            field = self.column(name)
+            setattr(after, field.attname, getattr(self, field.attname))
+            if isinstance(field, models.ForeignKey) and field.is_cached(self):
+                field.set_cached_value(after, field.get_cached_value(self))
+        return after
 
     def _propose(self, after: Posting, *, by: User | None, changes: dict) -> None:
         """Keep `after` as the change waiting for review, against the approved columns."""

@@ -635,6 +635,26 @@ def test_staff_edits_in_the_admin_are_public_at_once_even_with_review(
     assert (posting.title, posting.pending_changes) == ("After", {})
 
 
+@pytest.mark.parametrize("sent_back", [False, True], ids=["waiting", "sent back"])
+def test_a_staff_edit_in_the_admin_leaves_a_recruiters_change_waiting_unpublished(
+    review_required, member, staff_client, sent_back
+):
+    from django.test import Client
+
+    posting = PostingFactory(organisation=member.organisation, title=APPROVED_TITLE)
+    edit_as_recruiter(member, posting)
+    if sent_back:
+        posting.refresh_from_db()
+        posting.reject(by=None, reason="No zebras.")
+
+    admin_edit(staff_client, posting, city="Leeds")
+
+    posting.refresh_from_db()
+    assert (posting.title, posting.city) == (APPROVED_TITLE, "Leeds")
+    assert posting.pending_changes["title"] == EDITED_TITLE
+    assert not any(EDITED_TITLE in text for text in public_texts(Client(), posting))
+
+
 def test_sending_back_from_the_change_page_needs_a_reason_and_keeps_the_approved_text(
     review_required, member, staff_client
 ):
