@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -162,6 +163,35 @@ class InvitationSignupForm(AccountForm):
                 code="taken",
             )
         return cleaned
+
+
+class EmailConfirmForm(forms.Form):
+    """The password chosen at sign-up, asked again when its address is confirmed: the link
+    proves the inbox, the password that the inbox's owner is the one who signed up. Without
+    it, someone who signed up with another person's address would share the account that
+    person's click confirms."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="The one you chose when you signed up.",
+    )
+
+    def __init__(self, *args: Any, account: AbstractBaseUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.account = account
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.account.check_password(password):
+            raise ValidationError(
+                "This is not the password this account was made with. If you did not sign "
+                "up yourself, choose a new password from the log-in page instead: that "
+                "confirms your address too.",
+                code="password",
+            )
+        return password
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -173,10 +173,10 @@ def signup(
                 "user": existing,
                 "login_url": absolute_url(reverse("login")),
                 "reset_url": absolute_url(reverse("password_reset")),
-                # Someone who lost the first link gets a fresh one by signing up again.
-                "verify_url": None
-                if EmailVerification.is_verified(existing)
-                else verification_url(existing),
+                # No confirmation link for an unconfirmed account: its password may be
+                # someone else's, who signed up with this address first. A new password
+                # (the reset link) confirms the address and shuts them out.
+                "unconfirmed": not EmailVerification.is_verified(existing),
             },
             email,
         )

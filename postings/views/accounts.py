@@ -22,7 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jobsite.clients import client_address
 from postings import accounts
-from postings.account_forms import InvitationSignupForm, PasswordResetForm, SignupForm
+from postings.account_forms import (
+    EmailConfirmForm,
+    InvitationSignupForm,
+    PasswordResetForm,
+    SignupForm,
+)
 from postings.models import EmailVerification, Membership
 
 if TYPE_CHECKING:
@@ -91,11 +96,12 @@ def signup_done(request: HttpRequest) -> TemplateResponse:
 @require_http_methods(["GET", "POST"])
 @never_cache
 def email_verify(request: HttpRequest, token: str) -> HttpResponseBase:
-    """GET shows a button and changes nothing, since mail scanners open links; the POST
-    verifies the address and logs its owner in."""
+    """GET shows the form and changes nothing, since mail scanners open links; the POST,
+    with the password chosen at sign-up, verifies the address and logs its owner in."""
     try:
         user = accounts.user_from_verification_token(token)
-        if request.method == "POST":
+        form = EmailConfirmForm(request.POST or None, account=user)
+        if form.is_valid():
             accounts.email_verify(user)
     except accounts.VerificationError as error:
         return TemplateResponse(
@@ -104,11 +110,13 @@ def email_verify(request: HttpRequest, token: str) -> HttpResponseBase:
             {"reason": str(error)},
             status=400,
         )
-    if request.method == "POST":
+    if form.is_valid():
         login(request, user, backend=BACKEND)
         messages.success(request, "Your email address is confirmed. Welcome!")
         return redirect("recruiters:dashboard")
-    return TemplateResponse(request, "registration/email_verify.html", {"account": user})
+    return TemplateResponse(
+        request, "registration/email_verify.html", {"account": user, "form": form}
+    )
 
 
 # --- Passwords ---------------------------------------------------------------------------

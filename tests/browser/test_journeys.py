@@ -85,10 +85,11 @@ def test_a_recruiter_signs_up_publishes_a_posting_and_finds_it_public(
     page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
 
-    # The verification mail's link confirms the address and logs in.
+    # The verification mail's link, with the password chosen, confirms the address and logs in.
     [message] = mailoutbox
     assert message.to == ["sam@northwind.example"]
     page.goto(re.search(r"https?://\S+/accounts/verify/\S+/", message.body).group(0))
+    page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm my address").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Northwind Freight: your postings")
 

@@ -84,13 +84,13 @@ def test_the_verification_link_confirms_the_address_and_logs_in_once(client, mai
     assert "Confirm my address" in page.content.decode()
     assert not logged_in_user(client).is_authenticated  # opening the link changes nothing
 
-    response = client.post(link, follow=True)
+    response = client.post(link, {"password": NEW_PASSWORD}, follow=True)
     assert response.redirect_chain == [(reverse("recruiters:dashboard"), HTTPStatus.FOUND)]
     assert "Compiler Logistics: your postings" in response.content.decode()
     assert EmailVerification.is_verified(User.objects.get())
 
     client.post(reverse("logout"))
-    again = client.post(link)
+    again = client.post(link, {"password": NEW_PASSWORD})
     assert again.status_code == HTTPStatus.BAD_REQUEST
     assert "confirmed already" in again.content.decode()
     assert not logged_in_user(client).is_authenticated
@@ -106,7 +106,7 @@ def test_an_unverified_account_cannot_log_in_until_its_address_is_confirmed(clie
     assert "Confirm your email address first" in refused.content.decode()
     assert not logged_in_user(client).is_authenticated
 
-    client.post(link_in(mailoutbox[0], "verify"))
+    client.post(link_in(mailoutbox[0], "verify"), {"password": NEW_PASSWORD})
     client.post(reverse("logout"))
     response = client.post(
         reverse("login"), {"username": "grace@example.com", "password": NEW_PASSWORD}
@@ -143,7 +143,7 @@ def test_an_expired_verification_link_says_so(client, mailoutbox):
     four_days_later = time.time() + 4 * 24 * 60 * 60
 
     with mock.patch("django.core.signing.time.time", return_value=four_days_later):
-        response = client.post(link_in(mailoutbox[0], "verify"))
+        response = client.post(link_in(mailoutbox[0], "verify"), {"password": NEW_PASSWORD})
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "expired" in response.content.decode()
@@ -189,7 +189,7 @@ def test_over_real_smtp_sign_up_mails_a_link_that_confirms_the_address(client, s
     [message] = smtp_inbox.messages
     assert message["To"] == "grace@example.com"
     assert message["Subject"] == "Confirm your email address for Rolewise"
-    response = client.post(path_of_link(message, "verify"), follow=True)
+    response = client.post(path_of_link(message, "verify"), {"password": NEW_PASSWORD}, follow=True)
     assert "Compiler Logistics: your postings" in response.content.decode()
 
 
@@ -266,15 +266,49 @@ def test_signup_with_an_address_in_use_answers_the_same_and_mails_the_address(cl
     assert not logged_in_user(client).is_authenticated
 
 
-def test_signing_up_again_with_an_unverified_address_mails_a_fresh_link(client, mailoutbox):
+def test_signing_up_again_with_an_unverified_address_mails_a_new_password_link_not_a_confirmation(
+    client, mailoutbox
+):
+    """The account's password may be someone else's, who signed up with this address first:
+    the second mail offers a new password (which confirms the address), never a link that
+    would confirm the account with the first password."""
     client.post(reverse("signup"), signup_data())
     client.post(reverse("signup"), signup_data(organisation_name="Another name"))
 
     assert User.objects.count() == 1
     assert "has an account already" in mailoutbox[1].body
-    response = client.post(link_in(mailoutbox[1], "verify"))
-    assert response["Location"] == reverse("recruiters:dashboard")
-    assert EmailVerification.is_verified(User.objects.get())
+    assert "/accounts/verify/" not in mailoutbox[1].body
+    assert settings.SITE_URL + reverse("password_reset") in mailoutbox[1].body
+    assert not EmailVerification.is_verified(User.objects.get())
+
+
+def test_someone_who_signed_up_with_another_persons_address_cannot_share_the_account(
+    client, mailoutbox
+):
+    """The inbox's owner opens the confirmation link the squatter's sign-up sent: without
+    the squatter's password it confirms nothing, and the new password the owner chooses
+    instead confirms the address and shuts the squatter out."""
+    squatter_password = "squatter knows this one 42"
+    client.post(
+        reverse("signup"),
+        signup_data(password1=squatter_password, password2=squatter_password),
+    )
+    link = link_in(mailoutbox[0], "verify")
+
+    guessed = client.post(link, {"password": NEW_PASSWORD})
+    assert "not the password this account was made with" in guessed.content.decode()
+    assert not EmailVerification.is_verified(User.objects.get())
+
+    client.post(reverse("password_reset"), {"email": "grace@example.com"})
+    form_page = client.get(link_in(mailoutbox[-1], "reset"), follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    owner = User.objects.get()
+    assert EmailVerification.is_verified(owner)
+    assert owner.check_password(NEW_PASSWORD)
+    assert not client.login(username="grace@example.com", password=squatter_password)
 
 
 def test_signup_when_the_mail_cannot_be_sent_says_so_and_keeps_nothing(client, settings):
@@ -301,7 +335,7 @@ def closed_port():
 
 def test_login_with_email_and_password_goes_to_the_dashboard(client, mailoutbox):
     client.post(reverse("signup"), signup_data())
-    client.post(link_in(mailoutbox[0], "verify"))
+    client.post(link_in(mailoutbox[0], "verify"), {"password": NEW_PASSWORD})
     client.post(reverse("logout"))
 
     response = client.post(

@@ -60,7 +60,7 @@ def test_sign_up_post_from_a_role_publish_and_close(client, mailoutbox):
     [message] = mailoutbox
     link = re.search(r"https?://[^/\s]+(/accounts/verify/\S+/)", message.body).group(1)
     assert "Confirm my address" in client.get(link).content.decode()
-    response = client.post(link, follow=True)
+    response = client.post(link, {"password": PASSWORD}, follow=True)
     assert "Harbour Foods: your postings" in response.content.decode()
 
     # New posting: choose the role; the form starts from it.
