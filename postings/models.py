@@ -375,9 +375,13 @@ class PostingQuerySet(InvalidatingQuerySet):
     def bulk_create(self, objs: Iterable[Posting], *args: Any, **kwargs: Any) -> list[Posting]:
         postings = super().bulk_create(objs, *args, **kwargs)
         # As stored: with ignore_conflicts no ids come back, and a row that was there
-        # already keeps its own description.
+        # already keeps its own description (unless update_conflicts rewrote it).
         written = Q(pk__in=[posting.pk for posting in postings if posting.pk is not None])
         written |= Q(slug__in=[posting.slug for posting in postings if posting.pk is None])
+        if "description" in (kwargs.get("update_fields") or ()):
+            RenderedDescription.objects.filter(
+                posting__in=self.model.objects.filter(written)
+            ).delete()
         unrendered = self.model.objects.filter(written, rendered__isnull=True)
         RenderedDescription.objects.bulk_create(
             [
@@ -390,14 +394,18 @@ class PostingQuerySet(InvalidatingQuerySet):
     def update(self, **kwargs: Any) -> int:
         if "description" not in kwargs:
             return super().update(**kwargs)
+        description = kwargs["description"]
         with transaction.atomic(using=self.db):
             pks = list(self.values_list("pk", flat=True))
             count = super().update(**kwargs)
             RenderedDescription.objects.filter(posting__in=pks).delete()
-            rendered = rendered_description(kwargs["description"])
-            RenderedDescription.objects.bulk_create(
-                [RenderedDescription(posting_id=pk, **rendered) for pk in pks]
-            )
+            # An expression's value (an F(), bulk_update's Case) is the database's to know:
+            # those postings render when shown, until their next save.
+            if isinstance(description, str):
+                rendered = rendered_description(description)
+                RenderedDescription.objects.bulk_create(
+                    [RenderedDescription(posting_id=pk, **rendered) for pk in pks]
+                )
         return count
 
     def public(self) -> PostingQuerySet:

@@ -109,6 +109,11 @@ class DerivedQuerySet(InvalidatingQuerySet):
         rows = list(objs)
         for row in rows:
             row.derive()
+        if kwargs.get("update_fields"):
+            # A row updated on conflict writes the derived columns of the fields it updates.
+            written = kwargs["update_fields"]
+            made = [col for col, (source, _) in self.derived_columns().items() if source in written]
+            kwargs["update_fields"] = list(dict.fromkeys([*written, *made]))
         return super().bulk_create(rows, *args, **kwargs)
 
     def bulk_update(

@@ -99,3 +99,30 @@ def test_a_pending_change_is_rendered_for_the_preview_and_the_public_keeps_the_a
 
     assert "<em>proposed</em>" in posting.proposed().shown_description_html
     assert "<em>approved</em>" in posting.shown_description_html
+
+
+def test_a_description_rewritten_on_conflict_or_from_an_expression_is_never_shown_stale():
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+
+    posting = PostingFactory(description="The *old* text.")
+    again = PostingFactory.build(
+        role=posting.role,
+        organisation=posting.organisation,
+        slug=posting.slug,
+        description="The *new* text.",
+    )
+    Posting.objects.bulk_create(
+        [again], update_conflicts=True, unique_fields=["slug"], update_fields=["description"]
+    )
+    assert "<em>new</em>" in Posting.objects.get(pk=posting.pk).shown_description_html
+
+    Posting.objects.filter(pk=posting.pk).update(
+        description=Concat(Value("Prefixed. "), "description")
+    )
+    assert "Prefixed. The <em>new</em>" in Posting.objects.get(pk=posting.pk).shown_description_html
+
+    stored = Posting.objects.get(pk=posting.pk)
+    stored.description = "Bulk *updated*."
+    Posting.objects.bulk_update([stored], ["description"])
+    assert "<em>updated</em>" in Posting.objects.get(pk=posting.pk).shown_description_html

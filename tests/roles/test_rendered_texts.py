@@ -153,3 +153,14 @@ def test_an_admin_edit_of_the_overview_or_an_answer_shows_at_the_next_request(st
     assert "The <em>new</em> overview." in html
     assert "The <em>new</em> answer." in html
     assert "The <em>old</em>" not in html
+
+
+def test_an_overview_rewritten_on_conflict_is_stored_rendered_anew():
+    role = RoleFactory(overview="The *old* overview.")
+    again = RoleFactory.build(slug=role.slug, title=role.title, overview="The *new* overview.")
+
+    Role.objects.bulk_create(
+        [again], update_conflicts=True, unique_fields=["slug"], update_fields=["overview"]
+    )
+
+    assert "<em>new</em>" in Role.objects.get(pk=role.pk).overview_html
