@@ -13,13 +13,12 @@ What keeps a cached page right:
   (`invalidate_on_change`, in its AppConfig.ready()) and gives them `InvalidatingQuerySet`:
   a save, a delete, a change of their many-to-many links, an `update()` or a `bulk_create()`
   of one of them bumps it, so the next request renders afresh and no caller need remember to.
-  The
-  number lives only in the cache backend and is read from it at every request (with the page,
-  in one round trip), so every process that shares it (gunicorn workers, several machines on
-  one database or Redis) sees the bump at once; never a cache in one process's memory, whose
-  version the others would not see. Each version is a moment from the clock, not a count, so
-  neither a version lost to eviction nor two processes bumping at once brings back older
-  pages.
+  The number lives only in the cache backend and is read from it at every request (with the
+  page, in one round trip), so every process that shares it (gunicorn workers, several
+  machines on one database or Redis) sees the bump at once; never a cache in one process's
+  memory, whose version the others would not see. Each version is a moment from the clock,
+  not a count, so neither a version lost to eviction nor two processes bumping at once
+  brings back older pages.
 - Time. A posting leaves the public pages when its valid-through moment passes, with no edit
   to signal it. A view names the postings its page lists (`expires_with`), and the page is
   kept no longer than the first of their valid-through moments. Counts of open postings (the
