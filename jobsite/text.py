@@ -1,0 +1,14 @@
+"""Text as people type it, reduced to the form two spellings of one thing share."""
+
+import re
+import unicodedata
+
+NOT_WORD = re.compile(r"[\W_]+")
+
+
+def fold(text: str) -> str:
+    """ "München, BY" → "munchen by": case, accents and punctuation set aside, single
+    spaces. Casefolding turns ß into ss; letters without a decomposition (ø, ł) stay."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(NOT_WORD.sub(" ", bare).split())
