@@ -295,7 +295,12 @@ class Report:
         return good / len(self.measured) if self.measured else 0.0
 
     def worst(self, count: int) -> list[Outcome]:
-        return sorted(self.measured, key=lambda outcome: (outcome.ndcg, outcome.first_good))[:count]
+        """The lowest scores; among equals, those with results first: what came first says
+        more than nothing at all, and the queries without results are listed apart."""
+        return sorted(
+            self.measured,
+            key=lambda outcome: (outcome.ndcg, outcome.first_good, not outcome.results),
+        )[:count]
 
 
 def public_facts() -> dict[str, Facts]:
@@ -358,8 +363,9 @@ def summary(report: Report, worst: int = 10) -> str:
         f"target >= {TARGET_FIRST_GOOD:.0%}",
         "  (good: the first result reaches the best grade any public posting reaches)",
     ]
-    empty = sum(not outcome.results for outcome in report.measured)
-    lines.append(f"No results at all: {empty} of {measured} queries")
+    empty = [f'"{outcome.judgement.q}"' for outcome in report.measured if not outcome.results]
+    lines.append(f"No results at all: {len(empty)} of {measured} queries")
+    lines += wrapped(empty)
     if report.unanswerable:
         names = ", ".join(f'"{outcome.judgement.q}"' for outcome in report.unanswerable)
         lines.append(f"Left out, no public posting answers them: {names}")
@@ -375,6 +381,19 @@ def summary(report: Report, worst: int = 10) -> str:
         if first:
             lines.append(f"         first: {first.describe()}")
     return "\n".join(lines)
+
+
+def wrapped(items: list[str], width: int = 92) -> list[str]:
+    """Items joined by commas into indented lines, never breaking an item."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + len(item) + 2 <= width:
+            lines[-1] += f", {item}"
+        else:
+            if lines:
+                lines[-1] += ","
+            lines.append(f"  {item}")
+    return lines
 
 
 # -- Running it -------------------------------------------------------------------------
