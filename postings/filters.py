@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from jobsite.origin import absolute_url
-from postings import facets, search
+from postings import facets, places, search
 from postings.display import country_name
 from postings.facets import FacetOption, Select, Tally
 from postings.models import EmploymentType, Posting, PostingQuerySet, Workplace
@@ -87,7 +87,8 @@ class PostingSearchForm(forms.Form):
         return search.clean_query(self.cleaned_data.get("q"))
 
     def clean_location(self) -> str:
-        return " ".join((self.cleaned_data.get("location") or "").split())[:100]
+        """The place as it is canonically written: "nyc", "NEW YORK CITY" → "New York"."""
+        return places.canonical(self.cleaned_data.get("location") or "")
 
     def clean_country(self) -> str:
         code = (self.cleaned_data.get("country") or "").strip().upper()
@@ -250,7 +251,8 @@ class PostingFilter(django_filters.FilterSet):
         return queryset.for_role(value)
 
     def filter_location(self, queryset: PostingQuerySet, name: str, value: str) -> PostingQuerySet:
-        return queryset.filter(Q(city__icontains=value) | Q(region__icontains=value))
+        """In the city or region the value names, however the posting spells it."""
+        return queryset.filter(places.location_q(value))
 
     def filter_country(self, queryset: PostingQuerySet, name: str, value: str) -> PostingQuerySet:
         """Based in the country, or remote and open to it (no list means open to anywhere)."""

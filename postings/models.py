@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from jobsite.caching import InvalidatingQuerySet
 from jobsite.conditions import unless_either_unset
 from jobsite.markup import render_markdown, text_of
+from postings import places
 from postings.facets import FACET_COLUMNS, SAMPLE_BUCKET
 from roles.models import Role
 
@@ -65,6 +66,9 @@ POSTING_TEXT_LIMITS = {
     "apply_email": TextLimit(254, "the email address"),
 }
 LIST_ITEM_LENGTH = 500
+# A posting's place as written, and the keys derived from it (Posting.fill_place_keys).
+PLACE_FIELDS = frozenset({"city", "region", "country"})
+PLACE_KEYS = ("city_key", "region_key")
 LIST_ITEMS = 30
 ORGANISATION_TEXT_LIMITS = {
     "name": TextLimit(150, "the name"),
@@ -371,8 +375,14 @@ def open_q(now: datetime) -> Q:
 
 
 class PostingQuerySet(InvalidatingQuerySet):
-    # The writes that skip save() store the rendered description themselves.
+    # The writes that skip save() store the rendered description and the place keys
+    # themselves.
     def bulk_create(self, objs: Iterable[Posting], *args: Any, **kwargs: Any) -> list[Posting]:
+        objs = list(objs)
+        for posting in objs:
+            posting.fill_place_keys()
+        if PLACE_FIELDS & set(kwargs.get("update_fields") or ()):
+            kwargs["update_fields"] = [*kwargs["update_fields"], *PLACE_KEYS]
         postings = super().bulk_create(objs, *args, **kwargs)
         # As stored: with ignore_conflicts no ids come back, and a row that was there
         # already keeps its own description (unless update_conflicts rewrote it).
@@ -391,7 +401,35 @@ class PostingQuerySet(InvalidatingQuerySet):
         )
         return postings
 
+    def bulk_update(
+        self, objs: Iterable[Posting], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        objs, fields = list(objs), list(fields)
+        if PLACE_FIELDS & set(fields):
+            for posting in objs:
+                posting.fill_place_keys()
+            fields += PLACE_KEYS
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
     def update(self, **kwargs: Any) -> int:
+        if PLACE_FIELDS.isdisjoint(kwargs) or "city_key" in kwargs:
+            return self._update_texts(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            count = self._update_texts(**kwargs)
+            self.model.objects.filter(pk__in=pks).fill_place_keys()
+        return count
+
+    def fill_place_keys(self) -> None:
+        """Derive the place keys of these postings again from their place as stored: one
+        query to read, one write per place."""
+        by_keys: dict[tuple[str, str], list[int]] = {}
+        for pk, city, region, country in self.values_list("pk", "city", "region", "country"):
+            by_keys.setdefault(places.posting_keys(city, region, country), []).append(pk)
+        for (city_key, region_key), pks in by_keys.items():
+            self.model.objects.filter(pk__in=pks).update(city_key=city_key, region_key=region_key)
+
+    def _update_texts(self, **kwargs: Any) -> int:
         if "description" not in kwargs:
             return super().update(**kwargs)
         description = kwargs["description"]
@@ -503,6 +541,11 @@ class Posting(models.Model):
     salary_period = models.CharField(
         max_length=10, choices=SalaryPeriod.choices, blank=True, default=SalaryPeriod.YEAR
     )
+    # Derived in save() and the bulk writes (fill_place_keys): the city and region as keys
+    # that every spelling of the place shares ("München" and "Munich" are "munich"), which
+    # the location filter matches (postings/places.py).
+    city_key = models.CharField(max_length=100, blank=True, editable=False)
+    region_key = models.CharField(max_length=100, blank=True, editable=False)
     # Derived in save(): the salary range as a yearly amount, so that ranges quoted per
     # hour, day or month compare with yearly ones.
     salary_min_annual = models.DecimalField(
@@ -663,6 +706,23 @@ class Posting(models.Model):
                 condition=Q(status="published"),
                 name="postings_role_newest",
             ),
+            # The location filter: open postings in a city or a region, newest first.
+            models.Index(
+                fields=["city_key", "-published_at", "-id", "status"],
+                condition=Q(status="published"),
+                name="postings_city_newest",
+            ),
+            models.Index(
+                fields=["region_key", "-published_at", "-id", "status"],
+                condition=Q(status="published"),
+                name="postings_region_newest",
+            ),
+            # Similar jobs: a role's open postings in one country, newest first, by workplace.
+            models.Index(
+                fields=["role", "country", "-published_at", "-id", "workplace", "status"],
+                condition=Q(status="published"),
+                name="postings_role_country_newest",
+            ),
             # Estimated search counts: a published sample, with the facets' columns.
             models.Index(
                 SAMPLE_BUCKET,
@@ -687,7 +747,10 @@ class Posting(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.annualise_salary()
+        self.fill_place_keys()
         update_fields = kwargs.get("update_fields")
+        if update_fields is not None and PLACE_FIELDS & set(update_fields):
+            kwargs["update_fields"] = update_fields = [*update_fields, *PLACE_KEYS]
         with transaction.atomic():
             if self.slug:
                 super().save(*args, **kwargs)
@@ -702,6 +765,10 @@ class Posting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("postings:posting_detail", kwargs={"slug": self.slug})
+
+    def fill_place_keys(self) -> None:
+        """Fill the place keys from the city, region and country as written."""
+        self.city_key, self.region_key = places.posting_keys(self.city, self.region, self.country)
 
     def annualise_salary(self) -> None:
         """Fill the yearly salary figures from the quoted range and period."""
