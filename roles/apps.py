@@ -9,5 +9,8 @@ class RolesConfig(AppConfig):
         from jobsite.caching import invalidate_on_change
         from roles import models
 
-        # A role and every part of it show on public pages.
-        invalidate_on_change(models.Role, *models.ROLE_PARTS.values(), *models.ROUTES)
+        # A role and every part of it show on public pages; shorthand changes what a search
+        # finds.
+        invalidate_on_change(
+            models.Role, *models.ROLE_PARTS.values(), *models.ROUTES, models.Shorthand
+        )

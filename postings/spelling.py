@@ -1,0 +1,299 @@
+"""What a searcher meant: shorthand read as the words it stands for, misspelt words
+corrected against the words the search knows.
+
+    expand_shorthand(text, using)  "vp ops" → "vice president operations", from the roles'
+                                   shorthand (roles.Shorthand, edited in the admin); None
+                                   when the text holds none. One query.
+    suggest(text, using)           "oprations director" → "operations director", from the
+                                   vocabulary (postings.SearchTerm); None when every word is
+                                   known or nothing is close. One query, none for a text
+                                   with no word long enough to correct.
+    read(text, using=, literal=, finds=)
+                                   what the search page searches for and says: shorthand
+                                   read; a correction searched instead when the words as
+                                   typed find nothing (`finds`), else offered ("Did you
+                                   mean"); with `literal`, the words as typed.
+
+Each returns the text with only the changed words replaced: quotes, `or` and `-word` stay
+as typed. Nothing is kept between calls: every answer comes from the database.
+
+A word is corrected when it has at least MIN_CORRECTED letters, is not in the vocabulary
+(nor is its singular), and a known word is within a Damerau-Levenshtein distance of 1 (2 for
+words of seven letters or more). Candidates are the CANDIDATES known words of about the same
+length with the most trigrams in common (PostgreSQL's pg_trgm, computed the same way in
+Python on SQLite), the more used first among equals; the closest of them wins, then the
+more similar, the more trusted kind (a role's title before a word of some posting's title),
+the more used, and the first in alphabetical order. So both databases give the same
+correction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.db import connections
+from rapidfuzz.distance import DamerauLevenshtein
+
+from jobsite.text import fold
+from postings.models import SearchTerm
+from roles.models import Shorthand
+
+MIN_CORRECTED = 5
+# The known words considered for one misspelt word: the most similar. A transposed pair of
+# letters in a short word leaves few trigrams in common ("lodnon" and "london" share 3 of
+# 11), so no threshold of similarity: the nearest words, and the edit distance decides.
+CANDIDATES = 20
+# How many words of the right lengths SQLite reads for all of a query's words: a bound on
+# the query, far above what a vocabulary of a few thousand words holds within two letters
+# of a word's length.
+SQLITE_CANDIDATES = 5000
+# Words of a query looked at: a query holds at most 200 characters, the search reads 16 terms.
+MAX_WORDS = 32
+LONGEST_SHORTHAND = 3
+WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Change:
+    typed: str
+    meant: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A query reworded: its new text, and each span of the old that changed."""
+
+    text: str
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the search page does with the keywords `typed`: it searches `query`, which is
+    `typed` with its shorthand read (`expansion`) and, when the words as typed find
+    nothing, its misspellings corrected (`correction`); a correction of words that do find
+    postings is only offered (`suggestion`)."""
+
+    typed: str
+    query: str
+    expansion: Suggestion | None = None
+    correction: Suggestion | None = None
+    suggestion: Suggestion | None = None
+
+    @property
+    def reworded(self) -> bool:
+        """The search is not of the words as typed: the page says so, and links to them."""
+        return self.query != self.typed
+
+
+class Token(NamedTuple):
+    start: int
+    end: int
+    folded: str
+
+
+class Candidate(NamedTuple):
+    text: str
+    kind: int
+    postings: int
+
+
+def tokens(text: str) -> list[Token]:
+    """The words of `text`, where they are, and folded; those that fold to nothing left out."""
+    found = [Token(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(text)]
+    return [token for token in found if token.folded][:MAX_WORDS]
+
+
+def reworded(text: str, replacements: list[tuple[Token, Token, str]]) -> Suggestion:
+    """`text` with each span from the first token to the second replaced, in order."""
+    pieces, changes, last = [], [], 0
+    for first, final, meant in replacements:
+        pieces += [text[last : first.start], meant]
+        changes.append(Change(text[first.start : final.end], meant))
+        last = final.end
+    pieces.append(text[last:])
+    return Suggestion("".join(pieces), tuple(changes))
+
+
+# -- Shorthand --------------------------------------------------------------------------
+
+
+def expand_shorthand(text: str, using: str = "default") -> Suggestion | None:
+    """`text` with its shorthand ("ops", "vp", "head of") replaced by what it stands for,
+    the longest run of words first; None when it holds none."""
+    words = tokens(text)
+    runs = {
+        " ".join(token.folded for token in words[start : start + size])
+        for start in range(len(words))
+        for size in range(1, LONGEST_SHORTHAND + 1)
+        if start + size <= len(words)
+    }
+    if not runs:
+        return None
+    meanings = dict(Shorthand.objects.using(using).for_words(runs).values_list("term", "meaning"))
+    if not meanings:
+        return None
+    replacements, position = [], 0
+    while position < len(words):
+        for size in range(LONGEST_SHORTHAND, 0, -1):
+            run = words[position : position + size]
+            term = " ".join(token.folded for token in run)
+            if len(run) == size and term in meanings:
+                replacements.append((run[0], run[-1], meanings[term]))
+                position += size
+                break
+        else:
+            position += 1
+    return reworded(text, replacements)
+
+
+# -- Misspellings ---------------------------------------------------------------------------
+
+
+def correctable(word: str) -> bool:
+    return len(word) >= MIN_CORRECTED and word.isalpha() and word != "or"
+
+
+def suggest(text: str, using: str = "default", *, keep: Collection[str] = ()) -> Suggestion | None:
+    """`text` with each misspelt word replaced by the known word meant; None when every
+    word is known or has no known word close to it. Words in `keep` are left alone."""
+    words = [
+        token for token in tokens(text) if correctable(token.folded) and token.folded not in keep
+    ]
+    if not words:
+        return None
+    candidates = backend(using).candidates(sorted({token.folded for token in words}))
+    fixes = {
+        word: meant
+        for word in {token.folded for token in words}
+        if (meant := correction(word, candidates.get(word, [])))
+    }
+    if not fixes:
+        return None
+    return reworded(
+        text, [(token, token, fixes[token.folded]) for token in words if token.folded in fixes]
+    )
+
+
+def correction(word: str, candidates: list[Candidate]) -> str:
+    """The known word `word` was meant to be; "" when it is known itself or none is close."""
+    known = {candidate.text for candidate in candidates}
+    if word in known or word.removesuffix("s") in known or word.removesuffix("es") in known:
+        return ""
+    allowed = 1 if len(word) < 7 else 2
+    ranked = sorted(
+        (
+            DamerauLevenshtein.distance(word, candidate.text),
+            -similarity(word, candidate.text),
+            candidate.kind,
+            -candidate.postings,
+            candidate.text,
+        )
+        for candidate in candidates
+    )
+    return ranked[0][-1] if ranked and ranked[0][0] <= allowed else ""
+
+
+def trigrams(word: str) -> set[str]:
+    """A word's trigrams as pg_trgm makes them: padded with two spaces before, one after."""
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(first: str, second: str) -> float:
+    """pg_trgm's similarity(): the trigrams the two words share, over those of either."""
+    ours, theirs = trigrams(first), trigrams(second)
+    shared = len(ours & theirs)
+    return shared / (len(ours) + len(theirs) - shared)
+
+
+def backend(using: str) -> PostgresVocabulary | SqliteVocabulary:
+    vendor = connections[using].vendor
+    if vendor == "postgresql":
+        return PostgresVocabulary(using)
+    if vendor == "sqlite":
+        return SqliteVocabulary(using)
+    raise NotImplementedError(f"No vocabulary search for the {vendor} database.")
+
+
+class PostgresVocabulary:
+    """pg_trgm: the GiST trigram index on the words (migration 0015) walks them nearest
+    first (`<->`, one minus the similarity) for each word of the query; one query for all
+    of them, CANDIDATES each."""
+
+    def __init__(self, using: str) -> None:
+        self.using = using
+
+    def candidates(self, words: list[str]) -> dict[str, list[Candidate]]:
+        table = SearchTerm._meta.db_table
+        sql = f"""
+            SELECT word, t.text, t.kind, t.postings
+            FROM unnest(%s::text[]) AS q(word)
+            CROSS JOIN LATERAL (
+                SELECT text, kind, postings FROM {table}
+                WHERE "length" BETWEEN char_length(word) - 2 AND char_length(word) + 2
+                ORDER BY text <-> word, postings DESC, text
+                LIMIT %s
+            ) AS t
+        """  # noqa: S608 - the table's name is fixed; the words are parameters
+        found: dict[str, list[Candidate]] = {}
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(sql, [words, CANDIDATES])
+            for word, *candidate in cursor.fetchall():
+                found.setdefault(word, []).append(Candidate(*candidate))
+        return found
+
+
+class SqliteVocabulary:
+    """The known words within two letters of the query's words' lengths, through the index
+    on (length, text); their trigram similarity computed here as pg_trgm computes it."""
+
+    def __init__(self, using: str) -> None:
+        self.using = using
+
+    def candidates(self, words: list[str]) -> dict[str, list[Candidate]]:
+        lengths = [len(word) for word in words]
+        rows = [
+            Candidate(*row)
+            for row in SearchTerm.objects.using(self.using)
+            .filter(length__range=(min(lengths) - 2, max(lengths) + 2))
+            .order_by("length", "text")
+            .values_list("text", "kind", "postings")[:SQLITE_CANDIDATES]
+        ]
+        found = {}
+        for word in words:
+            close = [row for row in rows if abs(len(row.text) - len(word)) <= 2]
+            close.sort(key=lambda row: (-similarity(word, row.text), -row.postings, row.text))
+            found[word] = close[:CANDIDATES]
+        return found
+
+
+# -- The search page's reading ------------------------------------------------------------
+
+
+def read(
+    text: str, *, using: str = "default", literal: bool = False, finds: Callable[[str], bool]
+) -> Reading:
+    """What to search for the keywords `text`, and what to say about it. `finds(query)`
+    tells whether a query finds any posting (with the search's other filters): it is asked
+    only when a correction is at hand, about the words as typed (shorthand read)."""
+    if not text:
+        return Reading(text, text)
+    if literal:
+        return Reading(text, text, suggestion=suggest(text, using))
+    expansion = expand_shorthand(text, using)
+    expanded = expansion.text if expansion else text
+    meant = {
+        word
+        for change in (expansion.changes if expansion else ())
+        for word in fold(change.meant).split()
+    }
+    fix = suggest(expanded, using, keep=meant)
+    if fix is None:
+        return Reading(text, expanded, expansion)
+    if finds(expanded):
+        return Reading(text, expanded, expansion, suggestion=fix)
+    return Reading(text, fix.text, expansion, correction=fix)
