@@ -309,8 +309,10 @@ class Command(BaseCommand):
         # No cache to clear here: every role, line and step is created by save(), whose
         # signal makes the cached pages out of date once the load commits; the parts that
         # bulk_create() adds commit in the same transaction as their role.
-        report = load_roles(read_content(path))
-        load_shorthand(read_shorthand(path), report)
+        # Every file read and checked before anything is written: a wrong one loads nothing.
+        documents, terms = read_content(path), read_shorthand(path)
+        report = load_roles(documents)
+        load_shorthand(terms, report)
         if verbosity == 0:
             return
         for warning in report.warnings:
