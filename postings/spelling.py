@@ -212,11 +212,10 @@ def similarity(first: str, second: str) -> float:
 
 def backend(using: str) -> PostgresVocabulary | SqliteVocabulary:
     vendor = connections[using].vendor
-    if vendor == "postgresql":
-        return PostgresVocabulary(using)
-    if vendor == "sqlite":
-        return SqliteVocabulary(using)
-    raise NotImplementedError(f"No vocabulary search for the {vendor} database.")
+    try:
+        return VOCABULARIES[vendor](using)
+    except KeyError:
+        raise NotImplementedError(f"No vocabulary search for the {vendor} database.") from None
 
 
 class PostgresVocabulary:
@@ -269,6 +268,12 @@ class SqliteVocabulary:
             close.sort(key=lambda row: (-similarity(word, row.text), -row.postings, row.text))
             found[word] = close[:CANDIDATES]
         return found
+
+
+VOCABULARIES: dict[str, type[PostgresVocabulary | SqliteVocabulary]] = {
+    "postgresql": PostgresVocabulary,
+    "sqlite": SqliteVocabulary,
+}
 
 
 # -- The search page's reading ------------------------------------------------------------

@@ -468,8 +468,8 @@ class Shorthand(models.Model):
     president. The search reads a query's shorthand as the phrase (postings/spelling.py)."""
 
     term = models.CharField(
-        max_length=40,
         unique=True,
+        max_length=40,
         help_text="As people type it, e.g. ops, vp, head of. Stored in lower case without "
         "accents or punctuation.",
     )

@@ -1,7 +1,6 @@
 """Typos and shorthand in the keyword box: a misspelt word is corrected against the words the
 search knows, shorthand reads as what it stands for, and `literal=1` searches as typed."""
 
-import re
 from http import HTTPStatus
 from urllib.parse import urlencode
 
@@ -23,17 +22,9 @@ from tests.factories import (
     ShorthandFactory,
     StaffFactory,
 )
-from tests.helpers import JOBS, get_page, title_set, titles
+from tests.helpers import JOBS, get_page, search_note, title_set, titles
 
 pytestmark = pytest.mark.django_db
-
-NOTE = re.compile(r'<p class="search-note">(.*?)</p>', re.DOTALL)
-
-
-def note(html: str) -> str:
-    """The line above the results that says how the keywords were read, as text."""
-    found = NOTE.search(html)
-    return re.sub(r"<[^>]+>", "", found[1]) if found else ""
 
 
 @pytest.fixture
@@ -94,7 +85,7 @@ def test_a_misspelt_word_that_finds_nothing_shows_the_corrected_results(client, 
         "Director of Operations",
         "Vice President of Operations",
     }
-    assert note(html) == "Showing results for operations · search instead for opperations"
+    assert search_note(html) == "Showing results for operations · search instead for opperations"
     assert '<a href="/jobs/?q=opperations&amp;literal=1">opperations</a>' in html
     assert "<h1>Jobs matching “operations”</h1>" in html
 
@@ -103,7 +94,7 @@ def test_two_misspelt_words_are_both_corrected(client, postings):
     html = get_page(client, JOBS, {"q": "oprations directr"})
 
     assert titles(client, q="oprations directr") == ["Director of Operations"]
-    assert note(html).startswith("Showing results for operations director ·")
+    assert search_note(html).startswith("Showing results for operations director ·")
 
 
 def test_a_misspelt_word_that_finds_postings_offers_the_correction(client, roles, postings):
@@ -112,7 +103,7 @@ def test_a_misspelt_word_that_finds_postings_offers_the_correction(client, roles
     html = get_page(client, JOBS, {"q": "opperations"})
 
     assert titles(client, q="opperations") == ["Opperations Lead"]
-    assert note(html) == "Did you mean operations?"
+    assert search_note(html) == "Did you mean operations?"
     assert '<a href="/jobs/?q=operations">operations</a>' in html
 
 
@@ -129,7 +120,7 @@ def test_literal_searches_the_words_as_typed(client, postings):
     html = get_page(client, JOBS, {"q": "opperations", "literal": "1"})
 
     assert titles(client, q="opperations", literal="1") == []
-    assert note(html) == "Did you mean operations?"
+    assert search_note(html) == "Did you mean operations?"
     assert "Words as typed" in html
 
 
@@ -157,13 +148,13 @@ def test_the_canonical_address_of_a_corrected_search_is_the_correction(client, p
 
 def test_known_words_and_their_plurals_are_not_corrected(client, postings):
     for query in ("operations", "directors", "manager"):
-        assert note(get_page(client, JOBS, {"q": query})) == "", query
+        assert search_note(get_page(client, JOBS, {"q": query})) == "", query
 
 
 def test_an_unknown_word_far_from_every_known_one_is_left_alone(client, postings):
     html = get_page(client, JOBS, {"q": "sommelier"})
 
-    assert note(html) == ""
+    assert search_note(html) == ""
     assert "No open jobs match this search." in html
 
 
@@ -198,7 +189,7 @@ def test_shorthand_finds_its_roles_postings(client, postings, query, role):
 def test_shorthand_says_how_it_was_read(client, postings):
     html = get_page(client, JOBS, {"q": "vp ops"})
 
-    assert note(html) == (
+    assert search_note(html) == (
         "Showing results for vice president operations · search instead for vp ops"
     )
 
@@ -358,7 +349,7 @@ def test_the_next_page_of_a_corrected_search_reads_nothing_again(
     with django_assert_max_num_queries(3) as queries:
         response = client.get(JOBS, {"q": "opperations", "page": "2"})
 
-    assert note(response.content.decode()).startswith("Showing results for operations")
+    assert search_note(response.content.decode()).startswith("Showing results for operations")
     assert not any("searchterm" in query["sql"] for query in queries.captured_queries)
 
 
