@@ -2,9 +2,9 @@
 (postings/spelling.py, postings/vocabulary.py). `manage.py rebuild_vocabulary` fills it;
 seed_demo runs it.
 
-PostgreSQL: pg_trgm and a GiST trigram index on the words, which walks them from the most
-similar to a misspelt one (a GIN index answers only "similar above a threshold", and short
-words with two letters swapped share too few trigrams to pass one). SQLite reads the words of about the right length through the index on
+PostgreSQL: pg_trgm and a GIN trigram index on the words, which finds those similar to a
+misspelt one (`%`). A GiST index could walk them nearest first without a threshold, but
+measured ten times slower: 62 ms against 4 for a word among 60,000. SQLite reads the words of about the right length through the index on
 (length, text) and compares trigrams in Python.
 """
 
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
         RunSQLOn(
             "postgresql",
             "CREATE INDEX postings_searchterm_trigrams ON postings_searchterm "
-            "USING gist (text gist_trgm_ops)",
+            "USING gin (text gin_trgm_ops)",
             "DROP INDEX postings_searchterm_trigrams",
         ),
     ]

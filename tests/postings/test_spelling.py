@@ -283,6 +283,15 @@ def test_the_closest_word_wins_then_the_more_trusted_kind(db):
     assert spelling.suggest("markiing").text == "marking"
 
 
+def test_two_letters_swapped_in_a_short_word_are_corrected(db):
+    """ "lodnon" shares too few trigrams with "london" for pg_trgm's threshold: it is also
+    looked up with its letters swapped back."""
+    SearchTerm.objects.create(text="london", kind=SearchTerm.Kind.PLACE, postings=5)
+    SearchTerm.objects.create(text="sales", kind=SearchTerm.Kind.WORD, postings=5)
+
+    assert spelling.suggest("lodnon slaes").text == "london sales"
+
+
 def test_only_the_misspelt_words_change_and_the_rest_stays_as_typed(db):
     SearchTerm.objects.create(text="operations", kind=SearchTerm.Kind.ROLE_TITLE)
 
