@@ -41,6 +41,7 @@ BACKUP_MODELS = [
     "roles.ReportingLine",
     "roles.CareerStep",
     "roles.FAQ",
+    "roles.Shorthand",
     "postings.Organisation",
     "postings.Invitation",
     "postings.Membership",
@@ -135,3 +136,5 @@ def restore(path: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIAS)
             wipe(using)
         # Its raw saves make cached pages out of date once this commits (jobsite.caching).
         call_command("loaddata", str(path.resolve()), database=using, verbosity=0)
+        # The search's vocabulary is made from the rows just restored, not kept in a backup.
+        call_command("rebuild_vocabulary", database=using, verbosity=0)

@@ -41,6 +41,7 @@ stay). PUBLIC_PAGE_MAX_AGE is what browsers and a CDN are told.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -91,6 +92,16 @@ def version() -> int:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
         current = cache.get(VERSION_KEY)
     return current
+
+
+def versioned_key(name: str, *parts: object) -> str:
+    """A cache key for something worked out from the rows public pages show (a search's
+    counts, its reading of the keywords): under the current version, so that every edit
+    makes it out of date. "" when the page cache is off."""
+    if not cache_seconds():
+        return ""
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    return f"public-pages:{version()}:{name}:{digest}"
 
 
 def bump(using: str | None = None) -> None:

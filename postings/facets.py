@@ -28,8 +28,6 @@ at import time: what a facet needs of them it reads from the queryset it counts.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
@@ -442,17 +440,13 @@ def count_search(search_: Search) -> Tally:
 def tally_key(search_: Search) -> str:
     """The counts' cache key: the search, under the version of the public pages, which every
     edit changes. "" when the page cache is off."""
-    if not caching.cache_seconds():
-        return ""
     chosen = {
         name: value.slug if isinstance(value, Role) else str(value)
         for name, value in search_.params.items()
         if name != "sort"
     }
     # The facets too: counts kept by a release with other facets are not this one's.
-    text = json.dumps([search_.queryset.db, FACET_NAMES, chosen], sort_keys=True)
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    return f"public-pages:{caching.version()}:search-counts:{digest}"
+    return caching.versioned_key("search-counts", search_.queryset.db, FACET_NAMES, chosen)
 
 
 def tally(search_: Search) -> Tally:

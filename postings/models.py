@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -373,6 +374,11 @@ NO_SALARY = Decimal(-2)
 REFIGURE_BATCH = 1000
 
 
+# The columns whose words the search's vocabulary learns (postings/vocabulary.py) when they
+# are written: the place, and the status that makes a posting's words count.
+VOCABULARY_FIELDS = PLACE_FIELDS | {"status"}
+
+
 def open_q(now: datetime) -> Q:
     """The one rule for a posting the public may find: published, live and not expired."""
     return (
@@ -402,6 +408,9 @@ class PostingQuerySet(InvalidatingQuerySet):
             RenderedDescription.objects.filter(
                 posting__in=self.model.objects.filter(written)
             ).delete()
+        from postings import vocabulary
+
+        vocabulary.note_places(postings, using=self.db)
         unrendered = self.model.objects.filter(written, rendered__isnull=True)
         RenderedDescription.objects.bulk_create(
             [
@@ -429,7 +438,8 @@ class PostingQuerySet(InvalidatingQuerySet):
         salaries = bool(SALARY_INPUTS.intersection(kwargs)) and not set(SALARY_FIGURES) <= set(
             kwargs
         )
-        if not (places or salaries):
+        learned = not VOCABULARY_FIELDS.isdisjoint(kwargs)
+        if not (places or salaries or learned):
             return self._update_texts(**kwargs)
         with transaction.atomic(using=self.db):
             pks = list(self.values_list("pk", flat=True))
@@ -440,6 +450,10 @@ class PostingQuerySet(InvalidatingQuerySet):
                 written.fill_place_keys()
             if salaries:
                 written.refigure_salaries()
+            if learned:
+                from postings import vocabulary
+
+                vocabulary.note_places(written.only(*VOCABULARY_FIELDS), using=self.db)
         return count
 
     def fill_place_keys(self) -> None:
@@ -831,6 +845,10 @@ class Posting(models.Model):
                     posting=self, **rendered_description(self.description)
                 )
                 self.rendered.save()
+            if update_fields is None or VOCABULARY_FIELDS.intersection(update_fields):
+                from postings import vocabulary
+
+                vocabulary.note_places([self], using=self._state.db or "default")
 
     def get_absolute_url(self) -> str:
         return reverse("postings:posting_detail", kwargs={"slug": self.slug})
@@ -1469,6 +1487,42 @@ class PostingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.posting} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class SearchTerm(models.Model):
+    """A word the search knows, for correcting misspelt ones (postings/spelling.py): the
+    words of the roles' titles, alternate titles and abbreviations, of the open postings'
+    places, and those found in the titles of several open postings. Kept by
+    postings/vocabulary.py: words are added as postings and roles are written, and
+    `rebuild_vocabulary` recounts the whole table (and drops what no open posting uses)."""
+
+    class Kind(models.IntegerChoices):
+        # In order of trust: a correction prefers a role's title to a word of some title.
+        ROLE_TITLE = 1, "Role title"
+        ALTERNATE_TITLE = 2, "Alternate title"
+        ABBREVIATION = 3, "Abbreviation"
+        PLACE = 4, "Place"
+        WORD = 5, "Frequent word"
+
+    text = models.CharField(max_length=40, unique=True, help_text="One folded word.")
+    # Derived by the database, so that every write path fills it: misspellings are looked
+    # for among words of about the same length.
+    length = models.GeneratedField(
+        expression=Length("text"),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    postings = models.PositiveIntegerField(
+        default=0, help_text="How many open postings used it when the table was last rebuilt."
+    )
+
+    class Meta:
+        ordering = ["text", "pk"]
+        indexes = [models.Index(fields=["length", "text"], name="postings_searchterm_length")]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 SLUG_ATTEMPTS = 5

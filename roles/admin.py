@@ -18,6 +18,7 @@ from roles.models import (
     ReportingLine,
     Responsibility,
     Role,
+    Shorthand,
 )
 
 
@@ -125,3 +126,13 @@ class RoleAdmin(VersionAdmin):
             f"{verb} {len(changed)} role{'s' if len(changed) != 1 else ''}.",
             messages.SUCCESS,
         )
+
+
+@admin.register(Shorthand)
+class ShorthandAdmin(VersionAdmin):
+    # The search reads each query's shorthand from this table on every search: an edit
+    # here changes results from the next request on.
+    list_display = ["term", "meaning", "updated_at"]
+    search_fields = ["term", "meaning"]
+    readonly_fields = ["updated_at"]
+    ordering = ["term"]

@@ -18,6 +18,8 @@ class RolesConfig(AppConfig):
             *models.ROUTES,
             also=explainers.out_of_date,
         )
+        # Shorthand changes what a search finds, not what an explainer says.
+        invalidate_on_change(models.Shorthand)
         # Stored explainers were rendered by the code before a deploy, and a deploy migrates.
         post_migrate.connect(
             explainers.render_after_migrate, sender=self, dispatch_uid="roles.explainers"

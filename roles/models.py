@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from jobsite.caching import InvalidatingQuerySet
 from jobsite.conditions import unless_either_unset
 from jobsite.markup import render_markdown
+from jobsite.text import fold
 
 
 class Function(models.TextChoices):
@@ -516,3 +517,50 @@ class Explainer(models.Model):
             name.removesuffix("_html"): mark_safe(getattr(self, name))  # noqa: S308 - ours
             for name in self.FRAGMENTS
         }
+
+
+class ShorthandQuerySet(InvalidatingQuerySet):
+    def for_words(self, grams: Iterable[str]) -> ShorthandQuerySet:
+        """The shorthand among `grams` (folded words and runs of words): one indexed lookup."""
+        return self.filter(term__in=list(grams))
+
+
+class Shorthand(models.Model):
+    """What job seekers type for a longer phrase: "ops" for operations, "vp" for vice
+    president. The search reads a query's shorthand as the phrase (postings/spelling.py)."""
+
+    term = models.CharField(
+        unique=True,
+        max_length=40,
+        help_text="As people type it, e.g. ops, vp, head of. Stored in lower case without "
+        "accents or punctuation.",
+    )
+    meaning = models.CharField(
+        max_length=120,
+        help_text="What the search looks for instead, e.g. operations, vice president. Words "
+        "in the roles' titles and alternate titles find their postings best.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ShorthandQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["term", "pk"]
+        verbose_name_plural = "shorthand"
+        constraints = [
+            models.CheckConstraint(condition=~Q(term=""), name="%(app_label)s_%(class)s_has_term"),
+            models.CheckConstraint(
+                condition=~Q(meaning=""), name="%(app_label)s_%(class)s_has_meaning"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.meaning}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Looked up by the folded words of a query: stored folded, however it was entered.
+        self.term = fold(self.term)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.term = fold(self.term)

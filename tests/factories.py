@@ -34,6 +34,7 @@ from roles.models import (
     ReportingLine,
     Responsibility,
     Role,
+    Shorthand,
 )
 
 PASSWORD = "correct horse battery staple"
@@ -102,6 +103,15 @@ class AlternateTitleFactory(factory.django.DjangoModelFactory):
 
     role = factory.SubFactory(RoleFactory)
     title = factory.Sequence(lambda n: f"Alternate Title {n}")
+
+
+class ShorthandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Shorthand
+        django_get_or_create = ("term",)
+
+    term = factory.Sequence(lambda n: f"sh{n}")
+    meaning = "operations"
 
 
 class ResponsibilityFactory(factory.django.DjangoModelFactory):

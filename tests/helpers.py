@@ -27,6 +27,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 JOBS = reverse("postings:posting_list")
 RESULT_TITLE = re.compile(r'<h3 class="result__title"><a href="[^"]*">([^<]*)</a>')
+SEARCH_NOTE = re.compile(r'<p class="search-note">(.*?)</p>', re.DOTALL)
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 
 
@@ -45,6 +46,13 @@ def titles(client: Client, query: str = "", **params: Any) -> list[str]:
 def title_set(client: Client, query: str = "", **params: Any) -> set[str]:
     """The result titles /jobs/ lists, where their order is not what a test is about."""
     return set(titles(client, query, **params))
+
+
+def search_note(html: str) -> str:
+    """The line under the search page's heading that says how the keywords were read
+    ("Showing results for …", "Did you mean …?"), as text; "" when there is none."""
+    found = SEARCH_NOTE.search(html)
+    return re.sub(r"<[^>]+>", "", found[1]) if found else ""
 
 
 def json_ld_of_type(html: str, kind: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from jobsite import backup
-from postings.models import Membership, Posting, PostingEvent
+from postings.models import Membership, Posting, PostingEvent, SearchTerm
 from roles.models import Role
 from tests.factories import (
     PASSWORD,
@@ -30,6 +30,7 @@ from tests.factories import (
     ReportingLineFactory,
     ResponsibilityFactory,
     RoleFactory,
+    ShorthandFactory,
     StaffFactory,
     UserFactory,
 )
@@ -59,6 +60,7 @@ def site_data():
     ReportingLineFactory(role=coo, manager=ceo)
     CareerStepFactory(from_role=coo, to_role=ceo, note="Often the next step.")
     FAQFactory(role=coo, question="Is a COO a director?", answer="Often **yes**.")
+    ShorthandFactory(term="head of", meaning="director of")
     with reversion.create_revision():
         reversion.set_user(staff)
         reversion.set_comment("Reworded the brief answer.")
@@ -210,10 +212,12 @@ def test_pages_cached_before_a_restore_show_the_restored_data(site_data, tmp_pat
     assert "Operations lead" in client.get("/jobs/").content.decode()
 
 
-# Rows that expire on their own, that migrate makes, or that are rendered from the roles once
-# a restore commits (stored explainers): the only ones a backup leaves out.
+# Rows that expire on their own, that migrate makes, or that are made from the others once a
+# restore commits (stored explainers, the search's vocabulary): the only ones a backup leaves
+# out.
 NOT_BACKED_UP = {
     "roles.explainer",
+    "postings.searchterm",
     "sessions.session",
     "axes.accessattempt",
     "axes.accessattemptexpiration",
@@ -233,3 +237,14 @@ def test_every_model_of_the_site_is_backed_up_or_named_as_left_out():
     backed_up = {label.lower() for label in backup.BACKUP_MODELS}
     every_model = {model._meta.label_lower for model in apps.get_models()}
     assert every_model - backed_up - NOT_BACKED_UP == set()
+
+
+def test_a_restore_rebuilds_the_search_vocabulary(site_data, tmp_path):
+    path = tmp_path / "site.json"
+    call_command("backup_data", str(path), verbosity=0)
+    backup.wipe()
+    SearchTerm.objects.all().delete()
+
+    call_command("restore_data", str(path), verbosity=0)
+
+    assert SearchTerm.objects.filter(text="operations").exists()

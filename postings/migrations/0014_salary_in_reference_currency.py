@@ -56,7 +56,7 @@ def convert_salaries(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('postings', '0014_place_key'),
+        ('postings', '0013_place_key'),
         ('roles', '0002_rendered_html'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -45,6 +45,8 @@ PUBLIC_PAGES = {
     "comparison": "/roles/compare/chief-operating-officer-vs-director-of-operations/",
     "search with results": "/jobs/?q=COO&workplace=remote",
     "search without results": "/jobs/?q=astronaut",
+    "search with a misspelling corrected": "/jobs/?q=oprations",
+    "search offering a correction": "/jobs/?q=oprations&literal=1",
     "search with a form error": "/jobs/?salary_min=lots&posted_within=9999",
     "posting detail": "/jobs/coo-region-1/",
     "closed posting": "/jobs/closed-coo/",

@@ -59,6 +59,8 @@ def test_every_page_people_see_is_valid_html(client, tmp_path):
         "comparison": "/roles/compare/chief-operating-officer-vs-director-of-operations/",
         "search with results": "/jobs/?q=COO&workplace=remote&page=2",
         "search without results": "/jobs/?q=astronaut",
+        "search with a misspelling corrected": "/jobs/?q=oprations",
+        "search offering a correction": "/jobs/?q=oprations&literal=1",
         "search with a form error": "/jobs/?salary_min=lots&posted_within=9999&sort=x",
         "posting detail": posting.get_absolute_url(),
         "closed posting": "/jobs/closed-coo/",

@@ -12,6 +12,7 @@ from tests.factories import (
     ReportingLineFactory,
     ResponsibilityFactory,
     RoleFactory,
+    ShorthandFactory,
     StaffFactory,
     UserFactory,
 )
@@ -205,3 +206,20 @@ def test_manager_autocomplete_finds_roles_by_abbreviation(staff_client, coo):
 
     assert response.status_code == HTTPStatus.OK
     assert [item["text"] for item in response.json()["results"]] == ["Chief Executive Officer"]
+
+
+def test_shorthand_is_edited_in_the_admin_with_its_history(staff_client):
+    ops = ShorthandFactory(term="ops", meaning="operations")
+    url = reverse("admin:roles_shorthand_change", args=[ops.pk])
+
+    listing = staff_client.get(reverse("admin:roles_shorthand_changelist"), {"q": "oper"})
+    response = staff_client.post(url, {"term": " OPS ", "meaning": "operational"})
+    history = staff_client.get(reverse("admin:roles_shorthand_history", args=[ops.pk]))
+
+    assert listing.status_code == HTTPStatus.OK
+    assert '<td class="field-meaning">operations</td>' in listing.content.decode()
+    assert response.status_code == HTTPStatus.FOUND
+    ops.refresh_from_db()
+    assert (ops.term, ops.meaning) == ("ops", "operational")
+    assert history.status_code == HTTPStatus.OK
+    assert Version.objects.get_for_object(ops).count() == 1

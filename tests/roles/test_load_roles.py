@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from roles.management.commands.load_roles import CONTENT_DIR
-from roles.models import ROLE_PARTS, ROUTES, CareerStep, ReportingLine, Role
+from roles.models import ROLE_PARTS, ROUTES, CareerStep, ReportingLine, Role, Shorthand
 from roles.wages import wages_for
 from tests.factories import RoleFactory
 
@@ -432,3 +432,34 @@ def test_a_loaded_reporting_line_shows_at_once_on_the_cached_explainer(client, t
     )
 
     assert "Operations Manager</a>" in reports_to(client.get(analyst.get_absolute_url()))
+
+
+# --- Shorthand -------------------------------------------------------------------------
+
+
+def test_loading_adds_the_shorthand_the_search_reads(loaded):
+    meanings = dict(Shorthand.objects.values_list("term", "meaning"))
+
+    assert meanings["ops"] == "operations"
+    assert meanings["vp"] == "vice president"
+    assert {"svp", "evp", "hr", "gm", "md", "mgr", "dir"} <= meanings.keys()
+
+
+def test_a_second_run_keeps_a_shorthand_edited_in_the_admin(loaded):
+    Shorthand.objects.filter(term="ops").update(meaning="operational")
+    Shorthand.objects.filter(term="mgr").delete()
+
+    load()
+
+    assert Shorthand.objects.get(term="ops").meaning == "operational"
+    assert Shorthand.objects.get(term="mgr").meaning == "manager"
+
+
+def test_a_shorthand_file_that_is_not_terms_and_meanings_loads_nothing(content_copy):
+    (content_copy / "shorthand.json").write_text(json.dumps({"ops": ["operations"]}))
+
+    with pytest.raises(CommandError, match=r"shorthand\.json"):
+        load(content_copy)
+
+    assert not Shorthand.objects.exists()
+    assert not Role.objects.exists()

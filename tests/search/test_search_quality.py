@@ -1,7 +1,6 @@
 """Search quality (bench/search_quality.py): the metric grades and scores as it says, the
 judgement list names what exists, and the search keeps the quality it has reached."""
 
-import json
 import tomllib
 from io import StringIO
 from pathlib import Path
@@ -14,6 +13,7 @@ from bench import search_quality
 from bench.search_quality import Facts, Judgement, Rule, dcg, ndcg
 from postings.display import COUNTRY_NAMES
 from postings.management.commands.seed_demo import ORGANISATIONS, PLACES
+from roles.management.commands.load_roles import read_content
 from tests.factories import PostingFactory, RoleFactory
 
 # The issue's target is nDCG@10 >= 0.90 and a good first posting for >= 90% of queries
@@ -173,9 +173,7 @@ def test_the_judgements_are_sixty_queries_or_more_and_each_is_asked_once():
 
 
 def test_every_judgement_names_roles_places_and_organisations_that_exist():
-    roles = {
-        json.loads(path.read_text())["slug"] for path in (ROOT / "roles/content").glob("*.json")
-    }
+    roles = {role["slug"] for role in read_content(ROOT / "roles/content")}
     places = {name for place in PLACES for name in place if name}
     places |= set(COUNTRY_NAMES) | set(COUNTRY_NAMES.values())
     organisations = {slugify(name) for name, _, _ in ORGANISATIONS}

@@ -8,6 +8,7 @@ to the day), so a run on another day shifts them by whole days and nothing else.
 Idempotent: slugs are derived from the seed and the posting number, and rows are inserted
 with bulk_create(ignore_conflicts=True), so a second run adds nothing. bulk_create skips
 save(); Posting's own bulk_create fills the salary figures (yearly, and in euros) as save() does.
+The search's vocabulary is rebuilt at the end (postings/vocabulary.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from postings import vocabulary
 from postings.models import EmploymentType, Organisation, Posting, SalaryPeriod, Workplace
 from roles.models import Level, Role
 
@@ -306,6 +308,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 Posting.objects.bulk_create(batch, ignore_conflicts=True)
         added = Posting.objects.count() - before
+        # Bulk inserts teach the vocabulary their places; their titles' frequent words and
+        # counts need the whole set of open postings.
+        vocabulary.rebuild()
         self.stdout.write(
             f"Added {added} demo postings ({count - added} already there) across "
             f"{len(organisations)} organisations and {len(roles)} roles."

@@ -4,6 +4,10 @@ Each JSON file there describes one role, its parts (alternate titles, responsibi
 qualifications, FAQs) and its relations (whom it reports to, where it leads). A role that
 already exists is left exactly as it is, parts included, so edits made in the admin survive
 every `make run`; only what is missing is added.
+
+`shorthand.json` there maps what job seekers type ("ops", "vp") to what the search reads
+it as ("operations", "vice president"). Like a role, a term that already exists keeps the
+meaning an editor gave it in the admin.
 """
 
 from __future__ import annotations
@@ -18,9 +22,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from roles.models import ROLE_PARTS, CareerStep, ReportingLine, Role, RoleRow
+from jobsite.text import fold
+from roles.models import ROLE_PARTS, CareerStep, ReportingLine, Role, RoleRow, Shorthand
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
+# The one file in the content folder that is not a role.
+SHORTHAND_FILE = "shorthand.json"
 
 # Parts are numbered in steps of ten so an editor can slot a new one in between in the admin.
 ORDER_STEP = 10
@@ -63,6 +70,7 @@ class Report:
     roles: list[str] = field(default_factory=list)
     reporting_lines: list[str] = field(default_factory=list)
     career_steps: list[str] = field(default_factory=list)
+    shorthand: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -72,6 +80,8 @@ def read_content(directory: Path) -> list[dict[str, Any]]:
         raise ContentError(f"No role content folder at {directory}.")
     documents = []
     for path in sorted(directory.glob("*.json")):
+        if path.name == SHORTHAND_FILE:
+            continue
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -85,6 +95,38 @@ def read_content(directory: Path) -> list[dict[str, Any]]:
     if not documents:
         raise ContentError(f"No role files (*.json) in {directory}.")
     return documents
+
+
+def read_shorthand(directory: Path) -> dict[str, str]:
+    """The shorthand file's terms and meanings, folded and checked; {} when there is none."""
+    path = directory / SHORTHAND_FILE
+    if not path.is_file():
+        return {}
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ContentError(f"{SHORTHAND_FILE}: not valid JSON ({error}).") from error
+    if not isinstance(document, dict) or not all(
+        isinstance(value, str) for value in document.values()
+    ):
+        raise ContentError(f"{SHORTHAND_FILE}: expected one object of terms and their meanings.")
+    terms = {fold(term): meaning.strip() for term, meaning in document.items()}
+    if "" in terms or not all(terms.values()):
+        raise ContentError(f"{SHORTHAND_FILE}: every term needs words and a meaning.")
+    return terms
+
+
+@transaction.atomic
+def load_shorthand(terms: dict[str, str], report: Report) -> None:
+    """Create the terms that do not exist yet; an existing term keeps its meaning."""
+    existing = set(Shorthand.objects.filter(term__in=terms).values_list("term", flat=True))
+    for term, meaning in terms.items():
+        if term in existing:
+            continue
+        shorthand = Shorthand(term=term, meaning=meaning)
+        _validate(shorthand, SHORTHAND_FILE)
+        shorthand.save()
+        report.shorthand.append(str(shorthand))
 
 
 def _check_shape(name: str, document: Any) -> None:
@@ -267,7 +309,10 @@ class Command(BaseCommand):
         # No cache to clear here: every role, line and step is created by save(), whose
         # signal makes the cached pages out of date once the load commits; the parts that
         # bulk_create() adds commit in the same transaction as their role.
-        report = load_roles(read_content(path))
+        # Every file read and checked before anything is written: a wrong one loads nothing.
+        documents, terms = read_content(path), read_shorthand(path)
+        report = load_roles(documents)
+        load_shorthand(terms, report)
         if verbosity == 0:
             return
         for warning in report.warnings:
@@ -276,15 +321,22 @@ class Command(BaseCommand):
             ("role", report.roles),
             ("reporting line", report.reporting_lines),
             ("career step", report.career_steps),
+            ("shorthand", report.shorthand),
         ):
             for item in created:
                 self.stdout.write(f"Created {label}: {item}")
-        total = len(report.roles) + len(report.reporting_lines) + len(report.career_steps)
+        total = (
+            len(report.roles)
+            + len(report.reporting_lines)
+            + len(report.career_steps)
+            + len(report.shorthand)
+        )
         if total:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Created {len(report.roles)} roles, {len(report.reporting_lines)} reporting "
-                    f"lines and {len(report.career_steps)} career steps."
+                    f"lines, {len(report.career_steps)} career steps and "
+                    f"{len(report.shorthand)} shorthand terms."
                 )
             )
         else:
