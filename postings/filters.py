@@ -35,6 +35,7 @@ from postings import facets, search
 from postings.display import country_name
 from postings.facets import FacetOption, Select, Tally
 from postings.models import EmploymentType, Posting, PostingQuerySet, Workplace
+from roles import presentation
 from roles.models import Role
 
 MAX_POSTED_WITHIN_DAYS = 3650
@@ -209,6 +210,17 @@ class PostingFilter(django_filters.FilterSet):
     def query(self) -> str:
         return self.params.get("q", "")
 
+    @cached_property
+    def named_role(self) -> Role | None:
+        """The published role the keywords name (RoleQuerySet.named_in): its postings rank
+        first and the page opens with what it is. One query when there are keywords,
+        with the fields the role's answer shows."""
+        words = search.sought(self.query)
+        if not words:
+            return None
+        roles = Role.objects.using(self.queryset.db).published()
+        return roles.only(*presentation.ANSWER_FIELDS).named_in(words)
+
     @property
     def posted_within_choices(self) -> list[tuple[int, str]]:
         """The usual choices, and the one in the address if it is another."""
@@ -228,7 +240,13 @@ class PostingFilter(django_filters.FilterSet):
         sort = self.sort_order
         if sort == Sort.RELEVANCE:
             postings = self.narrow(queryset, skip=["q"])
-            postings = search.ranked(postings, self.query, window=RELEVANCE_WINDOW)
+            role = self.named_role
+            postings = search.ranked(
+                postings,
+                self.query,
+                window=RELEVANCE_WINDOW,
+                favoured=Q(role=role) if role else None,
+            )
             return postings.order_by("-search_rank", "-published_at", "-pk")
         postings = self.narrow(queryset)
         if sort == Sort.SALARY:
@@ -356,6 +374,16 @@ class PostingFilter(django_filters.FilterSet):
         url = absolute_url(reverse("postings:posting_list"))
         return f"{url}?{canonical.urlencode()}" if canonical else url
 
+    def role_jobs(self, role: Role) -> RoleJobs:
+        """The results of `role`, counted with the rest (no query), and the address of this
+        search narrowed to it, which lists exactly those."""
+        count = self.tally.count("role", role.pk)
+        narrowed = self.data.copy()
+        narrowed.pop("page", None)
+        narrowed["role"] = role.slug
+        url = f"{reverse('postings:posting_list')}?{narrowed.urlencode()}"
+        return RoleJobs(count=count, text=self.tally.figure(count), url=url)
+
     def is_worth_indexing(self, page: int) -> bool:
         """Page one of no search or of one filter: the combinations and later pages are many
         and thin, so search engines may follow them but not keep them."""
@@ -409,6 +437,15 @@ class PostingFilter(django_filters.FilterSet):
                 ],
             ),
         )
+
+
+@dataclass(frozen=True)
+class RoleJobs:
+    """A role's postings among a search's results: how many ("" for none), and where."""
+
+    count: int
+    text: str
+    url: str
 
 
 @dataclass(frozen=True)

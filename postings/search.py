@@ -6,9 +6,11 @@
                               the index: cheaper for a small sample (postings/filters.py)
     narrowed(postings, text)  the same, for a query whose other filters or order narrow it
                               well: the database may start from its other indexes
-    ranked(postings, text, window=N)
+    ranked(postings, text, window=N, favoured=Q(...))
                               the same, annotated with `search_rank` (higher is better);
-                              with a window, only the N newest matches, ranked
+                              with a window, only the N newest matches, ranked; the
+                              favoured matches (a role the words name) first
+    sought(text)              the words a query asks for, without those it excludes
     snippets(postings, text)  {pk: highlighted excerpt of the description}, for one page
 
 PostgreSQL keeps a weighted tsvector in `postings_posting.search_vector`, and SQLite an FTS5
@@ -20,6 +22,12 @@ Weights, the same on both: the posting's title with the role's title and abbrevi
 the role's alternate titles (B), responsibilities and qualifications (C), description (D).
 So "COO" finds Chief Operating Officer postings that never say COO, and "operations
 director" finds Director of Operations postings through the role's alternate titles.
+
+The rank, higher first: the favoured postings (2), then a match of the words as one phrase
+in the title, the posting's or its role's (1), then the database's rank of the whole
+document squeezed below 1 (r / (r + 1)). So "chief operating officer" puts postings titled
+so above a Chief Marketing Officer whose alternate title "Chief Brand Officer" holds the
+same words scattered, and the role a query names comes first whatever its words.
 """
 
 from __future__ import annotations
@@ -38,12 +46,16 @@ from django.contrib.postgres.search import (
 from django.db import connections
 from django.db.models import (
     BooleanField,
+    Case,
     Expression,
     F,
     FloatField,
     Func,
     IntegerField,
+    Q,
+    QuerySet,
     Value,
+    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left
@@ -66,6 +78,9 @@ MARKED = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
 # Markdown punctuation that reads as noise in a plain-text excerpt.
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 MARKDOWN_NOISE = re.compile(r"[*_`]+|^\s*(?:[-+>]|#{1,6})\s+", re.MULTILINE)
+# The tiers of `search_rank` above the database's rank, which is squeezed below 1.
+FAVOURED_BONUS = 2.0
+TITLE_PHRASE_BONUS = 1.0
 
 
 def clean_query(text: str | None) -> str:
@@ -84,25 +99,39 @@ def matching(postings: PostingQuerySet, text: str, *, indexed: bool = True) -> P
     return backend(postings.db).matching(postings, text, indexed=indexed) if text else postings
 
 
-def ranked(postings: PostingQuerySet, text: str, *, window: int | None = None) -> PostingQuerySet:
-    """The matching postings annotated with `search_rank`, higher for a better match.
+def ranked(
+    postings: PostingQuerySet,
+    text: str,
+    *,
+    window: int | None = None,
+    favoured: Q | None = None,
+) -> PostingQuerySet:
+    """The matching postings annotated with `search_rank`, higher for a better match, the
+    `favoured` ones (a role the words name) above the rest.
 
-    With a `window`, only the `window` newest matches, ranked among themselves. A ranking
-    function reads a match's whole document, so ranking every match of a common word costs
-    time in proportion to the postings; the newest matches are found by walking the
-    newest-first index, which a common word lets stop early and a rare word's few matches
-    keep cheap. The best match of a word found in half the postings is then the best among
-    the latest few hundred of them, which for job postings is what a searcher wants.
+    With a `window`, only the `window` newest matches, ranked among themselves, and the
+    `window` newest favoured matches besides. A ranking function reads a match's whole
+    document, so ranking every match of a common word costs time in proportion to the
+    postings; the newest matches are found by walking the newest-first index, which a
+    common word lets stop early and a rare word's few matches keep cheap. The best match of
+    a word found in half the postings is then the best among the latest few hundred of
+    them, which for job postings is what a searcher wants. The favoured ones are looked up
+    apart (by the role's own newest-first index), so that a role whose words are common
+    ("head of operations") is not lost among the newest matches of other roles.
     """
     text = clean_query(text)
     if not text:
         return unranked(postings)
     engine = backend(postings.db)
     if window:
-        newest = narrowed(postings, text).order_by("-published_at", "-pk").values("pk")[:window]
-        postings = postings.model._default_manager.using(postings.db).filter(pk__in=newest)
-        return engine.rank_only(postings, text)
-    return engine.ranked(postings, text)
+        parts = [postings] if favoured is None else [postings, postings.filter(favoured)]
+        newest = [
+            narrowed(part, text).order_by("-published_at", "-pk").values("pk")[:window]
+            for part in parts
+        ]
+        everyone = postings.model._default_manager.using(postings.db)
+        return engine.rank_only(everyone.filter(engine.any_of(newest)), text, favoured)
+    return engine.ranked(postings, text, favoured)
 
 
 def narrowed(postings: PostingQuerySet, text: str) -> PostingQuerySet:
@@ -113,6 +142,32 @@ def narrowed(postings: PostingQuerySet, text: str) -> PostingQuerySet:
     if not text:
         return postings
     return matching(postings, text, indexed=backend(postings.db).indexed_when_narrowed)
+
+
+def sought(text: str) -> str:
+    """The words and phrases a query asks for, without those it excludes (`-word`) or its
+    quotes: "“coo” -retail" asks for "coo"."""
+    kept = []
+    for match in QUERY_TOKEN.finditer(clean_query(text)):
+        minus, phrase, bare = match.groups()
+        if not minus and not (bare or "").startswith("-"):
+            kept.append(phrase if bare is None else bare)
+    return " ".join(" ".join(kept).split())
+
+
+def squeezed(rank: Expression) -> Expression:
+    """A rank of 0 or more as a number from 0 to below 1, in the same order: 1 - 1 / (r + 1),
+    which names the rank once, so that the database computes it once."""
+    return Value(1.0) - Value(1.0) / (rank + Value(1.0))
+
+
+def rank_tiers(rank: Expression, title_phrase: Expression, favoured: Q | None) -> Expression:
+    """`search_rank`: the favoured first, then a phrase in the title, then the document's
+    rank, squeezed below 1 so that the tiers stay apart."""
+    bonus: Expression = Case(When(title_phrase, then=Value(TITLE_PHRASE_BONUS)), default=Value(0.0))
+    if favoured is not None:
+        bonus = bonus + Case(When(favoured, then=Value(FAVOURED_BONUS)), default=Value(0.0))
+    return bonus + squeezed(rank)
 
 
 def unranked(postings: PostingQuerySet) -> PostingQuerySet:
@@ -187,15 +242,32 @@ class PostgresSearch:
             search_document=self.query(text)
         )
 
-    def ranked(self, postings: PostingQuerySet, text: str) -> PostingQuerySet:
-        return self.rank_only(self.matching(postings, text), text)
+    def ranked(
+        self, postings: PostingQuerySet, text: str, favoured: Q | None = None
+    ) -> PostingQuerySet:
+        return self.rank_only(self.matching(postings, text), text, favoured)
 
-    def rank_only(self, postings: PostingQuerySet, text: str) -> PostingQuerySet:
+    def rank_only(
+        self, postings: PostingQuerySet, text: str, favoured: Q | None = None
+    ) -> PostingQuerySet:
         """`search_rank` for postings known to match."""
-        query = self.query(text)
-        return postings.annotate(
-            search_rank=SearchRank(PostingDocument(), query, cover_density=True)
+        rank = SearchRank(PostingDocument(), self.query(text), cover_density=True)
+        # The title's part of the document is weight A: the title, its role's title and
+        # abbreviation.
+        title_phrase = Func(
+            Func(PostingDocument(), Value("{a}"), function="ts_filter"),
+            SearchQuery(sought(text), search_type="phrase", config=self.config),
+            template="%(expressions)s",
+            arg_joiner=" @@ ",
+            output_field=BooleanField(),
         )
+        return postings.annotate(search_rank=rank_tiers(rank, title_phrase, favoured))
+
+    def any_of(self, parts: list[QuerySet]) -> Q:
+        """The postings whose pks one of `parts` (limited querysets of pks) lists. One list:
+        `pk IN (a) OR pk IN (b)` would have PostgreSQL test every posting against both."""
+        first, *rest = parts
+        return Q(pk__in=first.union(*rest) if rest else first)
 
     def raw_snippets(self, ids: list[int], text: str) -> dict[int, str]:
         from postings.models import POSTING_TEXT_LIMITS, Posting
@@ -219,6 +291,11 @@ class PostgresSearch:
 
 FTS_TABLE = "postings_posting_fts"
 FTS_MATCH = "SELECT rowid FROM postings_posting_fts WHERE postings_posting_fts MATCH %s"
+# With the table aliased, MATCH names its hidden column of the same name.
+TITLE_PHRASE_MATCH = (
+    "EXISTS (SELECT 1 FROM postings_posting_fts AS title_fts"
+    " WHERE title_fts.postings_posting_fts MATCH %s AND title_fts.rowid = postings_posting.id)"
+)
 # Phrases in double quotes (an opening quote may be left unclosed), or bare words.
 QUERY_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 WORD = re.compile(r"\w+")
@@ -261,6 +338,13 @@ def fts5_query(text: str) -> str:
     return query + "".join(f" NOT {term}" for term in excluded)
 
 
+def title_phrase_query(text: str) -> str:
+    """An FTS5 query for the words sought as one phrase in the title or the role's titles,
+    or "" for none. The words are \\w+ runs, so the quotes hold them safely."""
+    words = WORD.findall(sought(text))[:MAX_TERMS]
+    return f'{{title role_titles}} : "{" ".join(words)}"' if words else ""
+
+
 class SqliteSearch:
     # A narrowed query: walk the other index (the newest first, the filters' columns) and
     # test each posting against the list of matches. SQLite's planner would start from the
@@ -288,10 +372,14 @@ class SqliteSearch:
             return postings.alias(plain_id=plain_id).filter(plain_id__in=matches)
         return postings.filter(id__in=matches)
 
-    def rank_only(self, postings: PostingQuerySet, text: str) -> PostingQuerySet:
-        return self.ranked(postings, text)
+    def rank_only(
+        self, postings: PostingQuerySet, text: str, favoured: Q | None = None
+    ) -> PostingQuerySet:
+        return self.ranked(postings, text, favoured)
 
-    def ranked(self, postings: PostingQuerySet, text: str) -> PostingQuerySet:
+    def ranked(
+        self, postings: PostingQuerySet, text: str, favoured: Q | None = None
+    ) -> PostingQuerySet:
         query = fts5_query(text)
         if not query:
             return unranked(postings)
@@ -301,13 +389,31 @@ class SqliteSearch:
         # configured `rank` (bm25 10, 10, 4, 2, 1); negated so that higher is better, as on
         # PostgreSQL. Unlike `matching`, the result cannot be nested in a subquery.
         # extra() keeps the queryset's class; the stubs say only QuerySet.
-        ranked = postings.extra(  # noqa: S610 - fixed SQL; the query text is a parameter
+        joined = postings.extra(  # noqa: S610 - fixed SQL; the query text is a parameter
             tables=[FTS_TABLE],
             where=[f"{FTS_TABLE}.rowid = postings_posting.id", f"{FTS_TABLE} MATCH %s"],
             params=[query],
-            select={"search_rank": f"-{FTS_TABLE}.rank"},
         )
-        return cast("PostingQuerySet", ranked)
+        rank = RawSQL(f"-{FTS_TABLE}.rank", [], output_field=FloatField())  # noqa: S611
+        phrase = title_phrase_query(text)
+        # One posting's row looked up by rowid: cheap for each of a page or a window.
+        title_phrase: Expression = (
+            RawSQL(TITLE_PHRASE_MATCH, [phrase], output_field=BooleanField())  # noqa: S611
+            if phrase
+            else Value(False)
+        )
+        return cast(
+            "PostingQuerySet",
+            joined.annotate(search_rank=rank_tiers(rank, title_phrase, favoured)),
+        )
+
+    def any_of(self, parts: list[QuerySet]) -> Q:
+        """The postings whose pks one of `parts` (limited querysets of pks) lists. SQLite
+        allows no LIMIT within a UNION, and looks each list up by the primary key."""
+        either = Q()
+        for part in parts:
+            either |= Q(pk__in=part)
+        return either
 
     def raw_snippets(self, ids: list[int], text: str) -> dict[int, str]:
         query = fts5_query(text)
