@@ -172,13 +172,14 @@ class RoleQuerySet(DerivedQuerySet):
 
     def named_in(self, text: str) -> Role | None:
         """The role that `text` names: the whole of it, or a phrase within it, is a role's
-        title, abbreviation or alternate title, compared folded (jobsite.text.fold); see
-        `named_phrase` for which phrase counts. Of two roles with that name, a title wins over
-        an abbreviation over an alternate title, then the first by title. None when it names
-        none. One query, for every role of this queryset with its alternate titles: roles are
-        a few dozen. The role has the fields the queryset loads (`only()` keeps the long
-        texts out)."""
-        words = fold(text).split()
+        title, abbreviation or alternate title, compared by `name_words` (folded, without
+        the words that join a title's parts: "vice president finance" says "Vice President
+        of Finance"); see `named_phrase` for which phrase counts. Of two roles with that
+        name, a title wins over an abbreviation over an alternate title, then the first by
+        title. None when it names none. One query, for every role of this queryset with its
+        alternate titles: roles are a few dozen. The role has the fields the queryset loads
+        (`only()` keeps the long texts out)."""
+        words = name_words(text)
         if not words:
             return None
         named: dict[str, tuple[NameKind, int, Role]] = {}
@@ -312,16 +313,23 @@ class Role(Derived):
 
 
 # Words that join the parts of a title ("head of operations") without making it another one:
-# beside a name, they do not make it part of a longer title ("COO of a start-up").
+# people leave them out ("head operations"), and beside a name they do not make it part of a
+# longer title ("COO of a start-up").
 CONNECTIVES = frozenset({"a", "an", "and", "at", "for", "in", "of", "the", "to"})
 
 
+def name_words(text: str) -> list[str]:
+    """The words of a name or a query as names are compared: folded (jobsite.text.fold),
+    without CONNECTIVES."""
+    return [word for word in fold(text).split() if word not in CONNECTIVES]
+
+
 def named_phrase(words: list[str], names: Collection[str]) -> str | None:
-    """The longest of `names` (folded) that `words` (folded) say: all of them, or a phrase
-    among them that the words beside it do not continue, words of other names being
-    title words. "COO" in "coo london" is a name, "president" in "vice president" is not;
-    the first of two as long."""
-    title_words = {word for name in names for word in name.split()} - CONNECTIVES
+    """The longest of `names` that `words` say (both as `name_words` has them): all of
+    them, or a phrase among them that the words beside it do not continue, words of other
+    names being title words. "COO" in "coo london" is a name, "president" in "vice
+    president" is not; the first of two as long."""
+    title_words = {word for name in names for word in name.split()}
     longest = max((len(name.split()) for name in names), default=0)
     found: list[tuple[int, int, int, str]] = []
     for start in range(len(words)):
@@ -336,15 +344,15 @@ def named_phrase(words: list[str], names: Collection[str]) -> str | None:
 
 
 def role_names(role: Role) -> list[tuple[NameKind, str]]:
-    """A role's names, folded, each with its kind: from a role of `named_in`'s query, whose
-    `alternate_names` holds its alternate titles as one text."""
+    """A role's names as `name_words` has them, each with its kind: from a role of
+    `named_in`'s query, whose `alternate_names` holds its alternate titles as one text."""
     alternates = (getattr(role, "alternate_names", None) or "").split(NAME_SEPARATOR)
     names = [
         (NameKind.TITLE, role.title),
         (NameKind.ABBREVIATION, role.abbreviation),
         *((NameKind.ALTERNATE_TITLE, alternate) for alternate in alternates),
     ]
-    return [(kind, folded) for kind, name in names if (folded := fold(name))]
+    return [(kind, " ".join(words)) for kind, name in names if (words := name_words(name))]
 
 
 class RoleRow(Derived):

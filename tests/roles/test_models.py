@@ -202,6 +202,8 @@ def named_roles():
         ("coo", "coo"),
         ("chief-operating OFFICER!", "coo"),
         ("head of operations", "director"),
+        ("head operations", "director"),
+        ("the director of the operations", "director"),
         ("COO London", "coo"),
         ("interim coo of a start-up", "coo"),
         ("operations manager", "manager"),
