@@ -145,13 +145,15 @@ def narrowed(postings: PostingQuerySet, text: str) -> PostingQuerySet:
 
 
 def sought(text: str) -> str:
-    """The words and phrases a query asks for, without those it excludes (`-word`) or its
-    quotes: "“coo” -retail" asks for "coo"."""
+    """The words and phrases a query asks for, without those it excludes (`-word`), its
+    quotes or its `or`s: '"coo" -retail' asks for "coo", "coo or cfo" for "coo cfo"."""
     kept = []
     for match in QUERY_TOKEN.finditer(clean_query(text)):
         minus, phrase, bare = match.groups()
-        if not minus and not (bare or "").startswith("-"):
-            kept.append(phrase if bare is None else bare)
+        if bare is None:
+            kept.append("" if minus else phrase)
+        elif not bare.startswith("-") and bare.lower() != "or":
+            kept.append(bare)
     return " ".join(" ".join(kept).split())
 
 

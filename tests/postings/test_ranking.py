@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from postings import filters
+from postings import filters, search
 from roles.models import Level
 from roles.wages import SOURCE, SOURCE_URL, wages_for
 from tests.factories import AlternateTitleFactory, PostingFactory, RoleFactory
@@ -155,6 +155,20 @@ def test_the_newest_order_ignores_the_named_role(client, director, general_manag
     ]
 
 
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("chief operating officer", "chief operating officer"),
+        ('"head of operations" -retail', "head of operations"),
+        ('operations -"chief operating officer" -coo', "operations"),
+        ("coo OR cfo", "coo cfo"),
+        ("-", ""),
+    ],
+)
+def test_the_words_a_query_asks_for_leave_out_what_it_excludes(query, words):
+    assert search.sought(query) == words
+
+
 # --- The role answer ----------------------------------------------------------------------
 
 
@@ -177,7 +191,18 @@ def test_an_alternate_title_names_its_role(client, director):
     assert "What is a Director of Operations?" in card(html)
 
 
-@pytest.mark.parametrize("params", [{}, {"q": "operations"}, {"q": "chief officer"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": "operations"},
+        {"q": "chief officer"},
+        # Words it excludes, or two roles to choose from, name no one role.
+        {"q": "operations -COO"},
+        {"q": 'operations -"chief operating officer"'},
+        {"q": "COO or director of operations"},
+    ],
+)
 def test_a_search_that_names_no_role_has_no_answer(client, coo, director, params):
     PostingFactory(role=coo, title="Chief Operating Officer")
     PostingFactory(role=director, title="Director of Operations")
