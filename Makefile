@@ -10,7 +10,7 @@ PORT ?= 8000
 DEMO_POSTINGS ?= 300
 WORKERS ?= 2
 
-.PHONY: help install run dev data test lint format bench audit loadtest coherence backup restore clean
+.PHONY: help install run dev data test lint format bench search-quality audit loadtest coherence backup restore clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -61,6 +61,11 @@ format: install ## Apply ruff's fixes and formatting
 
 bench: install .env ## Run the benchmarks in bench/ and print a table
 	$(PY) bench/run.py
+
+# Its own scratch SQLite database unless DATABASE_URL names another; seeded once, reused.
+search-quality: install .env ## nDCG@10 of /jobs/ over tests/search/judgements.toml, the share with a good first posting, the worst queries
+	@mkdir -p bench/out
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/bench/out/search-quality.sqlite3} $(PY) -m bench.search_quality --prepare
 
 # Lighthouse lives in audit/ with its own lockfile, so `make test` never installs it.
 audit: install .env ## Lighthouse scores of key pages on a local production-like server

@@ -64,8 +64,10 @@ SEARCH_PAGE = latency.search_path(latency.QUERY_MIX[0][2])
 EXPLAINER_PAGE = f"/roles/{latency.EXPLAINER_SLUG}/"
 FIXED_PAGE = "/bench/fixed/"
 
-# Targets from the issue, on PostgreSQL at 100,000 postings unless said otherwise.
-SEARCH_P95_TARGETS = {("postgresql", 100_000): 30, ("postgresql", 1_000_000): 150}
+# Targets from the issues, on PostgreSQL at 100,000 postings unless said otherwise. Search:
+# the p95 in the server over the whole query mix, each query weighing alike (issue 14, which
+# replaced a 30 ms bound on every query's p95 when the mix gained what people type).
+SEARCH_P95_TARGETS = {("postgresql", 100_000): 60, ("postgresql", 1_000_000): 150}
 SEARCH_P95_TARGETS[("sqlite", 100_000)] = 100
 THROUGHPUT_TARGETS = [
     # (page, cache mode, least share of the trivial Django view's requests/s)
@@ -472,11 +474,18 @@ def results_table(runs: list[dict[str, Any]]) -> str:
         database, size = run["database"], f"{run['size']:,}"
         if "error" in run:
             lines.append(f"| {database} | {size} | failed: {run['error']} | | | | | | | | |")
-        for row in run.get("latency", {}).get("searches", []):
+        searches = run.get("latency", {}).get("searches", [])
+        for row in searches:
             lines.append(
                 f"| {database} | {size} | search in server: {row['label']} | off | | | "
                 f"{number(row['p50'])} | {number(row['p95'])} | {number(row['p99'])} | | "
                 f"{row['bytes'] / 1024:.0f} |"
+            )
+        if searches:
+            p50, p95, p99 = (number(mix_percentile(searches, p)) for p in (50, 95, 99))
+            lines.append(
+                f"| {database} | {size} | search in server: the whole mix | off | | | "
+                f"{p50} | {p95} | {p99} | | |"
             )
         for row in run.get("sitemap", {}).get("rows", []):
             lines.append(
@@ -523,25 +532,33 @@ def find_run(runs: list[dict[str, Any]], database: str, size: int) -> dict[str, 
 def search_targets(runs: list[dict[str, Any]]) -> list[dict[str, str]]:
     targets = []
     for (database, size), limit in SEARCH_P95_TARGETS.items():
-        target = f"Search p95 ≤ {limit} ms in the server, every query ({database}, {size:,})"
+        target = f"Search p95 ≤ {limit} ms in the server over the query mix ({database}, {size:,})"
         run = find_run(runs, database, size)
         if run is None or "latency" not in run:
             result = f"failed: {run['error']}" if run else "not measured"
             targets.append({"target": target, "result": result, "verdict": "—"})
             continue
         searches = run["latency"]["searches"]
+        p95 = mix_percentile(searches, 95)
         worst = max(searches, key=lambda row: row["p95"])
-        missed = [row for row in searches if row["p95"] > limit]
         entry = {
             "target": target,
-            "result": f"worst p95 {worst['p95']:.1f} ms ({worst['label']})",
-            "verdict": "missed" if missed else "met",
+            "result": f"p95 {p95:.1f} ms over the mix; slowest query p95 {worst['p95']:.1f} ms "
+            f"({worst['label']})",
+            "verdict": "missed" if p95 > limit else "met",
         }
-        if missed:
+        if p95 > limit:
+            # The queries over the bound are what lifts the mix over it.
+            slow = [row for row in searches if row["p95"] > limit] or [worst]
             where = f"{database}, {size:,}: "
-            entry["why"] = [where + explain_slow_search(row, limit) for row in missed]
+            entry["why"] = [where + explain_slow_search(row, limit) for row in slow]
         targets.append(entry)
     return targets
+
+
+def mix_percentile(searches: list[dict[str, Any]], p: float) -> float:
+    """The percentile of the whole query mix, each query weighing alike."""
+    return latency.mix_percentile([row["samples_ms"] for row in searches], p)
 
 
 def explain_slow_search(row: dict[str, Any], limit: float) -> str:
@@ -701,8 +718,9 @@ def report(results: dict[str, Any]) -> str:
         "by `DATABASE_URL` (persistent connections as jobsite/settings.py sets them).",
         f"- Search in the server: the query mix through Django's handler in-process (test "
         f"client, all middleware), cache off, up to {results['repetitions']} runs per query "
-        f"(at most {results['budget']:.0f} s each) after 5 warm-up runs; p50/p95/p99 by "
-        "nearest rank. The SQL of one request per query explained: `EXPLAIN (ANALYZE, "
+        f"(at most {results['budget']:.0f} s each) after 5 warm-up runs, redirects followed; "
+        "p50/p95/p99 by nearest rank, and of the whole mix with each query weighing alike "
+        "(the search target's). The SQL of one request per query explained: `EXPLAIN (ANALYZE, "
         "BUFFERS)` on PostgreSQL, `EXPLAIN QUERY PLAN` and a timed run on SQLite.",
         f"- Load: gunicorn {info.get('gunicorn', '')}, {WORKERS} sync workers on 127.0.0.1; "
         f"`wrk -t2 -c8 -d{results['duration']}s --latency` after up to 20 warm-up requests, one "

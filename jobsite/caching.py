@@ -13,6 +13,8 @@ What keeps a cached page right:
   (`invalidate_on_change`, in its AppConfig.ready()) and gives them `InvalidatingQuerySet`:
   a save, a delete, a change of their many-to-many links, an `update()` or a `bulk_create()`
   of one of them bumps it, so the next request renders afresh and no caller need remember to.
+  An app may name what else such a write makes out of date (`also=`: roles' stored
+  explainers), called on the same writes.
   The number lives only in the cache backend and is read from it at every request (with the
   page, in one round trip), so every process that shares it (gunicorn workers, several
   machines on one database or Redis) sees the bump at once; never a cache in one process's
@@ -125,22 +127,40 @@ def _bump() -> None:
 # nothing can be missed.
 
 
-def invalidate(sender: type[models.Model], *, using: str, raw: bool = False, **kwargs: Any) -> None:
-    """The receiver of post_save, post_delete and m2m_changed for the models connected."""
+# What else a write to a model makes out of date, beyond the pages: each app's own derived
+# rows (roles' stored explainers), named when it connects its models.
+ALSO_OUT_OF_DATE: dict[type[models.Model], list[Callable[[str], None]]] = {}
+
+
+def written(model: type[models.Model], using: str, *, raw: bool = False) -> None:
+    """A row of `model` was written on `using`: the pages, and whatever else depends on it,
+    are out of date."""
     if raw:
         # loaddata (a restore): every row in one transaction, which no page sees before it
         # commits; then once is enough.
         bump_when_committed(using)
     else:
         bump(using)
+    for out_of_date in ALSO_OUT_OF_DATE.get(model, ()):
+        out_of_date(using)
 
 
-def invalidate_on_change(*public_models: type[models.Model]) -> None:
+def invalidate(sender: type[models.Model], *, using: str, raw: bool = False, **kwargs: Any) -> None:
+    """The receiver of post_save, post_delete and m2m_changed for the models connected."""
+    written(sender, using, raw=raw)
+
+
+def invalidate_on_change(
+    *public_models: type[models.Model], also: Callable[[str], None] | None = None
+) -> None:
     """Make every cached public page out of date whenever a row of one of these models is
     saved or deleted, or its many-to-many links change. Called by each app for its own
     models; their querysets should be `InvalidatingQuerySet`s, for the writes sending no
-    signal."""
+    signal. `also(using)` is called on each such write too, for what else the app derives
+    from these rows."""
     for model in public_models:
+        if also is not None and also not in ALSO_OUT_OF_DATE.setdefault(model, []):
+            ALSO_OUT_OF_DATE[model].append(also)
         uid = f"jobsite.caching.{model._meta.label_lower}"
         post_save.connect(invalidate, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"{uid}.delete")
@@ -160,13 +180,13 @@ class InvalidatingQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
         count = super().update(**kwargs)
         if count:
-            bump(self.db)
+            written(self.model, self.db)
         return count
 
     def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
         created = super().bulk_create(objs, *args, **kwargs)
         if created:
-            bump(self.db)
+            written(self.model, self.db)
         return created
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from postings import currencies
+
 if TYPE_CHECKING:
     from postings.models import Posting
 
@@ -98,6 +100,8 @@ RESULT_FIELDS = [
     "salary_max",
     "salary_currency",
     "salary_period",
+    "salary_min_annual",
+    "salary_max_annual",
 ]
 
 # The remote workplace's value (models.Workplace.REMOTE). The models import this module's
@@ -147,10 +151,35 @@ def salary_text(posting: Posting) -> str:
     return f"{amount} {period}".strip()
 
 
+def converted_salary_text(posting: Posting, reading: str) -> str:
+    """ "≈ USD 75,000–100,000 a year": the yearly range in the `reading` currency, rounded;
+    "" when the posting is paid in it, has no salary, or either currency has no rate."""
+    if not reading or posting.salary_currency == reading:
+        return ""
+    figures = []
+    for annual in dict.fromkeys((posting.salary_min_annual, posting.salary_max_annual)):
+        converted = (
+            None
+            if annual is None
+            else currencies.convert(Decimal(annual), posting.salary_currency, reading)
+        )
+        if converted is not None:
+            figures.append(format_amount(round_figure(converted)))
+    return f"≈ {reading} {'–'.join(figures)} a year" if figures else ""
+
+
+def round_figure(amount: Decimal) -> Decimal:
+    """A converted figure as precise as the rates make it worth: to the thousand from ten
+    thousand up, else to the unit."""
+    step = Decimal(1000) if amount >= 10_000 else Decimal(1)
+    return (amount / step).quantize(Decimal(1)) * step
+
+
 def result_facts(posting: Posting) -> list[str]:
     """What a result line says of a posting, in order: "Northwind", "Leeds, United Kingdom",
     "On-site", "Full-time", "£60,000–£80,000 per year"; a remote posting's place is where
-    applicants may live: "Remote (United Kingdom, Ireland)", "Remote (anywhere)"."""
+    applicants may live: "Remote (United Kingdom, Ireland)", "Remote (anywhere)". On a
+    search comparing salaries, the salary converted into its currency follows its own."""
     if posting.workplace == REMOTE:
         countries = ", ".join(map(country_name, posting.remote_country_list)) or "anywhere"
         where = [f"Remote ({countries})"]
@@ -161,6 +190,7 @@ def result_facts(posting: Posting) -> list[str]:
         *where,
         posting.get_employment_type_display(),
         salary_text(posting),
+        converted_salary_text(posting, getattr(posting, "reading_currency", "")),
     ]
     return [fact for fact in facts if fact]
 

@@ -41,6 +41,7 @@ from django.db.models import Count, F, Func, IntegerField, Max
 
 from jobsite import caching
 from postings import search
+from postings.currencies import currency_label
 from postings.display import REMOTE, country_name
 from roles.models import Role
 
@@ -295,6 +296,22 @@ class CountryFacet(Facet):
         )
 
 
+class CurrencyFacet(Facet):
+    """The currencies postings are paid in: every one in use, by its ISO 4217 code, the
+    chosen one even when none of its jobs is open; postings without a salary in none."""
+
+    def options(self, tally: Tally, params: dict[str, Any], search: Search) -> list[FacetOption]:
+        chosen = params.get(self.name, "")
+        counts = tally.facets[self.name]
+        codes = ({code for code in counts if isinstance(code, str)} | {chosen}) - {""}
+        return [
+            FacetOption(
+                code, currency_label(code), counts.get(code, 0), code == chosen, tally.estimated
+            )
+            for code in sorted(codes)
+        ]
+
+
 # The facets, in the order of their columns in the indexes (a new facet's columns go last:
 # a migration then extends postings_published_facets and postings_published_sample).
 FACETS: tuple[Facet, ...] = (
@@ -308,6 +325,7 @@ FACETS: tuple[Facet, ...] = (
         ("country", "workplace", "remote_countries"),
         help_text="Jobs based there, and remote jobs open to it.",
     ),
+    CurrencyFacet("paid_in", "Paid in", "Any currency", ("salary_currency",)),
 )
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
 FACET_NAMES = tuple(FACETS_BY_NAME)
@@ -431,7 +449,8 @@ def tally_key(search_: Search) -> str:
         for name, value in search_.params.items()
         if name != "sort"
     }
-    text = json.dumps([search_.queryset.db, chosen], sort_keys=True)
+    # The facets too: counts kept by a release with other facets are not this one's.
+    text = json.dumps([search_.queryset.db, FACET_NAMES, chosen], sort_keys=True)
     digest = hashlib.sha256(text.encode()).hexdigest()
     return f"public-pages:{caching.version()}:search-counts:{digest}"
 

@@ -9,7 +9,11 @@ The FilterSet also says what the search is, once, for every page that shows or l
 it (the search page, the feeds, the alerts to come): its heading, the filters in use with
 the address of the search without each, its canonical address and a one-line summary.
 Which parameters choose the results and which only arrange them is SEARCH_PARAMETERS and
-ARRANGING_PARAMETERS here, and nowhere else.
+ARRANGING_PARAMETERS here, and nowhere else; of the first, `currency` chooses only beside
+`salary_min` (`PostingFilter.choosing`).
+
+Salaries compare across currencies (postings/currencies.py): `currency` is the one they are
+read in, US dollars unless named, and `paid_in` the one postings are paid in.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, Value
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.urls import reverse
@@ -31,7 +35,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from jobsite.origin import absolute_url
-from postings import facets, search
+from postings import currencies, facets, places, search
 from postings.display import country_name
 from postings.facets import FacetOption, Select, Tally
 from postings.models import EmploymentType, Posting, PostingQuerySet, Workplace
@@ -43,27 +47,13 @@ MAX_SALARY = 100_000_000
 MAX_VALUE_LENGTH = search.MAX_QUERY_LENGTH
 SUMMARY_LENGTH = 200
 
-CURRENCIES = [
-    ("USD", "USD – US dollar"),
-    ("EUR", "EUR – euro"),
-    ("GBP", "GBP – pound sterling"),
-    ("CAD", "CAD – Canadian dollar"),
-    ("AUD", "AUD – Australian dollar"),
-    ("SGD", "SGD – Singapore dollar"),
-    ("CHF", "CHF – Swiss franc"),
-    ("SEK", "SEK – Swedish krona"),
-    ("NZD", "NZD – New Zealand dollar"),
-    ("INR", "INR – Indian rupee"),
-    ("JPY", "JPY – Japanese yen"),
-]
-
 # Relevance is ranked among the newest matches only: ranking reads each match's whole search
 # document, so a word found in most postings would otherwise cost a second per search.
 RELEVANCE_WINDOW = 500
-# Sort by salary: the yearly top of the range, highest first, postings without one last (as
-# -1: salaries are never negative). The same expression as the index postings_published_salary,
-# which SQLite could not build with NULLS LAST.
-SALARY_ORDER = Coalesce("salary_max_annual", "salary_min_annual", Value(-1))
+# Sort by salary: the yearly top of the range in euros, highest first, then the salaries in a
+# currency without a rate, then none (Posting.salary_top_eur): the index
+# postings_published_salary, in its order.
+SALARY_ORDER = ("-salary_top_eur", "-published_at", "-pk")
 
 POSTED_WITHIN = [(1, "Last 24 hours"), (3, "Last 3 days"), (7, "Last week"), (30, "Last month")]
 # Parameters that only arrange the results: the order, and which page of them.
@@ -88,7 +78,8 @@ class PostingSearchForm(forms.Form):
         return search.clean_query(self.cleaned_data.get("q"))
 
     def clean_location(self) -> str:
-        return " ".join((self.cleaned_data.get("location") or "").split())[:100]
+        """The place as it is canonically written: "nyc", "NEW YORK CITY" → "New York"."""
+        return places.canonical(self.cleaned_data.get("location") or "")
 
     def clean_country(self) -> str:
         code = (self.cleaned_data.get("country") or "").strip().upper()
@@ -96,18 +87,25 @@ class PostingSearchForm(forms.Form):
             raise forms.ValidationError("Choose a country from the list.")
         return code
 
+    def clean_currency(self) -> str:
+        return clean_currency_code(self.cleaned_data.get("currency"))
+
+    def clean_paid_in(self) -> str:
+        return clean_currency_code(self.cleaned_data.get("paid_in"))
+
     def clean_posted_within(self) -> int | None:
         days = self.cleaned_data.get("posted_within")
         # Any number of days is a fair question; beyond ten years the answer is the same.
         return min(days, MAX_POSTED_WITHIN_DAYS) if days else days
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("salary_min") is not None and not cleaned.get("currency"):
-            # Salaries compare only within one currency: without it the minimum is not used.
-            self.add_error("currency", "Choose the currency of the minimum salary.")
-            del cleaned["salary_min"]
-        return cleaned
+
+def clean_currency_code(value: str | None) -> str:
+    """ "aed " → "AED": a posting may be paid in any three-letter code (as its column
+    allows), so any is a fair question; anything else is a form error."""
+    code = (value or "").strip().upper()
+    if code and not (len(code) == 3 and code.isascii() and code.isalpha()):
+        raise forms.ValidationError("Choose a currency from the list.")
+    return code
 
 
 class DaysFilter(django_filters.Filter):
@@ -172,9 +170,10 @@ class PostingFilter(django_filters.FilterSet):
         # Text, not number: a number input cannot echo back what it failed to read.
         widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 15}),
     )
-    currency = django_filters.ChoiceFilter(
-        label="Currency", choices=CURRENCIES, method="filter_currency", empty_label="Any currency"
-    )
+    # The currency salaries are read in: the minimum's and the converted figures'. It
+    # chooses nothing by itself; filter_salary_min reads it.
+    currency = django_filters.CharFilter(label="Salaries in", method="keep")
+    paid_in = django_filters.CharFilter(label="Paid in", method="filter_paid_in")
     posted_within = DaysFilter(label="Posted within", method="filter_posted_within", min_value=1)
     sort = django_filters.ChoiceFilter(label="Sort by", choices=Sort.choices, method="keep")
 
@@ -222,6 +221,18 @@ class PostingFilter(django_filters.FilterSet):
         return roles.only(*presentation.ANSWER_FIELDS).named_in(words)
 
     @property
+    def reading_currency(self) -> str:
+        """The currency salaries are read in: the one asked for, or US dollars."""
+        return self.params.get("currency") or currencies.DEFAULT_READING
+
+    @property
+    def compares_salaries(self) -> bool:
+        """Whether the search puts salaries side by side: a minimum, the salary order, or a
+        currency to read them in."""
+        params = self.params
+        return "salary_min" in params or "currency" in params or self.sort_order == Sort.SALARY
+
+    @property
     def posted_within_choices(self) -> list[tuple[int, str]]:
         """The usual choices, and the one in the address if it is another."""
         days = self.params.get("posted_within")
@@ -250,7 +261,7 @@ class PostingFilter(django_filters.FilterSet):
             return postings.order_by("-search_rank", "-published_at", "-pk")
         postings = self.narrow(queryset)
         if sort == Sort.SALARY:
-            return postings.order_by(SALARY_ORDER.desc(), "-published_at", "-pk")
+            return postings.order_by(*SALARY_ORDER)
         return postings.order_by("-published_at", "-pk")
 
     def narrow(self, queryset: PostingQuerySet, *, skip: Iterable[str] = ()) -> PostingQuerySet:
@@ -268,7 +279,8 @@ class PostingFilter(django_filters.FilterSet):
         return queryset.for_role(value)
 
     def filter_location(self, queryset: PostingQuerySet, name: str, value: str) -> PostingQuerySet:
-        return queryset.filter(Q(city__icontains=value) | Q(region__icontains=value))
+        """In the city or region the value names, however the posting spells it."""
+        return queryset.filter(places.location_q(value))
 
     def filter_country(self, queryset: PostingQuerySet, name: str, value: str) -> PostingQuerySet:
         """Based in the country, or remote and open to it (no list means open to anywhere)."""
@@ -278,15 +290,18 @@ class PostingFilter(django_filters.FilterSet):
     def filter_salary_min(
         self, queryset: PostingQuerySet, name: str, value: Decimal
     ) -> PostingQuerySet:
-        """Pays at least `value` a year at the top of its range, in the chosen currency."""
-        currency = self.params.get("currency")
-        if not currency:
-            return queryset
-        return queryset.alias(top_yearly=Coalesce("salary_max_annual", "salary_min_annual")).filter(
-            salary_currency=currency, top_yearly__gte=value
-        )
+        """Pays at least `value` a year at the top of its range, in the reading currency:
+        in its own figures when paid in it, else converted (a salary in a currency without
+        a rate is compared in no other)."""
+        reading = self.reading_currency
+        meets = Q(salary_currency=reading, top_yearly__gte=value)
+        euros = currencies.in_euros(value, reading)
+        if euros is not None:
+            meets |= ~Q(salary_currency=reading) & Q(salary_top_eur__gte=euros)
+        top_yearly = Coalesce("salary_max_annual", "salary_min_annual")
+        return queryset.alias(top_yearly=top_yearly).filter(meets)
 
-    def filter_currency(self, queryset: PostingQuerySet, name: str, value: str) -> PostingQuerySet:
+    def filter_paid_in(self, queryset: PostingQuerySet, name: str, value: str) -> PostingQuerySet:
         return queryset.filter(salary_currency=value)
 
     def filter_posted_within(
@@ -302,7 +317,7 @@ class PostingFilter(django_filters.FilterSet):
     def terms(self) -> list[Term]:
         """The parameters that choose the results, in words, in the form's order."""
         params = self.params
-        currency = params.get("currency", "")
+        currency = self.reading_currency
         words: dict[str, Callable[[Any], Term]] = {
             "q": lambda value: Term("q", value, "“{}”"),
             "role": lambda value: Term("role", value.title, label="Role"),
@@ -315,12 +330,17 @@ class PostingFilter(django_filters.FilterSet):
             "salary_min": lambda value: Term(
                 "salary_min", f"{value:,.0f} {currency}", "At least {} a year"
             ),
-            "currency": lambda value: Term("currency", value, "Paid in {}"),
+            # The reading currency is said with the minimum; alone it chooses nothing.
+            "paid_in": lambda value: Term("paid_in", value, "Paid in {}"),
             "posted_within": lambda value: Term(
                 "posted_within", str(value), "Posted in the last {} days"
             ),
         }
-        return [words[name](params[name]) for name in SEARCH_PARAMETERS if name in params]
+        return [
+            words[name](params[name])
+            for name in SEARCH_PARAMETERS
+            if name in params.keys() & words.keys()
+        ]
 
     def heading(self) -> str:
         """ "Full-time remote Chief Operating Officer jobs matching “supply” in Ireland"."""
@@ -355,9 +375,7 @@ class PostingFilter(django_filters.FilterSet):
         filters = []
         for term in self.terms():
             rest = self.data.copy()
-            # A minimum salary means nothing without its currency.
-            dropped = ("currency", "salary_min") if term.name == "currency" else (term.name,)
-            for name in (*dropped, "page"):
+            for name in (term.name, "page"):
                 rest.pop(name, None)
             encoded = rest.urlencode()
             filters.append((term.text(), f"{base}?{encoded}" if encoded else base))
@@ -366,9 +384,8 @@ class PostingFilter(django_filters.FilterSet):
     def canonical_url(self, page: int = 1) -> str:
         """/jobs/ with the parameters that choose the postings, in a fixed order."""
         canonical = QueryDict(mutable=True)
-        for name, value in self.params.items():
-            if name in SEARCH_PARAMETERS:
-                canonical[name] = value.slug if name == "role" else str(value)
+        for name, value in self.choosing().items():
+            canonical[name] = value.slug if name == "role" else str(value)
         if page > 1:
             canonical["page"] = str(page)
         url = absolute_url(reverse("postings:posting_list"))
@@ -387,8 +404,18 @@ class PostingFilter(django_filters.FilterSet):
     def is_worth_indexing(self, page: int) -> bool:
         """Page one of no search or of one filter: the combinations and later pages are many
         and thin, so search engines may follow them but not keep them."""
-        choosing = self.params.keys() - {"sort"}
+        choosing = self.choosing()
         return page == 1 and len(choosing) <= 1 and "q" not in choosing and not self.form.errors
+
+    def choosing(self) -> dict[str, Any]:
+        """The parameters that choose the postings: the search's, but the currency only with
+        a minimum salary (alone it changes how salaries read, not which postings show)."""
+        params = self.params
+        return {
+            name: value
+            for name, value in params.items()
+            if name in SEARCH_PARAMETERS and (name != "currency" or "salary_min" in params)
+        }
 
     # -- Counts and the form's selects ------------------------------------------------
 
@@ -436,6 +463,26 @@ class PostingFilter(django_filters.FilterSet):
                     for value, label in sorts
                 ],
             ),
+            currency=self.currency_select(),
+        )
+
+    def currency_select(self) -> Select:
+        """The currencies salaries may be read in: those with a rate and those postings are
+        paid in (from the counts: no query of its own), US dollars first as the default."""
+        reading = self.reading_currency
+        in_use = {code for code in self.tally.facets["paid_in"] if isinstance(code, str)}
+        codes = sorted((currencies.rated() | in_use | {reading}) - {currencies.DEFAULT_READING, ""})
+        return Select(
+            self.form["currency"],
+            "Salaries in",
+            [
+                FacetOption(
+                    code, currencies.currency_label(code), 0, code == reading, counted=False
+                )
+                for code in codes
+            ],
+            any_label=currencies.currency_label(currencies.DEFAULT_READING),
+            help_text=f"Other currencies are converted at {currencies.rates_text()}.",
         )
 
 
@@ -453,9 +500,11 @@ class SearchSelects:
     facets: list[Select]
     posted_within: Select
     sort: Select
+    currency: Select
 
 
-# The parameters that choose the results: every filter but those that arrange them.
+# The parameters that choose the results: every filter but those that arrange them (the
+# currency salaries are read in among them, for the minimum salary reads it).
 SEARCH_PARAMETERS = tuple(
     name for name in PostingFilter.base_filters if name not in ARRANGING_PARAMETERS
 )

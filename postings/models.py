@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import ExpressionWrapper, F, Q, Value
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -24,6 +23,7 @@ from django.utils.text import slugify
 from jobsite.caching import InvalidatingQuerySet
 from jobsite.conditions import unless_either_unset
 from jobsite.markup import render_markdown, text_of
+from postings import currencies, places
 from postings.facets import FACET_COLUMNS, SAMPLE_BUCKET
 from roles.models import Role
 
@@ -65,6 +65,9 @@ POSTING_TEXT_LIMITS = {
     "apply_email": TextLimit(254, "the email address"),
 }
 LIST_ITEM_LENGTH = 500
+# A posting's place as written, and the keys derived from it (Posting.fill_place_keys).
+PLACE_FIELDS = frozenset({"city", "region", "country"})
+PLACE_KEYS = ("city_key", "region_key")
 LIST_ITEMS = 30
 ORGANISATION_TEXT_LIMITS = {
     "name": TextLimit(150, "the name"),
@@ -358,6 +361,16 @@ PERIODS_PER_YEAR: dict[str, int] = {
     SalaryPeriod.MONTH: 12,
     SalaryPeriod.YEAR: 1,
 }
+# What a posting's salary is written as, and the figures derived from it (annualise_salary):
+# a write of the first without the second fills the second (save(), the bulk paths).
+SALARY_INPUTS = frozenset({"salary_min", "salary_max", "salary_currency", "salary_period"})
+SALARY_FIGURES = ("salary_min_annual", "salary_max_annual", "salary_top_eur")
+# Posting.salary_top_eur of a salary that cannot be compared, below every converted one: in
+# a currency the ECB gives no rate for, then none at all.
+UNRATED_SALARY = Decimal(-1)
+NO_SALARY = Decimal(-2)
+# How many postings reconverting reads and writes at a time.
+REFIGURE_BATCH = 1000
 
 
 def open_q(now: datetime) -> Q:
@@ -371,8 +384,15 @@ def open_q(now: datetime) -> Q:
 
 
 class PostingQuerySet(InvalidatingQuerySet):
-    # The writes that skip save() store the rendered description themselves.
+    # The writes that skip save() store the rendered description, the place keys and the
+    # salary figures themselves.
     def bulk_create(self, objs: Iterable[Posting], *args: Any, **kwargs: Any) -> list[Posting]:
+        objs = list(objs)
+        for posting in objs:
+            posting.fill_place_keys()
+            posting.annualise_salary()
+        if kwargs.get("update_fields"):
+            kwargs["update_fields"] = with_derived_columns(kwargs["update_fields"])
         postings = super().bulk_create(objs, *args, **kwargs)
         # As stored: with ignore_conflicts no ids come back, and a row that was there
         # already keeps its own description (unless update_conflicts rewrote it).
@@ -391,7 +411,47 @@ class PostingQuerySet(InvalidatingQuerySet):
         )
         return postings
 
+    def bulk_update(
+        self, objs: Iterable[Posting], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        objs, fields = list(objs), list(fields)
+        if PLACE_FIELDS & set(fields):
+            for posting in objs:
+                posting.fill_place_keys()
+        if SALARY_INPUTS.intersection(fields):
+            for posting in objs:
+                posting.annualise_salary()
+        return super().bulk_update(objs, with_derived_columns(fields), batch_size=batch_size)
+
     def update(self, **kwargs: Any) -> int:
+        # Derived columns given beside their sources are taken as given (bulk_update's).
+        places = not PLACE_FIELDS.isdisjoint(kwargs) and "city_key" not in kwargs
+        salaries = bool(SALARY_INPUTS.intersection(kwargs)) and not set(SALARY_FIGURES) <= set(
+            kwargs
+        )
+        if not (places or salaries):
+            return self._update_texts(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            count = self._update_texts(**kwargs)
+            # The new values may be expressions: derived again from the rows as stored.
+            written = self.model.objects.using(self.db).filter(pk__in=pks)
+            if places:
+                written.fill_place_keys()
+            if salaries:
+                written.refigure_salaries()
+        return count
+
+    def fill_place_keys(self) -> None:
+        """Derive the place keys of these postings again from their place as stored: one
+        query to read, one write per place."""
+        by_keys: dict[tuple[str, str], list[int]] = {}
+        for pk, city, region, country in self.values_list("pk", "city", "region", "country"):
+            by_keys.setdefault(places.posting_keys(city, region, country), []).append(pk)
+        for (city_key, region_key), pks in by_keys.items():
+            self.model.objects.filter(pk__in=pks).update(city_key=city_key, region_key=region_key)
+
+    def _update_texts(self, **kwargs: Any) -> int:
         if "description" not in kwargs:
             return super().update(**kwargs)
         description = kwargs["description"]
@@ -407,6 +467,26 @@ class PostingQuerySet(InvalidatingQuerySet):
                     [RenderedDescription(posting_id=pk, **rendered) for pk in pks]
                 )
         return count
+
+    def refigure_salaries(self) -> int:
+        """Fill these postings' yearly and compared salary figures from their stored
+        salaries, in batches by id; rows whose figures are right are left alone. Returns how
+        many rows changed."""
+        changed, last = 0, 0
+        columns = (*SALARY_INPUTS, *SALARY_FIGURES)
+        while batch := list(
+            self.filter(pk__gt=last).order_by("pk").only(*columns)[:REFIGURE_BATCH]
+        ):
+            last = batch[-1].pk
+            stale = []
+            for posting in batch:
+                stored = [getattr(posting, name) for name in SALARY_FIGURES]
+                posting.annualise_salary()
+                if stored != [getattr(posting, name) for name in SALARY_FIGURES]:
+                    stale.append(posting)
+            self.model.objects.using(self.db).bulk_update(stale, SALARY_FIGURES)
+            changed += len(stale)
+        return changed
 
     def public(self) -> PostingQuerySet:
         """What the public may find: in lists, search, feeds, the sitemap and JSON-LD."""
@@ -503,6 +583,11 @@ class Posting(models.Model):
     salary_period = models.CharField(
         max_length=10, choices=SalaryPeriod.choices, blank=True, default=SalaryPeriod.YEAR
     )
+    # Derived in save() and the bulk writes (fill_place_keys): the city and region as keys
+    # that every spelling of the place shares ("München" and "Munich" are "munich"), which
+    # the location filter matches (postings/places.py).
+    city_key = models.CharField(max_length=100, blank=True, editable=False)
+    region_key = models.CharField(max_length=100, blank=True, editable=False)
     # Derived in save(): the salary range as a yearly amount, so that ranges quoted per
     # hour, day or month compare with yearly ones.
     salary_min_annual = models.DecimalField(
@@ -510,6 +595,21 @@ class Posting(models.Model):
     )
     salary_max_annual = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True, editable=False
+    )
+    # Derived in save() and the bulk paths: what "Highest salary first" and a minimum salary
+    # compare across currencies, the yearly top of the range in euros at the ECB's rates
+    # (postings/currencies.py); UNRATED_SALARY for a currency without a rate, NO_SALARY for
+    # none, so that one plain descending index orders all three. Nullable only so that
+    # adding it did not rebuild the table on SQLite (which drops the search triggers); the
+    # site writes no NULL, and a row written around the model gets NO_SALARY.
+    salary_top_eur = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+        db_default=Value(NO_SALARY),
+        help_text="Filled from the salary; `manage.py reconvert_salaries` after a rates update.",
     )
     apply_url = models.URLField(max_length=POSTING_TEXT_LIMITS["apply_url"].length, blank=True)
     apply_email = models.EmailField(
@@ -584,6 +684,9 @@ class Posting(models.Model):
 
     # Set on the postings `reachable()` finds: whether the public may find it too.
     is_open: bool
+    # Set on a search's results when it compares salaries: the currency they are read in,
+    # which a result line converts the salary into (postings.display.result_facts).
+    reading_currency: str
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -663,6 +766,23 @@ class Posting(models.Model):
                 condition=Q(status="published"),
                 name="postings_role_newest",
             ),
+            # The location filter: open postings in a city or a region, newest first.
+            models.Index(
+                fields=["city_key", "-published_at", "-id", "status"],
+                condition=Q(status="published"),
+                name="postings_city_newest",
+            ),
+            models.Index(
+                fields=["region_key", "-published_at", "-id", "status"],
+                condition=Q(status="published"),
+                name="postings_region_newest",
+            ),
+            # Similar jobs: a role's open postings in one country, newest first, by workplace.
+            models.Index(
+                fields=["role", "country", "-published_at", "-id", "workplace", "status"],
+                condition=Q(status="published"),
+                name="postings_role_country_newest",
+            ),
             # Estimated search counts: a published sample, with the facets' columns.
             models.Index(
                 SAMPLE_BUCKET,
@@ -672,11 +792,20 @@ class Posting(models.Model):
                 condition=Q(status="published"),
                 name="postings_published_sample",
             ),
-            # Search sorted by salary: the yearly top of the range, highest first, none last.
+            # Search sorted by salary: the yearly top of the range in euros, highest first,
+            # then the salaries without a rate, then none. A plain column, not an expression:
+            # SQLite uses an index on an expression only for the very same SQL, and Django
+            # sends an expression's constants (a Coalesce's -1) as parameters, so the index
+            # this replaces was never read there.
             models.Index(
-                Coalesce("salary_max_annual", "salary_min_annual", Value(-1)).desc(),
-                F("published_at").desc(),
-                F("id").desc(),
+                fields=[
+                    "-salary_top_eur",
+                    "-published_at",
+                    "-id",
+                    "valid_through",
+                    "organisation",
+                    "status",
+                ],
                 condition=Q(status="published"),
                 name="postings_published_salary",
             ),
@@ -687,7 +816,10 @@ class Posting(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.annualise_salary()
+        self.fill_place_keys()
         update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = update_fields = with_derived_columns(update_fields)
         with transaction.atomic():
             if self.slug:
                 super().save(*args, **kwargs)
@@ -703,11 +835,21 @@ class Posting(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("postings:posting_detail", kwargs={"slug": self.slug})
 
+    def fill_place_keys(self) -> None:
+        """Fill the place keys from the city, region and country as written."""
+        self.city_key, self.region_key = places.posting_keys(self.city, self.region, self.country)
+
     def annualise_salary(self) -> None:
         """Fill the yearly salary figures from the quoted range and period."""
         per_year = PERIODS_PER_YEAR.get(self.salary_period)
         self.salary_min_annual = annual(self.salary_min, per_year)
         self.salary_max_annual = annual(self.salary_max, per_year)
+        self.salary_top_eur = compared_salary(
+            self.salary_max_annual
+            if self.salary_max_annual is not None
+            else self.salary_min_annual,
+            self.salary_currency,
+        )
 
     # What the public sees of the long texts: cut at their limits, so that no stored text
     # makes a page, a feed or JSON-LD slow or large, however long it is.
@@ -937,7 +1079,7 @@ class Posting(models.Model):
     def _save_text(self, changes: Iterable[str]) -> None:
         """Save the `changes` as the public text, with nothing left waiting for review."""
         self.pending_changes = {}
-        self._save_state(*changes, "salary_min_annual", "salary_max_annual", "pending_changes")
+        self._save_state(*changes, *SALARY_FIGURES, "pending_changes")
 
     def _save_state(self, *names: str) -> None:
         self.revision += 1
@@ -1021,7 +1163,7 @@ class Posting(models.Model):
             after = self._values_on(stored, fields)
             changes = stored._changes(after, fields)
             if changes:
-                after._save_state(*changes, "salary_min_annual", "salary_max_annual")
+                after._save_state(*changes, *SALARY_FIGURES)
                 after.record(PostingEvent.Action.EDITED, by=by, changes=changes)
             self._take(after)
 
@@ -1258,6 +1400,24 @@ def annual(amount: Decimal | None, per_year: int | None) -> Decimal | None:
     if amount is None or per_year is None:
         return None
     return amount * per_year
+
+
+def compared_salary(top_yearly: Decimal | None, currency: str) -> Decimal:
+    """Posting.salary_top_eur for a yearly top of `top_yearly` in `currency`."""
+    if top_yearly is None:
+        return NO_SALARY
+    euros = currencies.in_euros(Decimal(top_yearly), currency)
+    return UNRATED_SALARY if euros is None else euros
+
+
+def with_derived_columns(fields: Iterable[str]) -> list[str]:
+    """`fields` to write, and the columns derived from them: the place keys with the
+    place, the salary figures with the salary."""
+    fields = list(fields)
+    for sources, derived in ((PLACE_FIELDS, PLACE_KEYS), (SALARY_INPUTS, SALARY_FIGURES)):
+        if sources.intersection(fields):
+            fields += [name for name in derived if name not in fields]
+    return fields
 
 
 class RenderedDescription(models.Model):

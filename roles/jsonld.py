@@ -26,8 +26,9 @@ CREDENTIAL_CATEGORY: dict[str, str] = {
 }
 
 
-def occupation_json_ld(role: Role, *, url: str, wages: OccupationWages | None) -> dict[str, Any]:
-    """schema.org `Occupation` for the explainer, from prefetched parts and the wage table."""
+def occupation_json_ld(role: Role, *, wages: OccupationWages | None) -> dict[str, Any]:
+    """schema.org `Occupation` for the explainer, from prefetched parts and the wage table;
+    its `url` is the page's, added where the page is shown (it comes from SITE_URL)."""
     parts = list(role.qualifications.all())
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -46,7 +47,6 @@ def occupation_json_ld(role: Role, *, url: str, wages: OccupationWages | None) -
             for q in parts
             if q.kind in (Qualification.Kind.SKILL, Qualification.Kind.KNOWLEDGE)
         ],
-        "url": url,
     }
     category = CREDENTIAL_CATEGORY.get(role.education_level)
     if category:

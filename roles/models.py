@@ -196,15 +196,7 @@ class RoleQuerySet(DerivedQuerySet):
     def with_parts(self) -> RoleQuerySet:
         """A role's own parts, one query per kind whatever their number. The routes to
         other roles (reporting lines, career steps) come from `load_routes()`."""
-        # Each part ordered on its own columns: the models' default ordering starts with the
-        # role, which would join the roles table into every prefetch for nothing (the parts
-        # of one role share it).
-        return self.prefetch_related(
-            *(
-                Prefetch(name, part.objects.order_by("order", "pk"))
-                for name, part in ROLE_PARTS.items()
-            )
-        )
+        return self.prefetch_related(*part_prefetches())
 
 
 class Role(Derived):
@@ -478,12 +470,30 @@ class CareerStep(RoleRow):
         return f"{self.from_role} → {self.to_role}"
 
 
+# What a link to another role shows (its title and address) and what related roles are
+# sorted and described by: the columns to load for a role at the far end of a route.
+LINKED_ROLE_FIELDS = ("title", "slug", "abbreviation", "level", "function")
+
+
+def part_prefetches() -> list[Prefetch]:
+    """The prefetches of a role's own parts (`RoleQuerySet.with_parts`), for roles already
+    fetched too (`prefetch_related_objects`)."""
+    # Each part ordered on its own columns: the models' default ordering starts with the
+    # role, which would join the roles table into every prefetch for nothing (the parts of
+    # one role share it).
+    return [
+        Prefetch(name, part.objects.order_by("order", "pk")) for name, part in ROLE_PARTS.items()
+    ]
+
+
 def load_routes(roles: Iterable[Role]) -> None:
     """Give each of these published roles its routes to other published roles:
     `manager_lines` (the roles it reports to), `report_lines` (the roles reporting to it),
     `next_steps` and `previous_steps` (career steps out and in), with the role at the other
     end loaded. One query for the lines and one for the steps, both directions at once:
-    four prefetches, one per direction, cost about 3 ms more on an explainer."""
+    four prefetches, one per direction, cost about 3 ms more on an explainer. The roles at
+    either end load only LINKED_ROLE_FIELDS: their long texts would cost more than the rest
+    of the query."""
     by_pk = {role.pk: role for role in roles}
     for role in by_pk.values():
         role.manager_lines, role.report_lines = [], []
@@ -495,6 +505,7 @@ def load_routes(roles: Iterable[Role]) -> None:
             | Q(manager__in=list(by_pk), role__in=published)
         )
         .select_related("role", "manager")
+        .only("is_typical", "order", *linked("role"), *linked("manager"))
         .order_by("order", "pk")
     )
     for line in lines:
@@ -508,6 +519,7 @@ def load_routes(roles: Iterable[Role]) -> None:
             | Q(to_role__in=list(by_pk), from_role__in=published)
         )
         .select_related("from_role", "to_role")
+        .only("note", "typical_years", "order", *linked("from_role"), *linked("to_role"))
         .order_by("order", "pk")
     )
     for step in steps:
@@ -520,6 +532,11 @@ def load_routes(roles: Iterable[Role]) -> None:
     for role in by_pk.values():
         role.report_lines.sort(key=lambda line: (line.role.title, line.role.pk))
         role.previous_steps.sort(key=lambda step: (step.from_role.title, step.from_role.pk))
+
+
+def linked(relation: str) -> list[str]:
+    """The LINKED_ROLE_FIELDS of the role across `relation`, for `only()`."""
+    return [f"{relation}__{name}" for name in LINKED_ROLE_FIELDS]
 
 
 class FAQ(RoleRow):
@@ -553,3 +570,48 @@ ROLE_PARTS: dict[str, type[RoleRow]] = {
     "faqs": FAQ,
 }
 ROUTES: tuple[type[RoleRow], ...] = (ReportingLine, CareerStep)
+
+
+class Explainer(models.Model):
+    """What a published role's explainer shows of the role alone, rendered from the role,
+    its parts, its routes to other roles and the wage table (roles/explainers.py), and
+    stored whenever any role or part of one is written: the page reads this one row beside
+    the role instead of eight queries, and renders only what changes with postings."""
+
+    role = models.OneToOneField(
+        Role, on_delete=models.CASCADE, primary_key=True, related_name="explainer"
+    )
+    also_called_html = models.TextField(blank=True)
+    contents_html = models.TextField()
+    about_html = models.TextField()
+    wages_html = models.TextField(blank=True)
+    more_html = models.TextField()
+    json_ld = models.JSONField(
+        help_text="The role's Occupation JSON-LD but its url, which is made from SITE_URL "
+        "when the page is shown."
+    )
+    rendered_at = models.DateTimeField(auto_now=True)
+
+    objects = InvalidatingQuerySet.as_manager()
+
+    FRAGMENTS: ClassVar[tuple[str, ...]] = (
+        "also_called_html",
+        "contents_html",
+        "about_html",
+        "wages_html",
+        "more_html",
+    )
+
+    class Meta:
+        ordering = ["role"]
+
+    def __str__(self) -> str:
+        return f"Explainer of {self.role_id}"
+
+    def fragments(self) -> dict[str, SafeString]:
+        """The stored fragments by name ("about" for `about_html`), as the templates rendered
+        them, their escaping done."""
+        return {
+            name.removesuffix("_html"): mark_safe(getattr(self, name))  # noqa: S308 - ours
+            for name in self.FRAGMENTS
+        }

@@ -214,15 +214,22 @@ def also_in_function(role: Role, others: Iterable[Role]) -> list[RelatedRole]:
     return [RelatedRole(other, relation, compare_url(role, other)) for other in others]
 
 
-def explainer_context(
-    role: Role, related: list[RelatedRole], wages: OccupationWages | None
-) -> dict[str, Any]:
-    """What the explainer shows of the role alone: its wording, sections and JSON-LD."""
+def explainer_heading(role: Role) -> dict[str, str]:
+    """The explainer's title, question and meta description: the role's own row alone."""
     return {
-        "role": role,
         "page_title": explainer_title(role),
         "question": explainer_question(role),
         "meta_description": cut_on_word(role.brief_answer),
+    }
+
+
+def explainer_context(
+    role: Role, related: list[RelatedRole], wages: OccupationWages | None
+) -> dict[str, Any]:
+    """What the explainer's sections show of the role alone, from its parts, its routes and
+    the wage table (roles/explainers.py renders them)."""
+    return {
+        "role": role,
         "areas": responsibilities_by_area(role),
         "qualifications": qualifications(role),
         "education": education_sentence(role),

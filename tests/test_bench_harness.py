@@ -75,9 +75,58 @@ def test_the_report_says_which_targets_are_missed_and_why(postings):
     assert "| 800 req/s = 80% of 1,000 | met |" in targets
     assert "**Role explainer, cache default**" in targets
     assert "What would reach it" in targets
-    assert "| not measured | — |" in targets  # nothing at 1,000,000 postings
+    assert "| Search p95 ≤ 60 ms in the server over the query mix (postgresql, 100,000) | p95 " in (
+        targets
+    )
+    # Nothing at 1,000,000 postings.
+    assert (
+        "| Search p95 ≤ 150 ms in the server over the query mix (postgresql, 1,000,000) "
+        "| not measured | — |"
+    ) in targets
     for _, label, _ in latency.QUERY_MIX:
         assert f"search in server: {label} |" in report
+    assert "| postgresql | 100,000 | search in server: the whole mix | off |" in report
+
+
+def searches(*queries):
+    """In-server search rows as bench/latency.py writes them: (label, samples in ms)."""
+    return [
+        {"key": label.lower(), "label": label, "samples_ms": samples,
+         "p50": latency.percentile(samples, 50), "p95": latency.percentile(samples, 95),
+         "sql_ms": 1.0, "statements": [{"kind": "list", "milliseconds": 1.0, "full_scans": []}]}
+        for label, samples in queries
+    ]  # fmt: skip
+
+
+def search_verdict(rows):
+    result = {"database": "postgresql", "size": 100_000, "latency": {"searches": rows}}
+    target = run.search_targets([result])[0]
+    return target["verdict"], target["result"]
+
+
+def test_the_search_target_is_the_p95_of_the_whole_mix_not_of_its_slowest_query():
+    # One query of twenty at 80 ms is 5% of the mix: the mix's p95 is still 10 ms.
+    rows = searches(*[(f"Fast {n}", [10.0] * 20) for n in range(19)], ("Slow", [80.0] * 20))
+
+    verdict, result = search_verdict(rows)
+
+    assert verdict == "met"
+    assert result == "p95 10.0 ms over the mix; slowest query p95 80.0 ms (Slow)"
+
+
+def test_a_slow_query_cut_short_by_its_time_budget_weighs_as_much_as_a_fast_one():
+    # Pooled, 5 slow samples of 105 would hide under the p95; as half the mix they do not.
+    rows = searches(("Fast", [10.0] * 100), ("Slow", [80.0] * 5))
+
+    verdict, result = search_verdict(rows)
+
+    assert verdict == "missed"
+    assert result.startswith("p95 80.0 ms over the mix")
+    assert latency.mix_percentile([[10.0] * 100, [80.0] * 5], 95) == 80.0
+    # With as many samples for each, it is the percentile of them all.
+    first, second = [float(n) for n in range(1, 21)], [float(n) for n in range(21, 41)]
+    assert latency.mix_percentile([first, second], 95) == latency.percentile(first + second, 95)
+    assert latency.percentile(first + second, 95) == 38
 
 
 def test_the_abbreviation_search_of_the_mix_finds_the_coo_postings(postings, client):

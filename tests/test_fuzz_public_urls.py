@@ -47,6 +47,8 @@ hostile_text = st.one_of(
             "<script>alert(1)</script>",
             "%",
             "COO",
+            "usd",
+            "AED",
             "x" * 10_000,
         ]
     ),

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import cast
 from urllib.parse import quote
 
+from django.db.models import Value
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -45,14 +46,7 @@ def render_posting_page(
     advertise a posting that is not public)."""
     # A page `posting_detail` found knows from its query whether the posting is open.
     is_open = preview or posting.is_open
-    similar_postings = list(
-        Posting.objects.public()
-        .for_role(posting.role)
-        .exclude(pk=posting.pk)
-        .select_related("organisation")
-        .only(*RESULT_FIELDS)
-        .newest_first()[:SIMILAR_POSTING_COUNT]
-    )
+    similar_postings = similar_to(posting)
     context = {
         "posting": posting,
         "preview": preview,
@@ -66,6 +60,29 @@ def render_posting_page(
     }
     response = TemplateResponse(request, "postings/posting_detail.html", context)
     return expires_with(response, [posting, *similar_postings])
+
+
+def similar_to(posting: Posting, count: int = SIMILAR_POSTING_COUNT) -> list[Posting]:
+    """Open postings for the same role: in the same country and workplace first, then in the
+    same country, then anywhere; newest first within each.
+
+    One query of three newest-first walks, each through an index and `count` rows long
+    (postings_role_country_newest, postings_role_newest), never a sort of the role's
+    postings: the first `count` distinct rows in that order are the answer."""
+    for_role = Posting.objects.public().for_role(posting.role).exclude(pk=posting.pk)
+    in_country = for_role.filter(country=posting.country)
+    walks = [in_country.filter(workplace=posting.workplace), in_country, for_role]
+    # The walks choose; each part reads its few rows by id. (SQLite refuses LIMIT and ORDER
+    # BY in the parts of a UNION, not in their subqueries.)
+    shown = Posting.objects.select_related("organisation").only(*RESULT_FIELDS).order_by()
+    first, *rest = [
+        shown.filter(pk__in=walk.newest_first()[:count].values("pk")).annotate(
+            preference=Value(rank)
+        )
+        for rank, walk in enumerate(walks)
+    ]
+    rows = first.union(*rest, all=True).order_by("preference", "-published_at", "-pk")
+    return list({found.pk: found for found in rows}.values())[:count]
 
 
 def apply_href(posting: Posting) -> str:

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
 from jobsite.caching import expires_with, public_page
-from postings import search
+from postings import currencies, search
 from postings.display import RESULT_FIELDS
 from postings.filters import PAGE_PARAMETERS, RELEVANCE_WINDOW, PostingFilter
 from postings.models import Posting
@@ -58,6 +58,9 @@ def posting_list(request: HttpRequest) -> HttpResponseBase:
         max_pages=MAX_KEYWORD_PAGES if filterset.query else MAX_PAGES,
     )
     page = paginator.get_page(request.GET.get("page"))
+    reading = filterset.reading_currency if filterset.compares_salaries else ""
+    for posting in page.object_list:
+        posting.reading_currency = reading
     if filterset.query:
         excerpts = search.snippets(page.object_list, filterset.query, using=postings.db)
         for posting in page.object_list:
@@ -79,6 +82,8 @@ def posting_list(request: HttpRequest) -> HttpResponseBase:
             "active_filters": filterset.active_filters(),
             "canonical_url": filterset.canonical_url(page.number),
             "noindex": not filterset.is_worth_indexing(page.number),
+            "reading_currency": reading,
+            "rates_text": currencies.rates_text(),
             "role_answer": presentation.role_answer(role) if role else None,
             "role_jobs": filterset.role_jobs(role) if role else None,
         },

@@ -17,14 +17,13 @@ from postings import facets
 from postings.display import RESULT_FIELDS
 from postings.models import Posting, PostingQuerySet
 from roles import presentation
+from roles.explainers import explainer_for
 from roles.filters import RoleFilter
-from roles.jsonld import occupation_json_ld
 from roles.models import Level, Role, load_routes
 from roles.presentation import MAX_PAIR_LENGTH, compare_url, split_pair
-from roles.wages import SOURCE, SOURCE_URL, wages_for
+from roles.wages import SOURCE, SOURCE_URL
 
 OPEN_POSTING_COUNT = 5
-SAME_FUNCTION_COUNT = 6
 
 
 @dataclass
@@ -116,19 +115,10 @@ def role_directory(request: HttpRequest) -> TemplateResponse:
 @public_page
 def role_explainer(request: HttpRequest, slug: str) -> HttpResponseBase:
     try:
-        role = Role.objects.published().with_parts().get(slug=slug)
+        role = Role.objects.published().select_related("explainer").get(slug=slug)
     except Role.DoesNotExist:
         raise Http404("No published role has this address.") from None
-    load_routes([role])
-
-    related = presentation.related_roles(role)
-    same_function = (
-        Role.objects.published()
-        .filter(function=role.function)
-        .exclude(pk__in=[role.pk, *(item.role.pk for item in related)])
-        .only("title", "slug", "abbreviation", "level", "function")[:SAME_FUNCTION_COUNT]
-    )
-    related += presentation.also_in_function(role, same_function)
+    explainer = explainer_for(role)
 
     postings = Posting.objects.public().for_role(role)
     open_postings = list(
@@ -138,17 +128,18 @@ def role_explainer(request: HttpRequest, slug: str) -> HttpResponseBase:
     )
     open_count, ranges = salary_summary(salary_ranges(postings))
 
-    wages = wages_for(role.wage_soc_code)
     url = absolute_url(role.get_absolute_url())
     response = TemplateResponse(
         request,
         "roles/role_detail.html",
         {
-            **presentation.explainer_context(role, related, wages),
+            "role": role,
+            **presentation.explainer_heading(role),
+            "sections": explainer.fragments(),
             "open_postings": open_postings,
             "open_count": open_count,
             "salary_ranges": ranges,
-            "json_ld": occupation_json_ld(role, url=url, wages=wages),
+            "json_ld": {**explainer.json_ld, "url": url},
         },
     )
     return expires_with(response, open_postings)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from postings.models import Posting, SalaryPeriod, Workplace
 from postings.views.detail import render_posting_page
 from tests.factories import OrganisationFactory, PostingFactory, RoleFactory
-from tests.helpers import get_page, job_posting_data
+from tests.helpers import RESULT_TITLE, get_page, job_posting_data
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +166,38 @@ def test_similar_postings_are_open_postings_for_the_same_role(client, director_p
     assert "Unrelated Marketing Job" not in html
     similar = html.split('id="similar-jobs"')[1]
     assert director_posting.get_absolute_url() not in similar
+
+
+def test_similar_jobs_prefer_the_same_country_and_workplace_then_the_same_country(client):
+    role = RoleFactory(title="Chief Operating Officer")
+    posting = PostingFactory(
+        role=role, title="COO in Dubai", city="Dubai", region="", country="AE", workplace="on_site"
+    )
+
+    def similar(title: str, days: int, country: str, workplace: str) -> None:
+        PostingFactory(
+            role=role,
+            title=title,
+            country=country,
+            workplace=workplace,
+            published_at=timezone.now() - timedelta(days=days),
+        )
+
+    similar("Newest, in Boston", 1, "US", "on_site")
+    similar("Second newest, in Seattle", 2, "US", "on_site")
+    similar("Remote from Dubai", 3, "AE", "remote")
+    similar("Older, on-site in Abu Dhabi", 9, "AE", "on_site")
+    similar("Oldest, on-site in Sharjah", 10, "AE", "on_site")
+    similar("Elsewhere, oldest", 20, "GB", "on_site")
+
+    similar_jobs = page(client, posting).split('id="similar-jobs"')[1]
+
+    assert RESULT_TITLE.findall(similar_jobs) == [
+        "Older, on-site in Abu Dhabi",
+        "Oldest, on-site in Sharjah",
+        "Remote from Dubai",
+        "Newest, in Boston",
+    ]
 
 
 # --- Which postings have a page ------------------------------------------------------------
@@ -382,11 +414,15 @@ def test_public_page_is_not_marked_as_a_preview(client, director_posting):
 # --- Cost ----------------------------------------------------------------------------------
 
 
-def test_posting_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
-    """Guards the N+1 of similar postings fetching their organisation one by one, and the
-    posting's organisation and role loaded lazily."""
+@pytest.mark.parametrize("same_place", [0, 2, 12])
+def test_posting_page_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, same_place
+):
+    """Guards the N+1 of similar postings fetching their organisation one by one, the
+    posting's organisation and role loaded lazily, and a query per preference of place."""
     posting = PostingFactory()
-    PostingFactory.create_batch(12, role=posting.role)
+    PostingFactory.create_batch(same_place, role=posting.role, country=posting.country)
+    PostingFactory.create_batch(12 - same_place, role=posting.role, country="US")
 
     with django_assert_max_num_queries(2):
         response = client.get(posting.get_absolute_url())

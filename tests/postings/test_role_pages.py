@@ -466,8 +466,9 @@ def _page_cache_off(settings):
 def test_explainer_shows_an_edit_at_the_next_request_even_one_that_sends_no_signal(
     client, graph, edit, old, new
 ):
-    """Nothing beneath the page cache keeps a role's sections: with the page cache off, an
-    edit shows at once, even one made through update(), which sends no signal."""
+    """A write takes the stored explainers with it (tests/roles/test_explainers.py): with the
+    page cache off, an edit shows at once, even one made through update(), which sends no
+    signal."""
     html = get_page(client, graph["coo"].get_absolute_url())
     assert old is None or old in html
     assert new not in html

@@ -133,6 +133,7 @@ def test_demo_salaries_are_annualised_and_consistent(roles):
     for posting in Posting.objects.exclude(salary_min=None):
         assert posting.salary_currency
         assert posting.salary_min_annual is not None
+        assert posting.salary_top_eur > 0  # converted: every demo currency has a rate
         if posting.salary_max is not None:
             assert posting.salary_min <= posting.salary_max
             assert posting.salary_max_annual >= posting.salary_min_annual

@@ -7,7 +7,7 @@ to the day), so a run on another day shifts them by whole days and nothing else.
 
 Idempotent: slugs are derived from the seed and the posting number, and rows are inserted
 with bulk_create(ignore_conflicts=True), so a second run adds nothing. bulk_create skips
-save(): the yearly salary figures are filled here with the model's own method.
+save(); Posting's own bulk_create fills the salary figures (yearly, and in euros) as save() does.
 """
 
 from __future__ import annotations
@@ -434,7 +434,6 @@ def make_posting(
     else:
         posting.apply_email = f"jobs@{organisation.slug}.example.com"
     set_salary(rng, posting, role, country)
-    posting.annualise_salary()
     return posting
 
 

@@ -1,0 +1,128 @@
+"""A role's explainer, rendered when roles are written and stored as data.
+
+What an explainer shows of the role alone (its sections, contents, "also called" line, wage
+table and Occupation JSON-LD) comes from the role, its parts, its routes to other roles and
+the wage table: eight queries and most of the page's rendering. It changes only when a role
+or a part of one is written, so it is rendered then and stored in `Explainer` rows, and the
+page reads one row beside the role and renders only what changes with postings.
+
+Never stale:
+
+- A write to any roles model (a save, a delete, an `update()` or a bulk write, whatever sends
+  it: the admin, `load_roles`, a restore) deletes every stored explainer in the writer's own
+  transaction (`out_of_date`), since a role's title shows on its neighbours' explainers, and
+  renders them all again once that commits. Between the two, a page finds no row and renders
+  the same fragments itself, from the rows it reads.
+- A page that renders its own never stores them: it may have read rows an uncommitted edit
+  is replacing.
+- Code changes (templates, wording, the wage table) reach stored explainers when they are
+  all rendered again after every `migrate` (post_migrate), which a deploy runs. With
+  DJANGO_DEBUG on, pages always render their own, so a template edit shows at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, router, transaction
+from django.db.models import prefetch_related_objects
+from django.template.loader import render_to_string
+
+from roles import presentation
+from roles.jsonld import occupation_json_ld
+from roles.models import LINKED_ROLE_FIELDS, Explainer, Role, load_routes, part_prefetches
+from roles.wages import wages_for
+
+# Roles of the same function listed among the related roles, when its neighbours are few.
+SAME_FUNCTION_COUNT = 6
+# The fragments, by the Explainer column that stores each, and the template that makes it.
+TEMPLATES = {
+    "also_called_html": "roles/includes/_explainer_also_called.html",
+    "contents_html": "roles/includes/_explainer_contents.html",
+    "about_html": "roles/includes/_explainer_about.html",
+    "wages_html": "roles/includes/_wages.html",
+    "more_html": "roles/includes/_explainer_more.html",
+}
+
+
+def explainer_for(role: Role) -> Explainer:
+    """The role's stored explainer, or, where none is stored (or in debug mode), one
+    rendered now and not stored. `role` comes with `select_related("explainer")`."""
+    if not settings.DEBUG:
+        try:
+            return role.explainer
+        except Explainer.DoesNotExist:
+            pass
+    prefetch_related_objects([role], *part_prefetches())
+    load_routes([role])
+    same_function = (
+        Role.objects.published()
+        .filter(function=role.function)
+        .exclude(pk__in=neighbours(role))
+        .only(*LINKED_ROLE_FIELDS)[:SAME_FUNCTION_COUNT]
+    )
+    return render(role, same_function)
+
+
+def neighbours(role: Role) -> set[int]:
+    """The role and the roles its routes link it to, by primary key."""
+    return {role.pk, *(item.role.pk for item in presentation.related_roles(role))}
+
+
+def render(role: Role, same_function: Iterable[Role]) -> Explainer:
+    """The explainer of a role fetched with its parts and routes. Its related roles are its
+    neighbours, then the first few of `same_function` (published roles of its function, in
+    the directory's order) that are not among them."""
+    related = presentation.related_roles(role)
+    taken = neighbours(role)
+    others = [other for other in same_function if other.pk not in taken]
+    related += presentation.also_in_function(role, others[:SAME_FUNCTION_COUNT])
+    wages = wages_for(role.wage_soc_code)
+    context = presentation.explainer_context(role, related, wages)
+    fragments = {
+        column: render_to_string(template, context) if column != "wages_html" or wages else ""
+        for column, template in TEMPLATES.items()
+    }
+    return Explainer(role=role, json_ld=occupation_json_ld(role, wages=wages), **fragments)
+
+
+def render_explainers(using: str = DEFAULT_DB_ALIAS) -> int:
+    """Render every published role's explainer and store them, in one transaction; drop
+    those of roles no longer published. Returns how many are stored."""
+    roles = list(Role.objects.using(using).published().with_parts())
+    load_routes(roles)
+    everyone = list(Role.objects.using(using).published().only(*LINKED_ROLE_FIELDS))
+    explainers = [
+        render(role, [other for other in everyone if other.function == role.function])
+        for role in roles
+    ]
+    with transaction.atomic(using=using):
+        stored = Explainer.objects.using(using)
+        stored.exclude(role__in=[role.pk for role in roles]).delete()
+        stored.bulk_create(
+            explainers,
+            update_conflicts=True,
+            unique_fields=["role"],
+            update_fields=[*Explainer.FRAGMENTS, "json_ld", "rendered_at"],
+        )
+    return len(explainers)
+
+
+def out_of_date(using: str) -> None:
+    """A role or a part of one was written on `using`: delete the stored explainers in the
+    writer's transaction, and render them all again once it commits (once, however many
+    rows it writes)."""
+    Explainer.objects.using(using).all().delete()
+    pending = transaction.get_connection(using).run_on_commit
+    if not any(callback is render_explainers for _, callback, _ in pending):
+        # Robust: a failure leaves the rows missing, which pages render for themselves.
+        transaction.on_commit(render_explainers, using=using, robust=True)
+
+
+def render_after_migrate(using: str, **kwargs: Any) -> None:
+    """post_migrate's receiver: the code that rendered the stored explainers may be older.
+    Not on a database that holds no roles (the cache's own, on SQLite)."""
+    if router.allow_migrate_model(using, Explainer):
+        render_explainers(using)
