@@ -41,6 +41,7 @@ from postings import currencies, facets, places, search, spelling
 from postings.display import country_name
 from postings.facets import FacetOption, Select, Tally
 from postings.models import EmploymentType, Posting, PostingQuerySet, Workplace
+from roles import presentation
 from roles.models import Role
 
 MAX_POSTED_WITHIN_DAYS = 3650
@@ -267,6 +268,17 @@ class PostingFilter(django_filters.FilterSet):
                 cache.set(key, reading, timeout=caching.cache_seconds())
         return reading
 
+    @cached_property
+    def named_role(self) -> Role | None:
+        """The published role the keywords name (RoleQuerySet.named_in): its postings rank
+        first and the page opens with what it is. One query when there are keywords,
+        with the fields the role's answer shows."""
+        words = search.sought(self.query)
+        if not words:
+            return None
+        roles = Role.objects.using(self.queryset.db).published()
+        return roles.only(*presentation.ANSWER_FIELDS).named_in(words)
+
     @property
     def reading_currency(self) -> str:
         """The currency salaries are read in: the one asked for, or US dollars."""
@@ -298,7 +310,13 @@ class PostingFilter(django_filters.FilterSet):
         sort = self.sort_order
         if sort == Sort.RELEVANCE:
             postings = self.narrow(queryset, skip=["q"])
-            postings = search.ranked(postings, self.query, window=RELEVANCE_WINDOW)
+            role = self.named_role
+            postings = search.ranked(
+                postings,
+                self.query,
+                window=RELEVANCE_WINDOW,
+                favoured=Q(role=role) if role else None,
+            )
             return postings.order_by("-search_rank", "-published_at", "-pk")
         postings = self.narrow(queryset)
         if sort == Sort.SALARY:
@@ -462,6 +480,16 @@ class PostingFilter(django_filters.FilterSet):
         suggestion = self.reading.suggestion
         return self.search_url(suggestion.text) if suggestion else ""
 
+    def role_jobs(self, role: Role) -> RoleJobs:
+        """The results of `role`, counted with the rest (no query), and the address of this
+        search narrowed to it, which lists exactly those."""
+        count = self.tally.count("role", role.pk)
+        narrowed = self.data.copy()
+        narrowed.pop("page", None)
+        narrowed["role"] = role.slug
+        url = f"{reverse('postings:posting_list')}?{narrowed.urlencode()}"
+        return RoleJobs(count=count, text=self.tally.figure(count), url=url)
+
     def is_worth_indexing(self, page: int) -> bool:
         """Page one of no search or of one filter: the combinations and later pages are many
         and thin, so search engines may follow them but not keep them."""
@@ -553,6 +581,15 @@ def canonical_value(name: str, value: Any) -> str:
     if name == "literal":
         return "1"
     return str(value)
+
+
+@dataclass(frozen=True)
+class RoleJobs:
+    """A role's postings among a search's results: how many ("" for none), and where."""
+
+    count: int
+    text: str
+    url: str
 
 
 @dataclass(frozen=True)

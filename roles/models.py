@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any, ClassVar, cast
+from collections.abc import Callable, Collection, Iterable
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Aggregate, F, Prefetch, Q, Value
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -14,6 +15,10 @@ from jobsite.caching import InvalidatingQuerySet
 from jobsite.conditions import unless_either_unset
 from jobsite.markup import render_markdown
 from jobsite.text import fold
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
 
 class Function(models.TextChoices):
@@ -133,10 +138,60 @@ class DerivedQuerySet(InvalidatingQuerySet):
         return super().update(**kwargs)
 
 
+# Between the alternate titles of a role as one text: a title is one line of a text input.
+NAME_SEPARATOR = "\n"
+
+
+class Joined(Aggregate):
+    """A group's texts as one, `separator` between them: STRING_AGG, GROUP_CONCAT on SQLite."""
+
+    function = "STRING_AGG"
+    output_field = models.TextField()
+
+    def __init__(self, expression: str, separator: str) -> None:
+        super().__init__(expression, Value(separator))
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, Any]:
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+class NameKind(IntEnum):
+    """What a name of a role is; a lower value wins when two roles share a name."""
+
+    TITLE = 0
+    ABBREVIATION = 1
+    ALTERNATE_TITLE = 2
+
+
 class RoleQuerySet(DerivedQuerySet):
     def published(self) -> RoleQuerySet:
         """Roles the public may see."""
         return self.filter(is_published=True)
+
+    def named_in(self, text: str) -> Role | None:
+        """The role that `text` names: the whole of it, or a phrase within it, is a role's
+        title, abbreviation or alternate title, compared by `name_words` (folded, without
+        the words that join a title's parts: "vice president finance" says "Vice President
+        of Finance"); see `named_phrase` for which phrase counts. Of two roles with that
+        name, a title wins over an abbreviation over an alternate title, then the first by
+        title. None when it names none. One query, for every role of this queryset with its
+        alternate titles: roles are a few dozen. The role has the fields the queryset loads
+        (`only()` keeps the long texts out)."""
+        words = name_words(text)
+        if not words:
+            return None
+        named: dict[str, tuple[NameKind, int, Role]] = {}
+        roles = self.annotate(
+            alternate_names=Joined("alternate_titles__title", NAME_SEPARATOR)
+        ).order_by("title", "pk")
+        for order, role in enumerate(roles):
+            for kind, name in role_names(role):
+                if name not in named or (kind, order) < named[name][:2]:
+                    named[name] = (kind, order, role)
+        phrase = named_phrase(words, named)
+        return named[phrase][2] if phrase else None
 
     def with_parts(self) -> RoleQuerySet:
         """A role's own parts, one query per kind whatever their number. The routes to
@@ -247,6 +302,49 @@ class Role(Derived):
     def wage_soc_code(self) -> str:
         """The SOC code of the wage statistics: the O*NET-SOC code without its suffix."""
         return self.onet_soc_code[:7]
+
+
+# Words that join the parts of a title ("head of operations") without making it another one:
+# people leave them out ("head operations"), and beside a name they do not make it part of a
+# longer title ("COO of a start-up").
+CONNECTIVES = frozenset({"a", "an", "and", "at", "for", "in", "of", "the", "to"})
+
+
+def name_words(text: str) -> list[str]:
+    """The words of a name or a query as names are compared: folded (jobsite.text.fold),
+    without CONNECTIVES."""
+    return [word for word in fold(text).split() if word not in CONNECTIVES]
+
+
+def named_phrase(words: list[str], names: Collection[str]) -> str | None:
+    """The longest of `names` that `words` say (both as `name_words` has them): all of
+    them, or a phrase among them that the words beside it do not continue, words of other
+    names being title words. "COO" in "coo london" is a name, "president" in "vice
+    president" is not; the first of two as long."""
+    title_words = {word for name in names for word in name.split()}
+    longest = max((len(name.split()) for name in names), default=0)
+    found: list[tuple[int, int, int, str]] = []
+    for start in range(len(words)):
+        for end in range(start + 1, min(len(words), start + longest) + 1):
+            phrase = " ".join(words[start:end])
+            continued = (start > 0 and words[start - 1] in title_words) or (
+                end < len(words) and words[end] in title_words
+            )
+            if phrase in names and not continued:
+                found.append((start - end, -len(phrase), start, phrase))
+    return min(found)[-1] if found else None
+
+
+def role_names(role: Role) -> list[tuple[NameKind, str]]:
+    """A role's names as `name_words` has them, each with its kind: from a role of
+    `named_in`'s query, whose `alternate_names` holds its alternate titles as one text."""
+    alternates = (getattr(role, "alternate_names", None) or "").split(NAME_SEPARATOR)
+    names = [
+        (NameKind.TITLE, role.title),
+        (NameKind.ABBREVIATION, role.abbreviation),
+        *((NameKind.ALTERNATE_TITLE, alternate) for alternate in alternates),
+    ]
+    return [(kind, " ".join(words)) for kind, name in names if (words := name_words(name))]
 
 
 class RoleRow(Derived):

@@ -8,6 +8,7 @@ module runs a query of its own, so the pages' query counts stay fixed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,10 @@ EDUCATION_PHRASE: dict[str, str] = {
 LEVEL_RANK = {value: rank for rank, value in enumerate(Level.values)}
 
 META_DESCRIPTION_LENGTH = 160
+# The end of a sentence: a stop, then space and a capital ("e.g. email" goes on).
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+# A role's answer on the search page is one sentence; an editor's longer one is cut.
+ANSWER_SENTENCE_LENGTH = 240
 
 
 def indefinite_article(words: str) -> str:
@@ -61,6 +66,11 @@ def cut_on_word(text: str, limit: int = META_DESCRIPTION_LENGTH) -> str:
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:.–—-") + "…"
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of `text`, on one line."""
+    return SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
 
 
 def join_or(items: list[str]) -> str:
@@ -236,6 +246,41 @@ def explainer_context(
         "source_url": SOURCE_URL,
         "sources": [line.strip() for line in role.sources.splitlines() if line.strip()],
     }
+
+
+# -- The role's answer on the search page ---------------------------------------------------
+
+
+# The fields of a role its answer reads (and its link, and the explainer's question).
+ANSWER_FIELDS = ("title", "slug", "abbreviation", "brief_answer", "onet_soc_code")
+
+
+@dataclass
+class RoleAnswer:
+    """What a search that names a role says first: what the role is, in a sentence, and
+    the median pay of its occupation (where the explainer shows the wage table)."""
+
+    role: Role
+    question: str
+    sentence: str
+    wages: OccupationWages | None
+    source: str = SOURCE
+    source_url: str = SOURCE_URL
+
+    @property
+    def median(self) -> int | None:
+        return self.wages.annual_median if self.wages else None
+
+
+def role_answer(role: Role) -> RoleAnswer:
+    """The answer for `role`, from the fields ANSWER_FIELDS names: no query."""
+    return RoleAnswer(
+        role=role,
+        question=explainer_question(role),
+        sentence=cut_on_word(first_sentence(role.brief_answer), ANSWER_SENTENCE_LENGTH),
+        # The explainer's rule: the wage table shows where the occupation has figures.
+        wages=wages_for(role.wage_soc_code),
+    )
 
 
 # -- The comparison -------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from postings import currencies, search
 from postings.display import RESULT_FIELDS
 from postings.filters import PAGE_PARAMETERS, RELEVANCE_WINDOW, PostingFilter
 from postings.models import Posting
+from roles import presentation
 
 PAGE_SIZE = 20
 # How far a visitor may page. Each page further costs the database one page more to skip, and
@@ -64,6 +65,9 @@ def posting_list(request: HttpRequest) -> HttpResponseBase:
         excerpts = search.snippets(page.object_list, filterset.query, using=postings.db)
         for posting in page.object_list:
             posting.snippet = excerpts.get(posting.pk, "")
+    # The role the keywords name, answered above the first page of results: the query that
+    # found it also ranked its postings first, and the tally counted them.
+    role = filterset.named_role if page.number == 1 else None
     response = TemplateResponse(
         request,
         "postings/posting_list.html",
@@ -80,6 +84,8 @@ def posting_list(request: HttpRequest) -> HttpResponseBase:
             "noindex": not filterset.is_worth_indexing(page.number),
             "reading_currency": reading,
             "rates_text": currencies.rates_text(),
+            "role_answer": presentation.role_answer(role) if role else None,
+            "role_jobs": filterset.role_jobs(role) if role else None,
         },
     )
     return expires_with(response, page.object_list)

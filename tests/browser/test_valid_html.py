@@ -58,6 +58,7 @@ def test_every_page_people_see_is_valid_html(client, tmp_path):
         "explainer": "/roles/chief-operating-officer/",
         "comparison": "/roles/compare/chief-operating-officer-vs-director-of-operations/",
         "search with results": "/jobs/?q=COO&workplace=remote&page=2",
+        "search that names a role": "/jobs/?q=chief+operating+officer",
         "search without results": "/jobs/?q=astronaut",
         "search with a misspelling corrected": "/jobs/?q=oprations",
         "search offering a correction": "/jobs/?q=oprations&literal=1",

@@ -18,7 +18,7 @@ from tests.factories import (
     PostingFactory,
     RoleFactory,
 )
-from tests.helpers import JOBS, RESULT_TITLE, titles
+from tests.helpers import JOBS, RESULT_TITLE, SEARCH_PAGE_QUERIES, titles
 
 pytestmark = pytest.mark.django_db
 
@@ -361,17 +361,17 @@ def test_posting_list_runs_a_fixed_number_of_queries(
     organisations = OrganisationFactory.create_batch(3)
     for n in range(3):
         PostingFactory(role=director, organisation=organisations[n % 3])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(SEARCH_PAGE_QUERIES):
         few = client.get(JOBS, params)
 
     for _ in range(30):
         PostingFactory(role=director, organisation=OrganisationFactory())
-    with django_assert_max_num_queries(8) as queries:
+    with django_assert_max_num_queries(SEARCH_PAGE_QUERIES) as queries:
         many = client.get(JOBS, params)
 
     assert few.status_code == many.status_code == HTTPStatus.OK
     assert len(RESULT_TITLE.findall(many.content.decode())) == 20
-    assert len(queries.captured_queries) <= 8
+    assert len(queries.captured_queries) <= SEARCH_PAGE_QUERIES
 
 
 def test_the_database_keeps_the_search_document_with_triggers():

@@ -22,7 +22,7 @@ from tests.factories import (
     ShorthandFactory,
     StaffFactory,
 )
-from tests.helpers import JOBS, get_page, search_note, title_set, titles
+from tests.helpers import JOBS, SEARCH_PAGE_QUERIES, get_page, search_note, title_set, titles
 
 pytestmark = pytest.mark.django_db
 
@@ -334,11 +334,11 @@ def test_a_read_search_runs_a_fixed_number_of_queries(
     """Reading the keywords is one query for shorthand, one for the vocabulary and, for a
     correction, one to learn whether the words as typed find anything: never one per word
     or per posting, and within the pin of every keyword search."""
-    with django_assert_max_num_queries(SEARCH_QUERIES):
+    with django_assert_max_num_queries(SEARCH_PAGE_QUERIES):
         few = client.get(JOBS, params)
     for n in range(25):
         PostingFactory(role=roles["director"], title=f"Director of Operations {n}")
-    with django_assert_max_num_queries(SEARCH_QUERIES):
+    with django_assert_max_num_queries(SEARCH_PAGE_QUERIES):
         many = client.get(JOBS, params)
     filterset = PostingFilter(QueryDict(urlencode(params)), queryset=Posting.objects.public())
     with django_assert_max_num_queries(3):
@@ -360,7 +360,3 @@ def test_the_next_page_of_a_corrected_search_reads_nothing_again(
 
     assert search_note(response.content.decode()).startswith("Showing results for operations")
     assert not any("searchterm" in query["sql"] for query in queries.captured_queries)
-
-
-# What /jobs/ may run for a keyword search (tests/postings/test_search.py).
-SEARCH_QUERIES = 8

@@ -175,3 +175,72 @@ def test_parts_and_relations_read_as_text():
 
     assert str(line) == "Chief Operating Officer reports to Chief Executive Officer"
     assert str(step) == "Director of Operations → General Manager"
+
+
+# --- Which role a search names ------------------------------------------------------------
+
+
+@pytest.fixture
+def named_roles():
+    """Roles whose names overlap the way real titles do."""
+    coo = RoleFactory(title="Chief Operating Officer", abbreviation="COO")
+    ceo = RoleFactory(title="Chief Executive Officer", abbreviation="CEO")
+    AlternateTitleFactory(role=ceo, title="President")
+    director = RoleFactory(title="Director of Operations")
+    AlternateTitleFactory(role=director, title="Head of Operations")
+    AlternateTitleFactory(role=director, title="Senior Operations Manager")
+    manager = RoleFactory(title="Operations Manager")
+    vp = RoleFactory(title="Vice President of Operations")
+    RoleFactory(title="Draft Role", abbreviation="DR", is_published=False)
+    return {"coo": coo, "ceo": ceo, "director": director, "manager": manager, "vp": vp}
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Chief Operating Officer", "coo"),
+        ("coo", "coo"),
+        ("chief-operating OFFICER!", "coo"),
+        ("head of operations", "director"),
+        ("head operations", "director"),
+        ("the director of the operations", "director"),
+        ("COO London", "coo"),
+        ("interim coo of a start-up", "coo"),
+        ("operations manager", "manager"),
+        ("senior operations manager", "director"),
+        ("vice president of operations", "vp"),
+        ("Président", "ceo"),
+    ],
+)
+def test_a_search_names_the_role_whose_title_abbreviation_or_alternate_title_it_says(
+    named_roles, text, named
+):
+    assert Role.objects.published().named_in(text) == named_roles[named]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "operations",
+        "chief officer",
+        # "President" is the CEO's, but here it is part of a longer title.
+        "vice president",
+        # Two roles, neither of them the search's.
+        "coo ceo",
+        # A draft role is no answer.
+        "DR",
+    ],
+)
+def test_a_search_names_no_role_when_no_name_stands_on_its_own(named_roles, text):
+    assert Role.objects.published().named_in(text) is None
+
+
+def test_finding_the_named_role_takes_one_query_whatever_the_number_of_alternate_titles(
+    named_roles, django_assert_num_queries
+):
+    for n in range(20):
+        AlternateTitleFactory(role=named_roles["manager"], title=f"Site lead {n}")
+
+    with django_assert_num_queries(1):
+        assert Role.objects.published().named_in("site lead 19") == named_roles["manager"]
