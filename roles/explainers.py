@@ -22,10 +22,12 @@ Never stale:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, router, transaction
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
@@ -85,7 +87,8 @@ def render(role: Role, same_function: Iterable[Role]) -> Explainer:
         column: render_to_string(template, context) if column != "wages_html" or wages else ""
         for column, template in TEMPLATES.items()
     }
-    return Explainer(role=role, json_ld=occupation_json_ld(role, wages=wages), **fragments)
+    json_ld = json.dumps(occupation_json_ld(role, wages=wages), cls=DjangoJSONEncoder)
+    return Explainer(role=role, json_ld=json_ld, **fragments)
 
 
 def render_explainers(using: str = DEFAULT_DB_ALIAS) -> int:

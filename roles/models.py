@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection, Iterable
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -586,7 +587,9 @@ class Explainer(models.Model):
     about_html = models.TextField()
     wages_html = models.TextField(blank=True)
     more_html = models.TextField()
-    json_ld = models.JSONField(
+    # Text, not a JSONField: PostgreSQL's jsonb would sort the keys, and "@context" first
+    # is what people and validators expect to read.
+    json_ld = models.TextField(
         help_text="The role's Occupation JSON-LD but its url, which is made from SITE_URL "
         "when the page is shown."
     )
@@ -607,6 +610,10 @@ class Explainer(models.Model):
 
     def __str__(self) -> str:
         return f"Explainer of {self.role_id}"
+
+    def occupation(self, *, url: str) -> dict[str, Any]:
+        """The Occupation JSON-LD with the page's `url`."""
+        return {**json.loads(self.json_ld), "url": url}
 
     def fragments(self) -> dict[str, SafeString]:
         """The stored fragments by name ("about" for `about_html`), as the templates rendered

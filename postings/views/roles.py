@@ -139,7 +139,7 @@ def role_explainer(request: HttpRequest, slug: str) -> HttpResponseBase:
             "open_postings": open_postings,
             "open_count": open_count,
             "salary_ranges": ranges,
-            "json_ld": {**explainer.json_ld, "url": url},
+            "json_ld": explainer.occupation(url=url),
         },
     )
     return expires_with(response, open_postings)

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('about_html', models.TextField()),
                 ('wages_html', models.TextField(blank=True)),
                 ('more_html', models.TextField()),
-                ('json_ld', models.JSONField(help_text="The role's Occupation JSON-LD but its url, which is made from SITE_URL when the page is shown.")),
+                ('json_ld', models.TextField(help_text="The role's Occupation JSON-LD but its url, which is made from SITE_URL when the page is shown.")),
                 ('rendered_at', models.DateTimeField(auto_now=True)),
             ],
             options={
