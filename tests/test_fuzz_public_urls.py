@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from postings.filters import PostingFilter
 from postings.models import Membership
+from postings.understanding import FILTER_WORDS
 from roles.filters import RoleFilter
 from tests.factories import (
     CareerStepFactory,
@@ -105,6 +106,71 @@ def test_no_query_string_makes_a_public_page_fail(client, public_urls, data, que
         HTTPStatus.NOT_FOUND,
     }, (url, query, response.status_code)
     assert b"Traceback" not in response.content
+
+
+# Keywords as the search reads them (shorthand, misspellings, workplace, job-type and place
+# words, postings/understanding.py), in any order, with the syntax around them.
+keyword_pieces = st.one_of(
+    st.sampled_from(
+        [
+            *(word for words in FILTER_WORDS.values() for word in words),
+            "full-time",
+            "on-site",
+            "London",
+            "london,",
+            "Georgia",
+            "München",
+            "NYC",
+            "Boston,",
+            "MA",
+            "Bavaria",
+            "Germany",
+            "UK",
+            "Reading",
+            "officer",
+            "COO",
+            "vp",
+            "ops",
+            "head of",
+            "opperations",
+            "lodnon",
+            '"remote',
+            '"',
+            "-remote",
+            "or",
+            "OR",
+            "-",
+            ",",
+            "é",
+            "ß",
+        ]
+    ),
+    st.text(max_size=8),
+)
+
+
+@fuzzing(examples=40)
+@given(words=st.lists(keyword_pieces, max_size=8), query=query_strings)
+def test_no_keywords_make_the_search_or_its_feed_fail(client, places, words, query):
+    for url in ("/jobs/", "/jobs/feed/rss/"):
+        response = client.get(url, [("q", " ".join(words)), *query])
+
+        assert response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR, (url, words, query)
+        assert b"Traceback" not in response.content
+
+
+@pytest.fixture
+def places(db):
+    """Postings in places the keywords name, so that the vocabulary knows them."""
+    for city, region, country in [
+        ("London", "England", "GB"),
+        ("Atlanta", "Georgia", "US"),
+        ("Tbilisi", "Tbilisi", "GE"),
+        ("München", "Bayern", "DE"),
+        ("New York", "NY", "US"),
+        ("Boston", "MA", "US"),
+    ]:
+        PostingFactory(city=city, region=region, country=country)
 
 
 @fuzzing(examples=30)

@@ -73,7 +73,7 @@ def posting_list(request: HttpRequest) -> HttpResponseBase:
         "postings/posting_list.html",
         {
             "filter": filterset,
-            "form": filterset.form,
+            "form": filterset.shown_form,
             "selects": filterset.selects(),
             "page_obj": page,
             "result_count": filterset.count_text(),
