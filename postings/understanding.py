@@ -13,7 +13,8 @@ title, and where its name is an open posting's place (the vocabulary's place wor
 the Munich and New York of the postings. Where a name has more than
 one reading ("Georgia"), the first with open postings wins (`has_postings`).
 
-Only bare words are read: a "quoted phrase", an excluded -word and the words joined by `or`
+Words that only say "a job" ("operations jobs") are never searched for, nor "in" before a
+place. Only bare words are read: a "quoted phrase", an excluded -word and the words joined by `or`
 are searched as typed. A filter the search already sets is not read again: with
 `workplace=hybrid` in the address, "remote" in the box stays a word. One place at most.
 """
@@ -57,6 +58,10 @@ FILTER_WORDS: dict[str, dict[str, str]] = {
         "intern": EmploymentType.INTERNSHIP,
     },
 }
+# Words that say "a job" on a site of nothing else: never searched for ("operations jobs").
+FILLER = frozenset({"job", "jobs", "vacancy", "vacancies", "opening", "openings"})
+# Words before a place that belong with it ("jobs in Dublin").
+PLACE_PREPOSITIONS = frozenset({"in", "near", "around"})
 LONGEST_FILTER_PHRASE = 3
 LONGEST_PLACE = 3
 # The readings of an ambiguous name asked about, each a query: the likeliest few.
@@ -107,6 +112,8 @@ def understand(
         if place is not None:
             ((name, value),) = place[0].parameters.items()
             filters[name], read_from[name] = value, place[1]
+    for token in tokens:
+        token.taken = token.taken or token.folded in FILLER
     left = " ".join(token.text for token in tokens if not token.taken)
     return Understanding(left, filters, read_from)
 
@@ -183,6 +190,9 @@ def take_place(
             known = known[:AMBIGUOUS_READINGS]
             known = [place for place in known if has_postings(place)] or known
         if known:
+            before = tokens[start - 1] if start else None
+            if before and not before.taken and before.folded in PLACE_PREPOSITIONS:
+                start -= 1
             return known[0], take(tokens, start, end)
     return None
 

@@ -112,6 +112,7 @@ def canonical(page: str) -> dict[str, list[str]]:
         ("München", {"Analyst Munich"}, {"location": ["Munich"]}),
         ("NYC", {"Analyst New York"}, {"location": ["New York"]}),
         ("analyst paris part-time", {"Analyst Paris part-time"}, None),
+        ("analyst jobs in Berlin", {"Analyst Berlin"}, {"q": ["analyst"], "location": ["Berlin"]}),
     ],
 )
 def test_words_that_name_a_workplace_job_type_or_place_act_on_that_field(
