@@ -29,6 +29,15 @@ from jobsite.text import fold
 from postings import places
 from postings.models import EmploymentType, SearchTerm, Workplace
 
+
+@dataclass(frozen=True)
+class Understanding:
+    """The words left to search, and the filters read from the others."""
+
+    query: str
+    filters: dict[str, str] = field(default_factory=dict)
+
+
 # What people type for each workplace and job type, folded (jobsite.text.fold).
 FILTER_WORDS: dict[str, dict[str, str]] = {
     "workplace": {
@@ -70,16 +79,6 @@ AMBIGUOUS_READINGS = 2
 TOKEN = re.compile(r'-?"[^"]*"?|\S+')
 
 
-@dataclass(frozen=True)
-class Understanding:
-    """The words left to search, the filters read from the others, and for each filter the
-    words it was read from ({"workplace": "remote"})."""
-
-    query: str
-    filters: dict[str, str] = field(default_factory=dict)
-    read_from: dict[str, str] = field(default_factory=dict)
-
-
 @dataclass
 class Token:
     text: str
@@ -101,21 +100,19 @@ def understand(
     (SearchTerm.Kind); it is asked once, only when some words could name a place."""
     tokens = tokenise(text)
     filters: dict[str, str] = {}
-    read_from: dict[str, str] = {}
     for name, words in FILTER_WORDS.items():
         if name not in given:
-            found = take_phrase(tokens, words, LONGEST_FILTER_PHRASE)
-            if found:
-                filters[name], read_from[name] = found
+            value = take_phrase(tokens, words, LONGEST_FILTER_PHRASE)
+            if value is not None:
+                filters[name] = value
     if not {"location", "country"} & set(given):
         place = take_place(tokens, kinds_of, has_postings)
         if place is not None:
-            ((name, value),) = place[0].parameters.items()
-            filters[name], read_from[name] = value, place[1]
+            filters.update(place.parameters)
     for token in tokens:
         token.taken = token.taken or token.folded in FILLER
     left = " ".join(token.text for token in tokens if not token.taken)
-    return Understanding(left, filters, read_from)
+    return Understanding(left, filters)
 
 
 def tokenise(text: str) -> list[Token]:
@@ -142,15 +139,13 @@ def runs(tokens: list[Token], longest: int) -> list[tuple[int, int]]:
     return found
 
 
-def take_phrase(
-    tokens: list[Token], words: Mapping[str, str], longest: int
-) -> tuple[str, str] | None:
-    """The value of the first phrase of `words` among the tokens, and its words as typed;
-    its tokens are taken."""
+def take_phrase(tokens: list[Token], words: Mapping[str, str], longest: int) -> str | None:
+    """The value of the first phrase of `words` among the tokens; its tokens are taken."""
     for start, end in runs(tokens, longest):
         value = words.get(" ".join(token.folded for token in tokens[start:end]))
         if value is not None:
-            return value, take(tokens, start, end)
+            take(tokens, start, end)
+            return value
     return None
 
 
@@ -158,10 +153,10 @@ def take_place(
     tokens: list[Token],
     kinds_of: Callable[[Collection[str]], Mapping[str, int]],
     has_postings: Callable[[places.Place], bool],
-) -> tuple[places.Place, str] | None:
-    """The place the first run of tokens names (the longest first), and its words as
-    typed; its tokens are taken. A run counts if no word of it is a role's, and its place
-    is an open posting's: the words of its name are place words of the vocabulary."""
+) -> places.Place | None:
+    """The place the first run of tokens names (the longest first); its tokens are taken.
+    A run counts if no word of it is a role's, and its place is an open posting's: the words
+    of its name, or of the run, are place words of the vocabulary."""
     candidates = []
     for start, end in runs(tokens, LONGEST_PLACE):
         found = places.readings(" ".join(token.text for token in tokens[start:end]))
@@ -193,7 +188,8 @@ def take_place(
             before = tokens[start - 1] if start else None
             if before and not before.taken and before.folded in PLACE_PREPOSITIONS:
                 start -= 1
-            return known[0], take(tokens, start, end)
+            take(tokens, start, end)
+            return known[0]
     return None
 
 
@@ -202,7 +198,6 @@ def name_words(place: places.Place) -> list[str]:
     return fold(place.name.split(",")[0]).split()
 
 
-def take(tokens: list[Token], start: int, end: int) -> str:
+def take(tokens: list[Token], start: int, end: int) -> None:
     for token in tokens[start:end]:
         token.taken = True
-    return " ".join(token.text for token in tokens[start:end]).strip(",")
