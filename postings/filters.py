@@ -349,6 +349,7 @@ class PostingFilter(django_filters.FilterSet):
                 self.query,
                 window=RELEVANCE_WINDOW,
                 favoured=Q(role=role) if role else None,
+                common=self.tally.common,
             )
             return postings.order_by("-search_rank", "-published_at", "-pk")
         postings = self.narrow(queryset)

@@ -109,6 +109,7 @@ def ranked(
     *,
     window: int | None = None,
     favoured: Q | None = None,
+    common: bool = False,
 ) -> PostingQuerySet:
     """The matching postings annotated with `search_rank`, higher for a better match, the
     `favoured` ones (a role the words name) above the rest.
@@ -120,6 +121,9 @@ def ranked(
     index, which a common word lets stop early and a rare word's few matches keep cheap.
     The best match of a word found in half the postings is then the best among the latest
     few hundred of them, which for job postings is what a searcher wants.
+
+    A `common` search (many matches for the postings there are) walks the newest postings
+    on every database; otherwise PostgreSQL chooses between the walk and the full-text index.
 
     The favoured are looked up apart, so that a role whose words are common ("head of
     operations") is not lost among the newest matches of other roles: its newest postings
@@ -135,7 +139,10 @@ def ranked(
     engine = backend(postings.db)
     if window:
         everyone = postings.model._default_manager.using(postings.db)
-        newest = narrowed(postings, text).order_by(*NEWEST_FIRST).values("pk")[:window]
+        # A `common` search's matches are dense among the newest postings: walk them,
+        # testing each, whatever the database would choose.
+        found = matching(postings, text, indexed=False) if common else narrowed(postings, text)
+        newest = found.order_by(*NEWEST_FIRST).values("pk")[:window]
         parts = [newest]
         if favoured is not None:
             theirs = postings.filter(favoured).order_by(*NEWEST_FIRST).values("pk")

@@ -182,8 +182,12 @@ def take_place(
             or all(kinds.get(word) == SearchTerm.Kind.PLACE for word in name_words(place))
         ]
         if len(known) > 1:
-            known = known[:AMBIGUOUS_READINGS]
-            known = [place for place in known if has_postings(place)] or known
+            # The likeliest reading with jobs based there: asked in order, until one has.
+            known = [
+                next(
+                    (place for place in known[:AMBIGUOUS_READINGS] if has_postings(place)), known[0]
+                )
+            ]
         if known:
             before = tokens[start - 1] if start else None
             if before and not before.taken and before.folded in PLACE_PREPOSITIONS:

@@ -13,6 +13,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from postings import facets, filters
+from postings import search as full_text
 from postings.filters import PostingFilter
 from postings.models import Posting
 from postings.views import jobs
@@ -311,7 +312,7 @@ def test_the_estimate_is_the_same_on_every_request(client, sampled):
     assert len({(tally.total, str(tally.facets)) for tally in tallies}) == 1
     assert len(headings) == 1
     # The sample is the postings whose bucket, a function of the id, is among the lowest.
-    buckets = facets.sample_buckets(Posting.objects.all())
+    buckets = facets.sample_buckets(facets.highest_id(Posting.objects.all()))
     in_sample = [p for p in postings if (p.pk * 40503) & 65535 < buckets]
     assert tallies[0].total == round(len(in_sample) * facets.SAMPLE_BUCKETS / buckets)
 
@@ -338,3 +339,29 @@ def test_estimates_start_far_beyond_the_deepest_page():
 )
 def test_counts_read_as_figures_and_estimates_as_round_ones(count, estimated, text):
     assert facets.count_text(count, estimated=estimated) == text
+
+
+@pytest.mark.parametrize(
+    ("total", "population", "common"),
+    [(25, 1000, True), (24, 1000, False), (1000, 1000, True), (0, 0, False)],
+)
+def test_a_search_is_common_when_one_posting_in_forty_or_more_matches(total, population, common):
+    assert facets.Tally(total=total, population=population).common is common
+
+
+def test_a_common_search_ranks_what_the_index_would_find_in_the_same_order(db):
+    """Walking the newest postings and testing each (`common`) finds the same newest
+    matches, ranked alike, as reading them from the full-text index."""
+    role = RoleFactory(title="Warehouse Lead")
+    for n in range(30):
+        PostingFactory(role=role, title=f"Operations lead {n}" if n % 3 else f"Buyer {n}")
+    everyone = Posting.objects.public()
+
+    def ranked(common: bool) -> list[int]:
+        found = full_text.ranked(everyone, "operations lead", window=5, common=common)
+        return list(
+            found.order_by("-search_rank", "-published_at", "-pk").values_list("pk", flat=True)
+        )
+
+    assert ranked(common=True) == ranked(common=False)
+    assert len(ranked(common=True)) == 5
