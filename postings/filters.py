@@ -216,7 +216,11 @@ class PostingFilter(django_filters.FilterSet):
     def params(self) -> dict[str, Any]:
         """The parameters that were given and read cleanly, the keywords as the search reads
         them (`reading`), and the filters the keywords name (`understood`); {} for an
-        unbound form."""
+        unbound form. A copy: the page asks for it dozens of times."""
+        return dict(self.read_params)
+
+    @cached_property
+    def read_params(self) -> dict[str, Any]:
         params = self.typed_params
         if "q" in params:
             understood = self.understood
