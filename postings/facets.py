@@ -467,13 +467,18 @@ def estimate_or_count(search_: Search, buckets: int) -> Tally:
 def tally_key(search_: Search) -> str:
     """The counts' cache key: the search, under the version of the public pages, which every
     edit changes. "" when the page cache is off."""
-    chosen = {
-        name: value.slug if isinstance(value, Role) else str(value)
-        for name, value in search_.params.items()
-        if name != "sort"
-    }
+    chosen = as_text(search_.params, leaving_out=("sort",))
     # The facets too: counts kept by a release with other facets are not this one's.
     return caching.versioned_key("search-counts", search_.queryset.db, FACET_NAMES, chosen)
+
+
+def as_text(params: dict[str, Any], *, leaving_out: Iterable[str] = ()) -> dict[str, str]:
+    """A search's parameters as text (a role by its slug), for a cache key."""
+    return {
+        name: value.slug if isinstance(value, Role) else str(value)
+        for name, value in params.items()
+        if name not in leaving_out
+    }
 
 
 def tally(search_: Search) -> Tally:

@@ -242,9 +242,9 @@ class PostingFilter(django_filters.FilterSet):
 
     @property
     def query(self) -> str:
-        """The keywords searched for: as typed, with shorthand read and, when the words as
-        typed find nothing, misspellings corrected."""
-        return self.params.get("q", "")
+        """The keywords searched for: as typed, with shorthand read, misspellings corrected
+        when the words as typed find nothing, and the words that named filters left out."""
+        return self.read_params.get("q", "")
 
     @property
     def reading(self) -> spelling.Reading:
@@ -266,11 +266,7 @@ class PostingFilter(django_filters.FilterSet):
         if not typed:
             return spelling.Reading(typed, typed), understanding.Understanding(typed)
         using = self.queryset.db
-        chosen = {
-            name: value.slug if isinstance(value, Role) else str(value)
-            for name, value in params.items()
-            if name not in ARRANGING_PARAMETERS
-        }
+        chosen = facets.as_text(params, leaving_out=ARRANGING_PARAMETERS)
         key = caching.versioned_key("search-reading", using, chosen)
         found = cache.get(key) if key else None
         if found is None:
@@ -492,7 +488,6 @@ class PostingFilter(django_filters.FilterSet):
         """For each parameter in use, what it is and the address of the search without it
         (and without its page). The data holds only the parameters the page reads
         (`public_page` dropped the others), so no link carries one the search ignored."""
-        base = reverse("postings:posting_list")
         filters = []
         # Keywords that named filters: each is removed from the search's filter form, where
         # it has a parameter of its own (the keywords would name it again).
@@ -503,8 +498,7 @@ class PostingFilter(django_filters.FilterSet):
             dropped = ("q", "literal") if term.name == "q" else (term.name,)
             for name in (*dropped, "page"):
                 rest.pop(name, None)
-            encoded = rest.urlencode()
-            filters.append((term.text(), f"{base}?{encoded}" if encoded else base))
+            filters.append((term.text(), jobs_url(rest)))
         return filters
 
     def filter_form(self) -> QueryDict:
@@ -533,7 +527,7 @@ class PostingFilter(django_filters.FilterSet):
             data.pop(name, None)
         if literal:
             data["literal"] = "1"
-        return f"{reverse('postings:posting_list')}?{data.urlencode()}"
+        return jobs_url(data)
 
     def as_typed_url(self) -> str:
         """ "Search instead for …": the keywords as typed, none of them read otherwise."""
@@ -551,8 +545,7 @@ class PostingFilter(django_filters.FilterSet):
         narrowed = self.data.copy()
         narrowed.pop("page", None)
         narrowed["role"] = role.slug
-        url = f"{reverse('postings:posting_list')}?{narrowed.urlencode()}"
-        return RoleJobs(count=count, text=self.tally.figure(count), url=url)
+        return RoleJobs(count=count, text=self.tally.figure(count), url=jobs_url(narrowed))
 
     def is_worth_indexing(self, page: int) -> bool:
         """Page one of no search or of one filter: the combinations and later pages are many
@@ -631,17 +624,17 @@ class PostingFilter(django_filters.FilterSet):
                     for value, label in sorts
                 ],
             ),
-            currency=self.currency_select(),
+            currency=self.currency_select(form),
         )
 
-    def currency_select(self) -> Select:
+    def currency_select(self, form: forms.Form) -> Select:
         """The currencies salaries may be read in: those with a rate and those postings are
         paid in (from the counts: no query of its own), US dollars first as the default."""
         reading = self.reading_currency
         in_use = {code for code in self.tally.facets["paid_in"] if isinstance(code, str)}
         codes = sorted((currencies.rated() | in_use | {reading}) - {currencies.DEFAULT_READING, ""})
         return Select(
-            self.form["currency"],
+            form["currency"],
             "Salaries in",
             [
                 FacetOption(
@@ -661,6 +654,13 @@ def based_in(place: places.Place) -> Q:
     if place.kind == places.COUNTRY:
         return Q(country=place.country)
     return places.location_q(place.name)
+
+
+def jobs_url(data: QueryDict) -> str:
+    """/jobs/ with the parameters of `data` (none: no "?")."""
+    base = reverse("postings:posting_list")
+    encoded = data.urlencode()
+    return f"{base}?{encoded}" if encoded else base
 
 
 def canonical_value(name: str, value: Any) -> str:

@@ -21,12 +21,11 @@ are searched as typed. A filter the search already sets is not read again: with
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from jobsite.text import fold
-from postings import places
+from postings import places, search
 from postings.models import EmploymentType, SearchTerm, Workplace
 
 
@@ -75,8 +74,6 @@ LONGEST_FILTER_PHRASE = 3
 LONGEST_PLACE = 3
 # The readings of an ambiguous name asked about, each a query: the likeliest few.
 AMBIGUOUS_READINGS = 2
-# A token of the box: a "phrase" (an unclosed one too), a word, or its joining punctuation.
-TOKEN = re.compile(r'-?"[^"]*"?|\S+')
 
 
 @dataclass
@@ -116,7 +113,7 @@ def understand(
 
 
 def tokenise(text: str) -> list[Token]:
-    tokens = [Token(match.group(), as_typed=False) for match in TOKEN.finditer(text)]
+    tokens = [Token(match.group(), as_typed=False) for match in search.QUERY_TOKEN.finditer(text)]
     for number, token in enumerate(tokens):
         joined = any(
             0 <= other < len(tokens) and tokens[other].text.lower() == "or"
