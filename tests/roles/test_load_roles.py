@@ -363,7 +363,10 @@ def test_relations_are_added_once_both_roles_exist(content_copy, tmp_path):
     edit_file(
         only_analyst,
         "operations-analyst",
-        lambda d: d.update(reports_to=[{"manager": "operations-manager"}]),
+        lambda d: d.update(
+            reports_to=[{"manager": "operations-manager"}],
+            career_steps=[s for s in d["career_steps"] if s["to_role"] == "operations-manager"],
+        ),
     )
     load(only_analyst)
     assert ReportingLine.objects.count() == 1
@@ -427,7 +430,9 @@ def test_a_loaded_reporting_line_shows_at_once_on_the_cached_explainer(client, t
         only(
             tmp_path / "again",
             "operations-analyst",
-            change=lambda d: d.update(reports_to=[{"manager": "operations-manager"}]),
+            change=lambda d: d.update(
+                reports_to=[{"manager": "operations-manager"}], career_steps=[]
+            ),
         )
     )
 
