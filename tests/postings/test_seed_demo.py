@@ -313,3 +313,17 @@ def test_the_text_states_the_postings_own_terms_and_workplace(demo):
         if posting.workplace == "remote":
             assert all(country_name(code) in text for code in posting.remote_countries.split())
         assert ("home office" in posting.description) <= (posting.workplace != "on_site")
+
+
+def test_store_managers_are_offered_what_store_managers_earn_not_a_managers_range(demo):
+    postings, _ = demo
+    offers = [
+        posting.salary_max_annual or posting.salary_min_annual
+        for posting in postings
+        if posting.role.slug == "store-manager"
+        and posting.salary_currency == "USD"
+        and posting.employment_type == "full_time"
+    ]
+
+    assert offers
+    assert all(offer <= 85_000 for offer in offers), offers

@@ -220,6 +220,10 @@ LEVEL_PAY: dict[str, tuple[int, int]] = {
     Level.OWNER: (90_000, 160_000),
 }
 
+# Roles paid well below their level's range, by slug: most store managers earn about what
+# retail supervisors do (BLS OEWS May 2025, 41-1011: median $48,520, 90th percentile $77,080).
+ROLE_PAY: dict[str, tuple[int, int]] = {"store-manager": (40_000, 80_000)}
+
 # The levels that lead the whole organisation: posted at its headquarters, with no
 # department in the title, never part-time or temporary.
 TOP_LEVELS = {Level.EXECUTIVE, Level.VICE_PRESIDENT}
@@ -800,7 +804,7 @@ def set_salary(rng: random.Random, posting: Posting, role: Role, country: str) -
         posting.salary_period = SalaryPeriod.YEAR
         return
     currency, factor = PAY[country]
-    low, high = LEVEL_PAY.get(role.level, LEVEL_PAY[Level.MANAGER])
+    low, high = ROLE_PAY.get(role.slug) or LEVEL_PAY.get(role.level, LEVEL_PAY[Level.MANAGER])
     yearly_min = rng.uniform(low, low + (high - low) * 0.5) * factor
     yearly_max = yearly_min * rng.uniform(1.1, 1.35)
     if posting.employment_type == EmploymentType.PART_TIME:
