@@ -1,8 +1,10 @@
 """What a page says of itself in its head: its title and description as search results and
 link previews show them, and the image a preview shows.
 
-Titles and descriptions are counted as a reader sees them: entities unescaped, whitespace
-collapsed. A title may end with the site's name (" · Rolewise"); where that would make it
+Titles and descriptions are counted as a reader sees them: base.html captures each block's
+rendered text once as plain text (`plain`: entities unescaped, whitespace collapsed) and
+hands that to the functions here, which never unescape again (a title that reads "&amp;"
+stays so). A title may end with the site's name (" · Rolewise"); where that would make it
 longer than TITLE_LENGTH, the name is dropped, since search results cut long titles and the
 page's own words matter more. A description longer than DESCRIPTION_LENGTH is cut after a
 whole word.
@@ -29,18 +31,22 @@ SITE_IMAGE_ALT = "Rolewise: roles explained, jobs to match"
 SITE_LOGO = "img/logo.png"
 
 
-def plain(text: str) -> str:
+def plain(rendered: str) -> str:
     """Rendered template text as a reader sees it: entities unescaped, on one line."""
-    return " ".join(html.unescape(str(text)).split())
+    return one_line(html.unescape(str(rendered)))
 
 
 def title_suffix() -> str:
     return f" · {settings.SITE_NAME}"
 
 
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
 def fit_title(text: str) -> str:
     """The page's title, without the site's name where the name would make it too long."""
-    title = plain(text)
+    title = one_line(text)
     suffix = title_suffix()
     if len(title) > TITLE_LENGTH and title.endswith(suffix):
         return title.removesuffix(suffix)
@@ -49,7 +55,7 @@ def fit_title(text: str) -> str:
 
 def bare_title(text: str) -> str:
     """The title without the site's name, for a link preview (which names the site apart)."""
-    return plain(text).removesuffix(title_suffix())
+    return one_line(text).removesuffix(title_suffix())
 
 
 def first_fitting(*candidates: str, limit: int = TITLE_LENGTH) -> str:
@@ -63,7 +69,7 @@ def first_fitting(*candidates: str, limit: int = TITLE_LENGTH) -> str:
 
 def cut_on_word(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
     """`text` on one line, at most `limit` characters, cut after a whole word with "…"."""
-    text = " ".join(text.split())
+    text = one_line(text)
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
@@ -73,8 +79,8 @@ def cut_on_word(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
 
 
 def description(text: str) -> str:
-    """A rendered meta description as a reader sees it, cut to DESCRIPTION_LENGTH."""
-    return cut_on_word(plain(text))
+    """A meta description, cut to DESCRIPTION_LENGTH."""
+    return cut_on_word(text)
 
 
 def static_url(path: str) -> str:

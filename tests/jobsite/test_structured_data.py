@@ -11,11 +11,11 @@ from itertools import permutations
 
 import pytest
 from django.core.management import call_command
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
 from PIL import Image
 
-from jobsite import page_meta
 from postings.display import country_names
 from roles.models import Role
 from tests.factories import PostingFactory, RoleFactory, build_site
@@ -105,13 +105,21 @@ def test_pages_behind_a_login_offer_no_link_preview(client, recruiter_client):
     assert social(html) == {}
 
 
+def page_title(template: str, **context: str) -> str:
+    html = Template("{% extends 'base.html' %}{% block title %}" + template + "{% endblock %}")
+    return title(html.render(Context(context)))
+
+
 def test_a_title_drops_the_site_name_only_where_it_would_pass_sixty_characters():
-    assert page_meta.fit_title("Roles explained · Rolewise") == "Roles explained · Rolewise"
+    assert page_title("Roles explained · Rolewise") == "Roles explained · Rolewise"
     long = "Roles explained: operations and leadership roles by level"
-    assert page_meta.fit_title(f"{long} · Rolewise") == long
-    # Counted as a reader reads it: an entity is one character.
-    exact = "A" * 44 + "&amp;" + " · Rolewise"
-    assert page_meta.fit_title(exact) == "A" * 44 + "& · Rolewise"
+    assert page_title(f"{long} · Rolewise") == long
+    # Counted as a reader reads it: "R&D" is three characters, though written "R&amp;D".
+    assert page_title("{{ name }} · Rolewise", name="R&D " + "A" * 45) == (
+        "R&D " + "A" * 45 + " · Rolewise"
+    )
+    # And what reads as an entity stays one, not unescaped twice.
+    assert page_title("{{ name }} · Rolewise", name="Ops &amp; more") == "Ops &amp; more · Rolewise"
 
 
 def test_every_page_of_the_sites_own_has_a_title_of_sixty_characters_at_most(client):
