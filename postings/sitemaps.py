@@ -1,5 +1,6 @@
 """The sitemap: an index of section files, for the fixed pages, published role explainers
-(roles/sitemaps.py) and open postings. The kinds of section are in jobsite/sitemaps.py.
+(roles/sitemaps.py), open postings and the employers' company pages. The kinds of section
+are in jobsite/sitemaps.py.
 
 Postings come from `Posting.objects.public()`, so an expired or closed posting leaves the
 sitemap the moment it leaves search. A section is split into files by primary key: file
@@ -28,7 +29,7 @@ from django.views.decorators.http import require_safe
 from jobsite.caching import public_page
 from jobsite.origin import absolute_url
 from jobsite.sitemaps import FixedSection, RowSection
-from postings.models import Posting
+from postings.models import Organisation, Posting
 from roles import sitemaps as roles_sitemaps
 
 XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -37,10 +38,19 @@ CONTENT_TYPE = "application/xml; charset=utf-8"
 
 SECTIONS: dict[str, FixedSection | RowSection] = {
     "pages": FixedSection(
-        ("postings:home", "roles:role_directory", "postings:posting_list"), "daily"
+        (
+            "postings:home",
+            "roles:role_directory",
+            "postings:posting_list",
+            "companies:company_list",
+        ),
+        "daily",
     ),
     "roles": roles_sitemaps.EXPLAINERS,
     "postings": RowSection(lambda: Posting.objects.public(), "postings:posting_detail", "weekly"),
+    "companies": RowSection(
+        lambda: Organisation.objects.public(), "companies:company_detail", "weekly"
+    ),
 }
 
 

@@ -1,4 +1,5 @@
-"""/sitemap.xml: the fixed pages, published role explainers and open postings."""
+"""/sitemap.xml: the fixed pages, published role explainers, open postings and company
+pages."""
 
 import xml.etree.ElementTree as ET
 from datetime import timedelta
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jobsite import sitemaps
-from tests.factories import PostingFactory, RoleFactory
+from tests.factories import OrganisationFactory, PostingFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,7 @@ def test_sitemap_is_an_index_of_its_sections(client):
         f"{ORIGIN}/sitemap-pages.xml",
         f"{ORIGIN}/sitemap-roles.xml",
         f"{ORIGIN}/sitemap-postings.xml",
+        f"{ORIGIN}/sitemap-companies.xml",
     ]
 
 
@@ -91,16 +93,40 @@ def test_sitemap_lists_open_postings_and_leaves_out_the_rest(client):
 
 
 def test_sitemap_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
-    """Guards against a query per posting or role (each URL's lastmod comes from its row),
-    and against the index loading every row. The whole tour: the index reads the highest
-    role and posting ids (2), then each section checks its page and lists its rows (2 + 2;
-    the fixed pages need none)."""
+    """Guards against a query per posting, role or company (each URL's lastmod comes from
+    its row), and against the index loading every row. The whole tour: the index reads the
+    highest role, posting and organisation ids (3), then each section checks its page and
+    lists its rows (2 + 2 + 2; the fixed pages need none)."""
     PostingFactory.create_batch(30)
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(9):
         urls = sitemap(client)
 
     assert sum("/jobs/posting-" in url for url in urls) == 30
+    assert sum("/companies/acme-" in url for url in urls) == 30
+
+
+def test_sitemap_lists_the_company_pages_the_public_may_see(client):
+    listed = [
+        OrganisationFactory(name="Verified Freight"),
+        PostingFactory(
+            organisation__name="Posted Foods", organisation__is_verified=False
+        ).organisation,
+    ]
+    hidden = [
+        OrganisationFactory(name="Quiet Signup", is_verified=False),
+        OrganisationFactory(name="Suspended Freight", is_suspended=True),
+        OrganisationFactory(name="Verifled Freight", is_verified=False, lookalike_of=listed[0]),
+    ]
+
+    urls = sitemap(client)
+
+    assert f"{ORIGIN}/companies/" in urls
+    for organisation in listed:
+        url = f"{ORIGIN}/companies/{organisation.slug}/"
+        assert urls[url] == organisation.updated_at.date().isoformat()
+    for organisation in hidden:
+        assert f"{ORIGIN}/companies/{organisation.slug}/" not in urls
 
 
 @pytest.mark.parametrize("path", ["/sitemap.xml", "/sitemap-postings.xml"])
