@@ -87,7 +87,8 @@ POSTINGS_REVIEW_UNVERIFIED = env.bool("POSTINGS_REVIEW_UNVERIFIED", default=True
 
 # Uploaded files (logos): on the filesystem under MEDIA_ROOT, served by the site itself; or,
 # with MEDIA_S3_BUCKET set, in that S3-compatible bucket (jobsite/mediastorage.py).
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# A relative path is within the checkout.
+MEDIA_ROOT = BASE_DIR / env.str("MEDIA_ROOT", default="media")
 MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
 if MEDIA_S3_BUCKET:
     MEDIA_STORAGE, MEDIA_ORIGIN = s3_storage(
