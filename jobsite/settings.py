@@ -13,6 +13,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from jobsite.headers import static_file_headers
+from jobsite.mediastorage import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -80,6 +81,25 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rolewise <jobs@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 POSTINGS_REQUIRE_REVIEW = env.bool("POSTINGS_REQUIRE_REVIEW", default=False)
+# Postings from organisations that neither staff nor an owner's address at their website's
+# domain have verified wait for staff review (postings/identity.py).
+POSTINGS_REVIEW_UNVERIFIED = env.bool("POSTINGS_REVIEW_UNVERIFIED", default=True)
+
+# Uploaded files (logos): on the filesystem under MEDIA_ROOT, served by the site itself; or,
+# with MEDIA_S3_BUCKET set, in that S3-compatible bucket (jobsite/mediastorage.py).
+# A relative path is within the checkout.
+MEDIA_ROOT = BASE_DIR / env.str("MEDIA_ROOT", default="media")
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    MEDIA_STORAGE, MEDIA_ORIGIN = s3_storage(
+        bucket=MEDIA_S3_BUCKET,
+        endpoint_url=env.str("MEDIA_S3_ENDPOINT_URL", default=""),
+        region=env.str("MEDIA_S3_REGION", default=""),
+        public_domain=env.str("MEDIA_S3_PUBLIC_DOMAIN", default=""),
+    )
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    MEDIA_ORIGIN = ""
 
 # --- Django --------------------------------------------------------------------------
 
@@ -184,8 +204,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+# A logo may be this large; Django's own 2.5 MB keeps anything larger out of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -243,7 +266,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "form-action": ["'self'"],

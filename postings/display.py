@@ -85,7 +85,8 @@ COUNTRY_NAMES = {
 }
 
 # The columns a posting's result line reads (templates/postings/includes/_posting_result.html:
-# title and link, organisation, place, workplace, terms, pay, date) and its valid-through
+# title and link, organisation with its page, logo and badge, place, workplace, terms, pay,
+# date) and its valid-through
 # moment, which bounds how long a page listing it may be cached: every page that lists
 # postings loads these and not the long texts.
 RESULT_FIELDS = [
@@ -98,6 +99,10 @@ RESULT_FIELDS = [
     "published_at",
     "valid_through",
     "organisation__name",
+    "organisation__slug",
+    "organisation__logo_digest",
+    "organisation__is_verified",
+    "organisation__verified_domain",
     "employment_type",
     "remote_countries",
     "salary_min",
@@ -194,8 +199,9 @@ def round_figure(amount: Decimal) -> Decimal:
 
 
 def result_facts(posting: Posting) -> list[str]:
-    """What a result line says of a posting, in order: "Northwind", "Leeds, United Kingdom",
-    "On-site", "Full-time", "£60,000–£80,000 per year"; a remote posting's place is where
+    """What a result line says of a posting after its employer (a link of its own), in order:
+    "Leeds, United Kingdom", "On-site", "Full-time", "£60,000–£80,000 per year"; a remote
+    posting's place is where
     applicants may live: "Remote (United Kingdom, Ireland)", "Remote (anywhere)". On a
     search comparing salaries, the salary converted into its currency follows its own."""
     if posting.workplace == REMOTE:
@@ -204,7 +210,6 @@ def result_facts(posting: Posting) -> list[str]:
     else:
         where = [place_text(posting), posting.get_workplace_display()]
     facts = [
-        posting.organisation.name,
         *where,
         posting.get_employment_type_display(),
         salary_text(posting),

@@ -14,10 +14,10 @@ from typing import Any
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from jobsite.markup import web_address
+from jobsite.markup import plain_text, web_address
 from jobsite.origin import absolute_url
 from postings.display import country_name
-from postings.models import EmploymentType, Posting, SalaryPeriod, Workplace
+from postings.models import EmploymentType, Organisation, Posting, SalaryPeriod, Workplace
 
 # Keyed by str: a model field's value is a plain str, its TextChoices member one too.
 EMPLOYMENT_TYPES: dict[str, str] = {
@@ -92,12 +92,51 @@ def description_html(posting: Posting) -> SafeString:
 
 def hiring_organisation(posting: Posting) -> dict[str, Any]:
     organisation = posting.organisation
-    data = {"@type": "Organization", "name": organisation.name}
+    data = {
+        "@type": "Organization",
+        # The Organization of its company page (`organization`, below).
+        "@id": organisation_id(organisation),
+        "name": organisation.name,
+    }
     website = web_address(organisation.website)
     if website:
         data["sameAs"] = website
         data["url"] = website
+    if organisation.logo:
+        data["logo"] = organisation.logo.large_absolute
     return data
+
+
+def organisation_id(organisation: Organisation) -> str:
+    return absolute_url(organisation.get_absolute_url()) + "#organization"
+
+
+def organization(organisation: Organisation) -> dict[str, Any]:
+    """The Organization of a company page: who they are, on the public origin."""
+    website = web_address(organisation.website)
+    page = absolute_url(organisation.get_absolute_url())
+    sizes = organisation.employee_range
+    return prune(
+        {
+            "@context": "https://schema.org/",
+            "@type": "Organization",
+            "@id": organisation_id(organisation),
+            "name": organisation.name,
+            "url": website or page,
+            "mainEntityOfPage": page,
+            "sameAs": [website] if website else None,
+            "logo": organisation.logo.large_absolute if organisation.logo else None,
+            "description": plain_text(organisation.description)[:500] or None,
+            "location": {"@type": "Place", "name": organisation.headquarters}
+            if organisation.headquarters
+            else None,
+            "numberOfEmployees": prune(
+                {"@type": "QuantitativeValue", "minValue": sizes[0], "maxValue": sizes[1]}
+            )
+            if sizes
+            else None,
+        }
+    )
 
 
 def location(posting: Posting) -> dict[str, Any]:

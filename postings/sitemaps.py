@@ -1,6 +1,6 @@
 """The sitemap: an index of section files, for the fixed pages, the search landing pages
-(postings/landing.py), published role explainers (roles/sitemaps.py) and open postings. The
-kinds of section are in jobsite/sitemaps.py.
+(postings/landing.py), published role explainers (roles/sitemaps.py), open postings and the
+employers' company pages. The kinds of section are in jobsite/sitemaps.py.
 
 Postings come from `Posting.objects.public()`, so an expired or closed posting leaves the
 sitemap the moment it leaves search. A section is split into files by primary key: file
@@ -37,7 +37,7 @@ from jobsite.origin import absolute_url
 from jobsite.sitemaps import FixedSection, ListedSection, RowSection, lastmod_text
 from postings import facets, landing
 from postings.filters import jobs_url
-from postings.models import Posting
+from postings.models import Organisation, Posting
 from postings.views.detail import PAGE_DATES
 from roles import sitemaps as roles_sitemaps
 
@@ -59,7 +59,13 @@ def landing_paths() -> list[str]:
 Section = FixedSection | ListedSection | RowSection
 SECTIONS: dict[str, Section] = {
     "pages": FixedSection(
-        ("postings:home", "roles:role_directory", "postings:posting_list"), "daily"
+        (
+            "postings:home",
+            "roles:role_directory",
+            "postings:posting_list",
+            "companies:company_list",
+        ),
+        "daily",
     ),
     "searches": ListedSection(landing_paths, "daily"),
     "roles": roles_sitemaps.EXPLAINERS,
@@ -68,6 +74,10 @@ SECTIONS: dict[str, Section] = {
         "postings:posting_detail",
         "weekly",
         lastmod=lambda: Greatest(*PAGE_DATES),
+    ),
+    # No lastmod: a company page lists its open jobs, which change without the organisation.
+    "companies": RowSection(
+        lambda: Organisation.objects.public(), "companies:company_detail", "weekly"
     ),
 }
 

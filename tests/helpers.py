@@ -142,6 +142,27 @@ def admin_form_data(response: Any) -> dict[str, str]:
     return data
 
 
+def image_bytes(
+    format: str = "PNG", size: tuple[int, int] = (240, 120), colour: str = "#1d4ed8"
+) -> bytes:
+    """A small image file, as an owner would upload a logo."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    mode = "RGB" if format == "JPEG" else "RGBA"
+    Image.new(mode, size, colour).save(out, format=format)
+    return out.getvalue()
+
+
+def logo_upload(data: bytes | None = None, name: str = "logo.png") -> Any:
+    """`data` (a PNG by default) as the file a browser sends."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, image_bytes() if data is None else data)
+
+
 # --- Property-based tests ----------------------------------------------------------------
 
 

@@ -309,6 +309,60 @@ def test_no_organisation_form_input_fails_or_saves_an_organisation_without_its_o
             assert Membership.objects.filter(user=user, access=Membership.Access.OWNER).exists()
 
 
+SETTINGS_FIELDS = ["name", "website", "description", "industry", "size", "headquarters"]
+
+
+@FUZZ
+@given(changes=changes_to(SETTINGS_FIELDS))
+def test_no_organisation_settings_input_fails_or_changes_what_it_refuses(client, member, changes):
+    client.force_login(member.user)
+    base = {"name": "Acme", "website": "", "description": "", "industry": "", "size": "",
+            "headquarters": ""}  # fmt: skip
+    with isolated():
+        before = counts()
+        stored = Organisation.objects.filter(pk=member.organisation.pk).values().get()
+        response = client.post(
+            reverse("recruiters:organisation_settings"), as_post_data(base, changes)
+        )
+
+        check_answer(response, before)
+        if response.status_code == HTTPStatus.OK:
+            assert Organisation.objects.filter(pk=member.organisation.pk).values().get() == stored
+
+
+@FUZZ
+@given(
+    content=st.one_of(st.binary(max_size=300), st.sampled_from(NASTY).map(str.encode)),
+    name=st.one_of(st.sampled_from(["logo.png", "logo.svg", "", "x" * 300]), hostile),
+    extra=changes_to(["remove", "logo"]),
+)
+def test_no_logo_upload_fails_or_keeps_what_is_not_an_image(client, member, content, name, extra):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(member.user)
+    extra.pop("remove", None)
+    extra.pop("logo", None)
+    with isolated():
+        upload = SimpleUploadedFile(name.replace("\x00", "") or "f", content)
+        response = client.post(reverse("recruiters:organisation_logo"), {**extra, "logo": upload})
+
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert Organisation.objects.get(pk=member.organisation.pk).logo_digest == ""
+
+
+@pytest.mark.parametrize("access", ["", "admin", "OWNER", "\x00", "x" * 5000])
+def test_no_member_access_value_fails_or_changes_the_access(client, member, access):
+    colleague = MembershipFactory(organisation=member.organisation)
+    client.force_login(member.user)
+
+    response = client.post(
+        reverse("recruiters:member_access", kwargs={"pk": colleague.pk}), {"access": access}
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert Membership.objects.get(pk=colleague.pk).access == Membership.Access.RECRUITER
+
+
 @FUZZ
 @given(changes=changes_to(["email"]))
 def test_no_invitation_form_input_fails(client, member, mailoutbox, changes):

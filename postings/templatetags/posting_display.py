@@ -20,7 +20,7 @@ def salary(posting: Posting) -> str:
 
 @register.filter
 def result_facts(posting: Posting) -> list[str]:
-    """`{{ posting|result_facts|join:" · " }}`: organisation, place, workplace, terms, pay."""
+    """`{{ posting|result_facts|join:" · " }}`: place, workplace, terms, pay."""
     return display.result_facts(posting)
 
 

@@ -61,6 +61,8 @@ def render_posting_page(
         "meta_description": meta_description(posting),
         "similar_postings": similar_postings,
         "job_posting_data": jsonld.job_posting(posting) if is_open and not preview else None,
+        # The employer's logo, for link previews (og:image).
+        "og_image": posting.organisation.logo.large_absolute if posting.organisation.logo else "",
     }
     response = TemplateResponse(request, "postings/posting_detail.html", context)
     return expires_with(response, [posting, *similar_postings])

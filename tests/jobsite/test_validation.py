@@ -395,7 +395,7 @@ def test_every_sitemap_file_validates_against_the_sitemaps_schema(
         sitemap_schema.validate(response.content)
         urls += len(list(xmlschema.XMLResource(response.content).root.iter(f"{SITEMAP_NS}url")))
 
-    assert len(files) == 4  # pages, searches, roles, postings
+    assert len(files) == 5  # pages, searches, roles, postings, companies
     assert urls > 30
 
 

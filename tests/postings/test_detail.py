@@ -50,10 +50,10 @@ def test_posting_page_shows_organisation_place_terms_and_dates(client, director_
 
     assert "<h1" in html
     assert html.count("<h1") == 1
-    assert '<a href="https://northwind.example" rel="nofollow noopener">Northwind Freight</a>' in (
-        html
-    )
+    # The employer's name leads to its company page, which has its website.
+    assert '<a href="/companies/northwind-freight/">Northwind Freight</a>' in html
     assert "Verified employer" in html
+    assert "staff have checked that this organisation is real" in html
     assert "Manchester, England, United Kingdom" in html
     assert "On-site" in html
     assert "Full-time" in html
@@ -98,7 +98,23 @@ def test_description_is_markdown_with_scripts_removed(client):
 def test_unverified_organisation_has_no_badge(client):
     posting = PostingFactory(organisation__is_verified=False)
 
-    assert "Verified employer" not in page(client, posting)
+    html = page(client, posting)
+
+    assert "Verified employer" not in html
+    assert "Domain verified" not in html
+    assert "<strong>Not verified.</strong>" in html
+
+
+def test_a_domain_verified_organisation_says_which_domain(client):
+    posting = PostingFactory(
+        organisation__is_verified=False, organisation__verified_domain="northwind.example"
+    )
+
+    html = page(client, posting)
+
+    assert '<span class="badge badge--verified">Domain verified</span>' in html
+    assert "confirmed an email address at northwind.example" in html
+    assert "Verified employer" not in html
 
 
 def test_apply_button_links_to_the_employers_page(client, director_posting):
@@ -264,6 +280,7 @@ def test_on_site_posting_carries_a_complete_job_posting(client, director_posting
     assert data["validThrough"] == director_posting.valid_through.isoformat()
     assert data["hiringOrganization"] == {
         "@type": "Organization",
+        "@id": "http://testserver/companies/northwind-freight/#organization",
         "name": "Northwind Freight",
         "sameAs": "https://northwind.example",
         "url": "https://northwind.example",

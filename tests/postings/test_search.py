@@ -270,7 +270,11 @@ def test_a_result_shows_title_organisation_place_type_salary_and_date(client, ba
     html = client.get(JOBS).content.decode()
 
     assert f'<a href="{posting.get_absolute_url()}">Bread and pastry lead</a>' in html
-    assert "Harbourline Foods · Leeds, England, United Kingdom · On-site · Full-time" in html
+    company = posting.organisation.get_absolute_url()
+    assert (
+        f'<a href="{company}">Harbourline Foods</a> <span class="badge badge--verified">Verified '
+        "employer</span> · Leeds, England, United Kingdom · On-site · Full-time"
+    ) in html
     assert "£30,000–£36,000 per year" in html
     assert f"{posting.published_at:%-d %b %Y}" in html
     assert f'<a href="{remote.get_absolute_url()}">Remote recipe developer</a>' in html

@@ -1,5 +1,5 @@
-"""/sitemap.xml: the fixed pages, the search landing pages, published role explainers and
-open postings."""
+"""/sitemap.xml: the fixed pages, the search landing pages, published role explainers, open
+postings and company pages."""
 
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
@@ -57,6 +57,7 @@ def test_sitemap_is_an_index_of_its_sections(client):
         f"{ORIGIN}/sitemap-searches.xml",
         f"{ORIGIN}/sitemap-roles.xml",
         f"{ORIGIN}/sitemap-postings.xml",
+        f"{ORIGIN}/sitemap-companies.xml",
     ]
 
 
@@ -105,19 +106,43 @@ def test_sitemap_lists_open_postings_and_leaves_out_the_rest(client):
 
 
 def test_sitemap_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
-    """Guards against a query per posting, role or file (each URL's lastmod comes from its
-    row, each table's files are probed in one query), against a query per landing page,
-    and against the index loading every row. The whole tour: the index reads the highest
-    role and posting ids and probes their files (2 + 2) and counts the open jobs as /jobs/
-    does (3: highest id, groups, role names); then the roles and postings sections check
-    their page and list their rows (2 + 2); the searches reuse the counts, the fixed pages
-    need none."""
+    """Guards against a query per posting, role, file or company (each URL's lastmod comes
+    from its row, each table's files are probed in one query), against a query per landing
+    page, and against the index loading every row. The whole tour: the index reads the
+    highest role, posting and organisation ids and probes their files (3 + 3) and counts the
+    open jobs as /jobs/ does (3: highest id, groups, role names); then the roles, postings
+    and companies sections check their page and list their rows (2 + 2 + 2); the searches
+    reuse the counts, the fixed pages need none."""
     PostingFactory.create_batch(30)
 
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(15):
         urls = sitemap(client)
 
     assert sum("/jobs/posting-" in url for url in urls) == 30
+    assert sum("/companies/acme-" in url for url in urls) == 30
+
+
+def test_sitemap_lists_the_company_pages_the_public_may_see(client):
+    listed = [
+        OrganisationFactory(name="Verified Freight"),
+        PostingFactory(
+            organisation__name="Posted Foods", organisation__is_verified=False
+        ).organisation,
+    ]
+    hidden = [
+        OrganisationFactory(name="Quiet Signup", is_verified=False),
+        OrganisationFactory(name="Suspended Freight", is_suspended=True),
+        OrganisationFactory(name="Verifled Freight", is_verified=False, lookalike_of=listed[0]),
+    ]
+
+    urls = sitemap(client)
+
+    assert f"{ORIGIN}/companies/" in urls
+    for organisation in listed:
+        # No lastmod: the page lists open jobs, which change without the organisation.
+        assert urls[f"{ORIGIN}/companies/{organisation.slug}/"] is None
+    for organisation in hidden:
+        assert f"{ORIGIN}/companies/{organisation.slug}/" not in urls
 
 
 def test_a_postings_lastmod_is_its_pages_last_modified_to_the_second(client):

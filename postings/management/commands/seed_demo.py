@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from postings import vocabulary
+from postings import demo_organisations, vocabulary
 from postings.models import EmploymentType, Organisation, Posting, SalaryPeriod, Workplace
 from roles.models import Level, Role
 
@@ -298,6 +298,7 @@ class Command(BaseCommand):
                 "No published roles to post jobs for. Run `python manage.py load_roles` first."
             )
         organisations = ensure_organisations()
+        demo_organisations.furnish(organisations)
         today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
         before = Posting.objects.count()
         postings = (
