@@ -31,8 +31,9 @@ import xmlschema
 from django.urls import reverse
 from rdflib.namespace import RDF, RDFS
 
+from postings import logos
 from tests.factories import PostingFactory, RoleFactory, build_site
-from tests.helpers import BASE_DIR, JSON_LD
+from tests.helpers import BASE_DIR, JSON_LD, logo_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -246,6 +247,10 @@ def site():
     """The site with a page of every kind: roles with wages, open on-site, hybrid and remote
     postings (with and without a salary), an expired and a closed one."""
     data = build_site()
+    # The employer as the settings page lets an owner present it.
+    data.organisation.description = "We move food from farms to kitchens."
+    data.organisation.save(update_fields=["description"])
+    data.organisation.set_logo(logos.store(logo_upload()))
     PostingFactory(
         organisation=data.organisation,
         role=data.director,
@@ -281,6 +286,8 @@ def public_pages(site) -> list[str]:
         "/jobs/director-no-salary/",
         "/jobs/expired-coo/",
         "/jobs/closed-coo/",
+        reverse("companies:company_list"),
+        site.organisation.get_absolute_url(),
         reverse("login"),
         reverse("signup"),
     ]
