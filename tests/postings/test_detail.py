@@ -5,10 +5,12 @@ from datetime import timedelta
 from decimal import Decimal
 from http import HTTPStatus
 
+import pycountry
 import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
+from postings import regions
 from postings.models import Posting, SalaryPeriod, Workplace
 from postings.views.detail import render_posting_page
 from tests.factories import OrganisationFactory, PostingFactory, RoleFactory
@@ -144,10 +146,25 @@ def test_remote_posting_lists_the_countries_it_is_open_to_by_name(client):
     assert "United Kingdom, Ireland, Germany" in html
 
 
-def test_remote_posting_without_countries_is_open_anywhere(client):
-    posting = PostingFactory(workplace=Workplace.REMOTE, remote_countries="")
+@pytest.mark.parametrize("regions", ["worldwide", ""])
+def test_a_remote_posting_open_worldwide_says_so(client, regions):
+    posting = PostingFactory(
+        workplace=Workplace.REMOTE, remote_regions=regions, remote_countries=""
+    )
 
-    assert "Anywhere" in page(client, posting)
+    assert "<dt>Open to applicants in</dt><dd>Worldwide</dd>" in page(client, posting)
+
+
+def test_a_remote_posting_names_its_regions_then_the_countries_they_leave_out(client):
+    posting = PostingFactory(
+        workplace=Workplace.REMOTE,
+        remote_regions="european-union",
+        remote_countries="US " + " ".join(sorted(regions.EUROPEAN_UNION)),
+    )
+
+    html = page(client, posting)
+
+    assert "<dd>European Union, United States</dd>" in html
 
 
 def test_similar_postings_are_open_postings_for_the_same_role(client, director_posting):
@@ -317,14 +334,34 @@ def test_remote_posting_is_telecommute_with_applicant_countries(client):
     assert "jobLocation" not in data
 
 
-def test_remote_posting_open_anywhere_keeps_its_base_place(client):
-    posting = PostingFactory(workplace=Workplace.REMOTE, remote_countries="", city="", region="")
+@pytest.mark.parametrize("regions", ["worldwide", ""])
+def test_a_remote_posting_open_worldwide_names_every_country_for_google(client, regions):
+    """Google has no "anywhere": without countries it reads the job as remote within the
+    country of its address."""
+    posting = PostingFactory(
+        workplace=Workplace.REMOTE, remote_regions=regions, remote_countries="", city=""
+    )
 
     data = job_posting_data(page(client, posting))
 
     assert data["jobLocationType"] == "TELECOMMUTE"
-    assert "applicantLocationRequirements" not in data
-    assert data["jobLocation"]["address"] == {"@type": "PostalAddress", "addressCountry": "GB"}
+    countries = data["applicantLocationRequirements"]
+    assert len(countries) == len(pycountry.countries)
+    assert {"@type": "Country", "name": "Japan", "identifier": "JP"} in countries
+    assert "jobLocation" not in data
+
+
+def test_a_remote_posting_open_to_a_region_names_its_countries(client):
+    posting = PostingFactory(
+        workplace=Workplace.REMOTE,
+        remote_regions="european-union",
+        remote_countries=" ".join(sorted(regions.EUROPEAN_UNION)),
+    )
+
+    data = job_posting_data(page(client, posting))
+
+    codes = [country["identifier"] for country in data["applicantLocationRequirements"]]
+    assert sorted(codes) == sorted(regions.EUROPEAN_UNION)
 
 
 def test_hybrid_posting_has_a_place_and_is_not_telecommute(client):
