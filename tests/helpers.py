@@ -106,6 +106,7 @@ def posting_data(for_role: Role, **overrides: Any) -> dict[str, Any]:
         "workplace": "on_site",
         "city": "Leeds",
         "region": "",
+        "postal_code": "",
         "country": "GB",
         "remote_countries": "",
         "salary_min": "70000",

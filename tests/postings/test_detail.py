@@ -13,6 +13,7 @@ from django.utils import timezone
 from postings import regions
 from postings.models import Posting, SalaryPeriod, Workplace
 from postings.views.detail import render_posting_page
+from roles.models import EducationLevel
 from tests.factories import OrganisationFactory, PostingFactory, RoleFactory
 from tests.helpers import RESULT_TITLE, get_page, job_posting_data
 
@@ -466,3 +467,48 @@ def test_posting_page_runs_a_fixed_number_of_queries(
 
     assert response.status_code == HTTPStatus.OK
     assert response.content.decode().count('class="result"') == 4
+
+
+def test_job_posting_carries_the_roles_education_and_experience(client):
+    role = RoleFactory(
+        education_level=EducationLevel.MASTER, experience_years_min=5, experience_years_max=8
+    )
+    posting = PostingFactory(role=role)
+
+    data = job_posting_data(page(client, posting))
+
+    assert data["educationRequirements"]["@type"] == "EducationalOccupationalCredential"
+    assert data["educationRequirements"]["credentialCategory"] == "postgraduate degree"
+    assert data["experienceRequirements"] == {
+        "@type": "OccupationalExperienceRequirements",
+        "monthsOfExperience": 60,
+    }
+
+
+def test_job_posting_leaves_out_requirements_the_role_does_not_set(client):
+    role = RoleFactory(education_level=EducationLevel.NONE, experience_years_min=None)
+
+    data = job_posting_data(page(client, PostingFactory(role=role)))
+
+    assert "educationRequirements" not in data
+    assert "experienceRequirements" not in data
+
+
+def test_job_posting_description_keeps_headings_and_does_not_repeat_lists(client):
+    posting = PostingFactory(
+        description="# About us\n\nText.\n\n## What you will do\n\n- Run the sites\n",
+        responsibilities="Run the sites.\nSet the budget",
+        qualifications="",
+        postal_code="M1 1AE",
+    )
+
+    html = page(client, posting)
+    data = job_posting_data(html)
+
+    assert "<h3>About us</h3>" in html  # On the page, under its own h1 and h2.
+    assert "<h4>What you will do</h4>" in html
+    assert "<h2>About us</h2>" in data["description"]
+    assert "<h3>What you will do</h3>" in data["description"]
+    assert data["description"].count("Run the sites") == 1
+    assert "<li>Set the budget</li>" in data["description"]
+    assert data["jobLocation"]["address"]["postalCode"] == "M1 1AE"
