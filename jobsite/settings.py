@@ -90,18 +90,16 @@ _database_file = (
     and str(DATABASES["default"]["NAME"]) != ":memory:"
     else None
 )
-GENERATED_FILES_DIR = env.path(
-    "GENERATED_FILES_DIR",
-    default=f"{_database_file}-files" if _database_file else str(BASE_DIR / "generated"),
+# Empty (as .env.example leaves them) means the default.
+GENERATED_FILES_DIR = Path(
+    env.str("GENERATED_FILES_DIR", default="")
+    or (f"{_database_file}-files" if _database_file else BASE_DIR / "generated")
 )
 
 # The task queue (huey, below): a SQLite file beside the database by default, so that no
 # service is needed; redis://host:6379/1 in production.
-TASK_QUEUE_URL = env.str(
-    "TASK_QUEUE_URL",
-    default=f"sqlite:///{_database_file}-tasks"
-    if _database_file
-    else f"sqlite:///{BASE_DIR / 'tasks.sqlite3'}",
+TASK_QUEUE_URL = env.str("TASK_QUEUE_URL", default="") or (
+    f"sqlite:///{_database_file}-tasks" if _database_file else f"sqlite:///{BASE_DIR}/tasks.sqlite3"
 )
 
 # --- Django --------------------------------------------------------------------------
