@@ -85,6 +85,7 @@ JOB_TYPES: dict[str, str] = {
     EmploymentType.INTERNSHIP: "internship",
 }
 REMOTE_TYPES: dict[str, str] = {Workplace.REMOTE: "Fully remote", Workplace.HYBRID: "Hybrid remote"}
+SLUG = "slug-of-the-posting"
 # A remote job without a place of its own: Indeed asks for a city and a state all the same.
 REMOTE_PLACE = "Remote"
 
@@ -124,8 +125,12 @@ def html_with_characters(markup: str) -> str:
     characters they stand for: "bachelor's", "R&D", "5 < 6". Only what would otherwise be
     read as markup keeps an entity: a "<" that would open a tag, an "&" that would start a
     reference. Tags are kept as they are."""
+    if "&" not in markup:  # No entity: nothing to change (a "<" in text is one).
+        return markup
     parts = TAG.split(markup)
     for index in range(0, len(parts), 2):  # The text between the tags.
+        if "&" not in parts[index]:
+            continue
         text = html.unescape(parts[index])
         parts[index] = TAG_START.sub("&lt;", plain_ampersands(text))
     return "".join(parts)
@@ -168,6 +173,8 @@ class FeedWriter:
     def __init__(self, out: IO[str], roles: dict[int, Role]) -> None:
         self.out = out
         self.roles = roles
+        # reverse() once, not per job: a job's address is this with its slug in.
+        self.url = absolute_url(reverse("postings:posting_detail", kwargs={"slug": SLUG}))
         self.jobs = 0
         self.first_expiry: datetime | None = None
 
@@ -198,7 +205,7 @@ class FeedWriter:
         self.element("referencenumber", str(posting.pk))
         # One posting is one requisition here: a duplicate is a job of its own.
         self.element("requisitionid", str(posting.pk))
-        self.element("url", absolute_url(posting.get_absolute_url()))
+        self.element("url", self.url.replace(SLUG, posting.slug))
         self.element("company", feed_text(posting.organisation.name))
         self.element("city", feed_text(city))
         self.element("state", feed_text(state))

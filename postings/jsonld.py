@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from jobsite.markup import feed_headings, text_of, web_address
+from jobsite.markup import feed_headings, web_address
 from jobsite.origin import absolute_url
 from postings.display import country_name
 from postings.models import EmploymentType, Posting, SalaryPeriod
@@ -78,6 +78,7 @@ def job_posting(posting: Posting) -> dict[str, Any]:
 
 
 LIST_ITEM = re.compile(r"<li>(.*?)</li>", re.DOTALL)
+TAG = re.compile(r"<[^>]*>")
 
 
 def description_html(posting: Posting) -> SafeString:
@@ -86,7 +87,8 @@ def description_html(posting: Posting) -> SafeString:
     asks for the whole description, and allows HTML in it. As the page shows them: cut at
     their limits. For JSON-LD and the aggregator feed."""
     description = feed_headings(posting.shown_description_html)
-    listed = {words(text_of(item)) for item in LIST_ITEM.findall(description)}
+    # The sanitiser's HTML: its tags hold no ">", so dropping them leaves the item's text.
+    listed = {words(TAG.sub("", item)) for item in LIST_ITEM.findall(description)}
     parts = [description]
     for heading, all_items in (
         ("Responsibilities", posting.responsibility_list),
