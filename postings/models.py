@@ -33,7 +33,7 @@ from django.utils.text import slugify
 from jobsite.caching import InvalidatingQuerySet
 from jobsite.conditions import unless_either_unset
 from jobsite.markup import render_markdown, text_of
-from postings import currencies, identity, logos, places
+from postings import currencies, identity, logos, places, regions
 from postings.facets import FACET_COLUMNS, SAMPLE_BUCKET
 from roles.models import Role
 
@@ -70,7 +70,10 @@ POSTING_TEXT_LIMITS = {
     "qualifications": TextLimit(16_000, "the qualifications", plural=True),
     "city": TextLimit(100, "the city"),
     "region": TextLimit(100, "the region"),
-    "remote_countries": TextLimit(300, "the list of countries"),
+    "postal_code": TextLimit(20, "the postal code"),
+    # Derived from the regions and countries chosen (postings/regions.py): room for most
+    # of the world, which is where "Worldwide" (kept as no list) takes over.
+    "remote_countries": TextLimit(750, "the list of countries"),
     "apply_url": TextLimit(500, "the apply link"),
     "apply_email": TextLimit(254, "the email address"),
 }
@@ -108,6 +111,16 @@ iso_country_list = RegexValidator(
     r"^([A-Z]{2}( [A-Z]{2})*)?$",
     "Use two-letter ISO 3166-1 country codes separated by spaces, e.g. GB IE FR.",
 )
+
+
+def validate_region_list(value: str) -> None:
+    unknown = [key for key in value.split() if key not in regions.regions()]
+    if unknown:
+        raise ValidationError(
+            "“%(key)s” is not a region: use %(known)s.",
+            code="region",
+            params={"key": unknown[0], "known": ", ".join(regions.regions())},
+        )
 
 
 class OrganisationQuerySet(InvalidatingQuerySet):
@@ -839,12 +852,25 @@ class Posting(models.Model):
         validators=[iso_country],
         help_text="Where the job is based: ISO 3166-1 alpha-2, e.g. GB.",
     )
+    postal_code = models.CharField(
+        max_length=POSTING_TEXT_LIMITS["postal_code"].length,
+        blank=True,
+        help_text="The workplace's postal or ZIP code, as the post writes it (e.g. M1 1AE).",
+    )
+    remote_regions = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_region_list],
+        help_text="For remote work: the regions applicants may live in, by key, separated by "
+        "spaces (worldwide, europe, european-union…; postings/regions.py).",
+    )
     remote_countries = models.CharField(
         max_length=POSTING_TEXT_LIMITS["remote_countries"].length,
         blank=True,
         validators=[iso_country_list],
         help_text="For remote work: the countries applicants may live in, as ISO codes "
-        "separated by spaces (e.g. GB IE). Empty means anywhere.",
+        "separated by spaces (e.g. GB IE): those chosen, and those of the regions. Empty "
+        "means anywhere.",
     )
     salary_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     salary_max = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
@@ -938,7 +964,9 @@ class Posting(models.Model):
         "workplace",
         "city",
         "region",
+        "postal_code",
         "country",
+        "remote_regions",
         "remote_countries",
         "salary_min",
         "salary_max",
@@ -1190,6 +1218,28 @@ class Posting(models.Model):
     @property
     def remote_country_list(self) -> list[str]:
         return self.remote_countries.split()
+
+    @property
+    def remote_region_list(self) -> list[str]:
+        return self.remote_regions.split()
+
+    @property
+    def is_open_worldwide(self) -> bool:
+        """Remote, and open to applicants anywhere: chosen so, or no countries named (as
+        the search reads a remote posting without a list)."""
+        return self.is_remote and (
+            regions.WORLDWIDE in self.remote_region_list or not self.remote_countries.strip()
+        )
+
+    @property
+    def applicant_countries(self) -> list[str]:
+        """A remote job's applicants' countries, every one named ("Worldwide" is all of
+        them): for those who read countries only (JSON-LD, aggregators). [] if not remote."""
+        if not self.is_remote:
+            return []
+        if self.is_open_worldwide:
+            return sorted(regions.all_countries())
+        return self.remote_country_list
 
     @property
     def has_salary(self) -> bool:

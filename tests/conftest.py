@@ -33,6 +33,18 @@ def _test_settings(settings, _media_root):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings, tmp_path):
+    """Queued tasks run at once, in the test's process (huey's immediate mode, in memory):
+    a test sees what a worker would have done. Files the worker writes go to the test's own
+    directory. tests/jobsite/test_tasks.py runs a real worker against real storage."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    HUEY.storage.flush_all()  # No lock or queued task left by another test.
+    settings.GENERATED_FILES_DIR = tmp_path / "generated"
+
+
 @pytest.fixture
 def membership():
     """An organisation's owner; a module may override it with an owner of its own."""

@@ -5,6 +5,7 @@ imports no other test module (tests/test_suite_layout.py holds them to it)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from http import HTTPStatus
@@ -106,6 +107,7 @@ def posting_data(for_role: Role, **overrides: Any) -> dict[str, Any]:
         "workplace": "on_site",
         "city": "Leeds",
         "region": "",
+        "postal_code": "",
         "country": "GB",
         "remote_countries": "",
         "salary_min": "70000",
@@ -252,3 +254,12 @@ def log_in_browser(page: Page, live_server: Any, user: Any) -> None:
             }
         ]
     )
+
+
+def response_body(response: Any) -> bytes:
+    """A response's body as the client reads it, streamed (the aggregator feed, a file) or
+    not, and gzip-compressed or not."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Encoding") == "gzip":
+        return gzip.decompress(content)
+    return content

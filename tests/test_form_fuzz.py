@@ -290,6 +290,54 @@ def test_no_posting_edit_input_fails_or_changes_a_posting_it_refuses(client, mem
             assert Posting.objects.filter(pk=posting.pk).values().get() == stored
 
 
+# Where remote applicants may live: regions and countries, as the list sends them (one
+# value each, repeated keys), typed by hand, and hostile.
+REMOTE_AREAS = st.one_of(
+    hostile,
+    st.sampled_from(
+        [
+            "worldwide",
+            "Europe",
+            "european-union",
+            "GB",
+            "gb, ie",
+            "asia africa europe north-america oceania",
+            "worldwide GB",
+            "XX",
+            "europe\x00",
+            "ＧＢ",
+        ]
+    ),
+)
+REMOTE_FIELDS = st.sampled_from(["remote_countries", "postal_code", "workplace"])
+
+
+@FUZZ
+@given(
+    changes=st.dictionaries(
+        REMOTE_FIELDS,
+        st.one_of(REMOTE_AREAS, st.just("remote"), st.lists(REMOTE_AREAS, min_size=2, max_size=6)),
+        min_size=1,
+    )
+)
+def test_no_remote_area_or_postal_code_input_fails_or_saves_a_place_no_one_can_read(
+    client, member, role, changes
+):
+    client.force_login(member.user)
+    with isolated():
+        before = counts()
+        response = client.post(
+            reverse("recruiters:posting_create"), as_post_data(posting_base(role), changes)
+        )
+
+        check_answer(response, before)
+        if response.status_code == HTTPStatus.FOUND:
+            posting = Posting.objects.latest("pk")
+            posting.full_clean()  # Regions known, countries ISO codes, lengths in bounds.
+            if posting.is_remote:
+                assert posting.remote_regions or posting.remote_countries
+
+
 @FUZZ
 @given(changes=changes_to(["name", "website"]))
 def test_no_organisation_form_input_fails_or_saves_an_organisation_without_its_owner(

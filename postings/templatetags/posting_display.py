@@ -31,6 +31,12 @@ def place(posting: Posting) -> str:
 
 
 @register.filter
+def remote_area(posting: Posting) -> str:
+    """`{{ posting|remote_area }}`: where a remote job's applicants may live: "Europe"."""
+    return display.remote_area_text(posting)
+
+
+@register.filter
 def with_article(noun: str) -> str:
     """`{{ role.title|with_article }}`: "an Operations Manager", "a Director of Operations"."""
     article = "an" if noun[:1].lower() in "aeiou" and noun else "a"

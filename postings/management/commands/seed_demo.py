@@ -430,6 +430,10 @@ def make_posting(
         city=city,
         region=region,
         country=country,
+        # "Open to anywhere" is chosen as Worldwide.
+        remote_regions="worldwide"
+        if workplace == Workplace.REMOTE and not remote_countries
+        else "",
         remote_countries=remote_countries,
         status=status,
         published_at=published_at,
