@@ -34,18 +34,24 @@ data: install .env ## Migrate and load the roles and demo postings (safe to repe
 	$(PY) manage.py load_roles
 	$(PY) manage.py seed_demo --postings $(DEMO_POSTINGS) --seed 1
 
+# Starts the task worker (postings' aggregator feed, mail) in the background for as long as
+# the command after it runs: Ctrl-C, or the server stopping, stops both.
+WITH_WORKER = $(PY) manage.py run_huey & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT;
+
 # Absolute URLs (canonical links, feeds, emails) are on SITE_URL: the environment's or
 # .env's if set (read as the settings read it), else this server's own address.
-run: data ## Set up and serve the site as users see it on 127.0.0.1:$(PORT)
+run: data ## Set up and serve the site as users see it on 127.0.0.1:$(PORT), with a task worker
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	@site_url=$$($(PY) -c 'import os, environ; environ.Env.read_env(os.environ.get("DJANGO_ENV_FILE", ".env"), overwrite=False); print(os.environ.get("SITE_URL", ""))') && \
-	site_url=$${site_url:-http://127.0.0.1:$(PORT)} && \
-	echo "Serving on http://127.0.0.1:$(PORT)/, links on $$site_url (Ctrl-C stops)" && \
-	DJANGO_DEBUG=0 SITE_URL=$$site_url $(BIN)/gunicorn jobsite.wsgi --bind 127.0.0.1:$(PORT) \
+	@site_url=$$($(PY) -c 'import os, environ; environ.Env.read_env(os.environ.get("DJANGO_ENV_FILE", ".env"), overwrite=False); print(os.environ.get("SITE_URL", ""))') || exit 1; \
+	export DJANGO_DEBUG=0 SITE_URL=$${site_url:-http://127.0.0.1:$(PORT)}; \
+	echo "Serving on http://127.0.0.1:$(PORT)/, links on $$SITE_URL, a task worker beside it (Ctrl-C stops both)"; \
+	$(WITH_WORKER) \
+	$(BIN)/gunicorn jobsite.wsgi --bind 127.0.0.1:$(PORT) \
 		--workers $(WORKERS) --access-logfile - --forwarded-allow-ips 127.0.0.1
 
-dev: data ## Same data, Django's development server with debug and auto-reload
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+dev: data ## Same data, Django's development server with debug and auto-reload, and a task worker
+	@export DJANGO_DEBUG=1; $(WITH_WORKER) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install .env ## Set up and run the whole test suite (DATABASE_URL picks the database)
 	scripts/ensure-browser

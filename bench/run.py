@@ -258,6 +258,19 @@ def measure_sitemap(database: str, size: int, secret: str) -> dict[str, Any]:
     return json.loads(output.read_text())
 
 
+def measure_feed(database: str, size: int, secret: str) -> dict[str, Any]:
+    """The aggregator feed's rebuild (time, peak memory) and its request (bench/feed.py)."""
+    log(f"{database} {size:,}: the aggregator feed, rebuilt and requested")
+    output = OUT / f"feed-{database}-{size}.json"
+    files = OUT / f"feed-files-{database}-{size}"
+    env = site_env(
+        database_url(database, size), OFF, secret, GENERATED_FILES_DIR=str(files), **CACHE_OFF
+    )
+    command = [sys.executable, "-m", "bench.feed", "--output", str(output)]
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    return json.loads(output.read_text())
+
+
 # -- Throughput under load --------------------------------------------------------------
 
 
@@ -492,6 +505,18 @@ def results_table(runs: list[dict[str, Any]]) -> str:
                 f"| {database} | {size} | sitemap in server: `{row['path']}`, {row['urls']:,} "
                 f"URLs, peak {row['peak_kb']:,} KB | off | | | {number(row['ms'])} | | | | "
                 f"{row['bytes'] / 1024:.0f} |"
+            )
+        feed = run.get("feed")
+        if feed:
+            lines.append(
+                f"| {database} | {size} | aggregator feed rebuilt by the worker: "
+                f"{feed['jobs']:,} jobs, peak +{feed['rebuild_peak_kb'] / 1024:,.0f} MB | off | "
+                f"| | {number(feed['rebuild_ms'])} | | | | {feed['gzip_bytes'] / 1024:.0f} |"
+            )
+            lines.append(
+                f"| {database} | {size} | aggregator feed in server: `/jobs/feed.xml` (gzip) "
+                f"| off | | | {number(feed['request_ms'])} | | | | "
+                f"{feed['request_bytes'] / 1024:.0f} |"
             )
         throughput = run.get("throughput")
         if not throughput:
@@ -892,6 +917,7 @@ def run_all(args) -> dict[str, Any]:
             try:
                 run["latency"] = measure_latency(database, size, secret, args)
                 run["sitemap"] = measure_sitemap(database, size, secret)
+                run["feed"] = measure_feed(database, size, secret)
                 if not args.skip_load:
                     pages = {row["key"]: row["path"] for row in run["latency"]["pages"]}
                     pages = {

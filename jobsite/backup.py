@@ -1,7 +1,8 @@
 """Backups of the site's data as one JSON document, restorable on SQLite or PostgreSQL.
 
 What a backup holds: users (with their password hashes, groups and permissions), roles and
-every part of them, organisations, memberships, invitations, postings and their history,
+every part of them, organisations and their logos (the images; the files served are made from
+them again on restore), memberships, invitations, postings and their history,
 the roles' revision history, and the admin's log. Not kept: sessions, login-throttling
 records and mail quotas (they expire anyway), content types and permissions (`migrate`
 makes them; rows refer to them by natural key, so their ids may differ between databases).
@@ -42,6 +43,8 @@ BACKUP_MODELS = [
     "roles.CareerStep",
     "roles.FAQ",
     "roles.Shorthand",
+    # Logos' images: a restore writes their files into the media storage again.
+    "postings.Logo",
     "postings.Organisation",
     "postings.Invitation",
     "postings.Membership",
@@ -138,3 +141,5 @@ def restore(path: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIAS)
         call_command("loaddata", str(path.resolve()), database=using, verbosity=0)
         # The search's vocabulary is made from the rows just restored, not kept in a backup.
         call_command("rebuild_vocabulary", database=using, verbosity=0)
+        # The logos' files, into this site's media storage, which may be another one.
+        call_command("write_logo_files", database=using, verbosity=0)

@@ -8,6 +8,7 @@ on each request (about 0.25 ms).
 
 import html
 import json
+import re
 from typing import Any
 
 import markdown
@@ -25,13 +26,28 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
+# Headings keep their order below the page's own: on a page, Markdown's `#` is an h3 and `##`
+# an h4, under the page's h1 and the section's h2; in a feed item or JSON-LD, where the
+# text stands alone under the job's title, one level higher (`feed_headings`).
+PAGE_HEADING_LEVEL = 3
+MARKDOWN_EXTENSIONS = ["sane_lists", "toc"]
+# toc's baselevel shifts the levels; its marker ("[TOC]") stays text. The ids it adds go with
+# the sanitiser, which allows no attribute on a heading.
+MARKDOWN_CONFIG = {"toc": {"baselevel": PAGE_HEADING_LEVEL, "marker": ""}}
+HEADING_TAG = re.compile(r"<(/?)h([3-6])>")
+
 # Characters that could close the <script> element or open a comment inside it.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def render_markdown(text: str | None) -> SafeString:
     """Markdown to HTML that is safe to show whatever the author wrote."""
-    rendered = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    rendered = markdown.markdown(
+        text or "",
+        extensions=MARKDOWN_EXTENSIONS,
+        extension_configs=MARKDOWN_CONFIG,
+        output_format="html",
+    )
     clean = nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,
@@ -40,6 +56,13 @@ def render_markdown(text: str | None) -> SafeString:
         link_rel="nofollow noopener ugc",
     )
     return mark_safe(clean)  # noqa: S308 - nh3 has just sanitised it
+
+
+def feed_headings(markup: str) -> str:
+    """render_markdown's HTML with its headings one level up (an h3 becomes an h2), for
+    feeds and JSON-LD, where no page heading stands above them. The sanitiser leaves no
+    attribute on a heading, and text holds no "<", so the tags are matched as written."""
+    return HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{int(tag[2]) - 1}>", markup)
 
 
 def plain_text(text: str | None) -> str:

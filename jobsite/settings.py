@@ -13,6 +13,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from jobsite.headers import static_file_headers
+from jobsite.mediastorage import s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -80,6 +81,46 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rolewise <jobs@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 POSTINGS_REQUIRE_REVIEW = env.bool("POSTINGS_REQUIRE_REVIEW", default=False)
+# Postings from organisations that neither staff nor an owner's address at their website's
+# domain have verified wait for staff review (postings/identity.py).
+POSTINGS_REVIEW_UNVERIFIED = env.bool("POSTINGS_REVIEW_UNVERIFIED", default=True)
+
+# Uploaded files (logos): on the filesystem under MEDIA_ROOT, served by the site itself; or,
+# with MEDIA_S3_BUCKET set, in that S3-compatible bucket (jobsite/mediastorage.py).
+# A relative path is within the checkout.
+MEDIA_ROOT = BASE_DIR / env.str("MEDIA_ROOT", default="media")
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    MEDIA_STORAGE, MEDIA_ORIGIN = s3_storage(
+        bucket=MEDIA_S3_BUCKET,
+        endpoint_url=env.str("MEDIA_S3_ENDPOINT_URL", default=""),
+        region=env.str("MEDIA_S3_REGION", default=""),
+        public_domain=env.str("MEDIA_S3_PUBLIC_DOMAIN", default=""),
+    )
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    MEDIA_ORIGIN = ""
+
+# Files the task worker writes for every process to serve (the aggregator feed): beside a
+# SQLite database by default, as the queue is. With several machines, a directory they all
+# mount, or the machine that runs the periodic tasks serves /jobs/feed.xml.
+_database_file = (
+    Path(DATABASES["default"]["NAME"])
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    and str(DATABASES["default"]["NAME"]) != ":memory:"
+    else None
+)
+# Empty (as .env.example leaves them) means the default.
+GENERATED_FILES_DIR = Path(
+    env.str("GENERATED_FILES_DIR", default="")
+    or (f"{_database_file}-files" if _database_file else BASE_DIR / "generated")
+)
+
+# The task queue (huey, below): a SQLite file beside the database by default, so that no
+# service is needed; redis://host:6379/1 in production.
+TASK_QUEUE_URL = env.str("TASK_QUEUE_URL", default="") or (
+    f"sqlite:///{_database_file}-tasks" if _database_file else f"sqlite:///{BASE_DIR}/tasks.sqlite3"
+)
 
 # --- Django --------------------------------------------------------------------------
 
@@ -99,6 +140,8 @@ INSTALLED_APPS = [
     "reversion",
     "axes",
     "csp",
+    # The task queue's worker: `manage.py run_huey` (jobsite/tasks.py).
+    "huey.contrib.djhuey",
     "roles",
     "postings",
     # Last: what belongs to the whole site (page cache, Markdown, backups), used by both.
@@ -184,8 +227,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+# A logo may be this large; Django's own 2.5 MB keeps anything larger out of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -226,6 +272,8 @@ LOGGING = {
         # A Host header outside ALLOWED_HOSTS is answered 400: the client's error, not ours.
         "django.security.DisallowedHost": {"filters": ["client_mistake"]},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # The task worker's own lines, once (run_huey adds a handler of its own otherwise).
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
@@ -243,7 +291,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "form-action": ["'self'"],
@@ -265,3 +313,35 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "jobsite.clients.client_address"
+
+# huey, the task queue (jobsite/tasks.py): `manage.py run_huey` is the worker, which `make
+# run` starts beside gunicorn and which also runs the periodic tasks. Tasks go through the
+# storage TASK_QUEUE_URL names, which every process of the site and every worker shares.
+_queue = urlsplit(TASK_QUEUE_URL)
+if _queue.scheme == "sqlite":
+    # sqlite:///relative/path or sqlite:////absolute/path, as DATABASE_URL reads them.
+    _queue_storage: dict[str, object] = {
+        "huey_class": "huey.SqliteHuey",
+        "filename": _queue.path[1:],
+    }
+elif _queue.scheme in ("redis", "rediss"):
+    _queue_storage = {"huey_class": "huey.RedisHuey", "url": TASK_QUEUE_URL}
+else:
+    raise ImproperlyConfigured(
+        f"TASK_QUEUE_URL must be sqlite:///path or redis://host:port/db, not {TASK_QUEUE_URL!r}."
+    )
+HUEY = {
+    "name": "rolewise",
+    **_queue_storage,
+    # Tasks run in the worker, never in the web process; tests switch to immediate mode.
+    "immediate": False,
+    # A task's return value is not kept: nothing waits for one.
+    "results": False,
+    "utc": True,
+    "consumer": {
+        "workers": 2,
+        "worker_type": "thread",
+        # Idle workers look for new tasks at least this often, in seconds.
+        "max_delay": 1.0,
+    },
+}

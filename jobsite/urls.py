@@ -10,6 +10,7 @@ admin.site.site_title = "Rolewise admin"
 urlpatterns = [
     path("", include("postings.urls")),
     path("roles/", include("postings.role_urls")),
+    path("companies/", include("postings.company_urls")),
     path("recruiters/", include("postings.recruiter_urls")),
     path("accounts/", include("postings.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -20,4 +21,6 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemaps.section, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz", views.healthz, name="healthz"),
+    # Uploaded logos on the filesystem storage (settings.MEDIA_URL).
+    path("media/<path:name>", views.media_file, name="media_file"),
 ]

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from jobsite.origin import absolute_url
 from postings.models import (
@@ -292,20 +293,36 @@ def invitation_send(
     invitation = Invitation.objects.create(
         organisation=organisation, email=email, invited_by=invited_by
     )
+    try:
+        send_invitation(invitation, inviter=invited_by)
+    except MailNotSent:
+        invitation.delete()
+        raise
+    return invitation
+
+
+def send_invitation(invitation: Invitation, *, inviter: User) -> None:
+    """Mail the invitation's link, freshly signed: it works for 7 days from now."""
     context = {
         "invitation": invitation,
         "url": absolute_url(
             reverse("invitation_accept", kwargs={"token": invitation_token(invitation)})
         ),
-        "inviter_name": invited_by.get_full_name() or invited_by.get_username(),
+        "inviter_name": inviter.get_full_name() or inviter.get_username(),
         "days": INVITATION_MAX_AGE.days,
     }
-    try:
-        send_account_mail("invitation", context, email)
-    except MailNotSent:
-        invitation.delete()
-        raise
-    return invitation
+    send_account_mail("invitation", context, invitation.email)
+
+
+def invitation_resend(*, invitation: Invitation, by: User, client: str) -> bool:
+    """Mail an unaccepted invitation's link again, from `by`, within the mail limits: False,
+    with nothing sent, over a limit. Sent in the request, like every account mail, so the
+    owner's "sent" is true once the backend has the message (MailNotSent otherwise)."""
+    if not mail_allowed(address=invitation.email, client=client, account=by):
+        return False
+    send_invitation(invitation, inviter=by)
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+    return True
 
 
 @transaction.atomic

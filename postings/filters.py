@@ -37,7 +37,7 @@ from django.utils.text import Truncator
 
 from jobsite import caching
 from jobsite.origin import absolute_url
-from postings import currencies, facets, places, search, spelling, understanding
+from postings import currencies, facets, landing, places, search, spelling, understanding
 from postings.display import country_name
 from postings.facets import FacetOption, Select, Tally
 from postings.models import EmploymentType, Posting, PostingQuerySet, SearchTerm, Workplace
@@ -518,6 +518,13 @@ class PostingFilter(django_filters.FilterSet):
         url = absolute_url(reverse("postings:posting_list"))
         return f"{url}?{canonical.urlencode()}" if canonical else url
 
+    def feed_url(self, url_name: str) -> str:
+        """The feed `url_name` names (RSS or Atom) of this search: its filter form, the
+        parameters the feeds read, on the feed's address."""
+        url = reverse(url_name)
+        canonical = self.filter_form().urlencode()
+        return f"{url}?{canonical}" if canonical else url
+
     def search_url(self, query: str, *, literal: bool = False) -> str:
         """The address of this search with the keywords `query`, as typed with `literal`
         (its first page)."""
@@ -548,10 +555,16 @@ class PostingFilter(django_filters.FilterSet):
         return RoleJobs(count=count, text=self.tally.figure(count), url=jobs_url(narrowed))
 
     def is_worth_indexing(self, page: int) -> bool:
-        """Page one of no search or of one filter: the combinations and later pages are many
-        and thin, so search engines may follow them but not keep them."""
+        """Page one of no search, or of one filter with a known value and enough results
+        (postings/landing.py): the combinations, thin pages and later pages are many, so
+        search engines may follow them but not keep them."""
         choosing = self.choosing()
-        return page == 1 and len(choosing) <= 1 and "q" not in choosing and not self.form.errors
+        if page != 1 or len(choosing) > 1 or "q" in choosing or self.form.errors:
+            return False
+        if not choosing:
+            return True
+        ((name, value),) = choosing.items()
+        return landing.is_landing_page(name, value, self.count())
 
     def choosing(self) -> dict[str, Any]:
         """The parameters that choose the postings: the search's, but the currency only with

@@ -16,7 +16,9 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from jobsite.forms import FieldsetsMixin
+from postings import regions
 from postings.account_forms import organisation_website_field, single_line_text
+from postings.display import country_name
 from postings.models import (
     LIST_ITEM_LENGTH,
     LIST_ITEMS,
@@ -24,6 +26,7 @@ from postings.models import (
     Organisation,
     Posting,
     TextLimit,
+    Workplace,
     list_items,
 )
 from roles.models import Role
@@ -220,6 +223,44 @@ class TextLimitsMixin(forms.BaseForm):
 # --- Postings --------------------------------------------------------------------------
 
 
+class RemoteAreaField(forms.MultipleChoiceField):
+    """Regions and countries, chosen in a list; codes typed by hand ("gb, ie"), as a
+    script or an old form sends them, are read too."""
+
+    def to_python(self, value: Any) -> list[str]:
+        items = []
+        for text in super().to_python(value):
+            for part in re.split(r"[\s,;]+", text):
+                key = part.lower()
+                if part:
+                    items.append(key if key in regions.regions() else part.upper())
+        return list(dict.fromkeys(items))
+
+    def validate(self, value: Any) -> None:
+        for item in value:
+            if item not in regions.regions() and item not in ISO_COUNTRY_CODES:
+                raise country_code_error(item)
+
+
+def remote_area_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The regions, then every country by name."""
+    countries = sorted(
+        ((code, country_name(code)) for code in ISO_COUNTRY_CODES), key=lambda choice: choice[1]
+    )
+    return [
+        ("Regions", [(key, region.name) for key, region in regions.regions().items()]),
+        ("Countries", countries),
+    ]
+
+
+def remote_area_initial(posting: Posting) -> list[str]:
+    """What a posting's remote list shows chosen: its regions and the countries they leave
+    out; Worldwide for a remote posting that names none (the search reads it so)."""
+    if posting.is_open_worldwide:
+        return [regions.WORLDWIDE]
+    return regions.chosen(posting.remote_region_list, posting.remote_country_list)
+
+
 class PostingForm(FieldsetsMixin, TextLimitsMixin, forms.ModelForm):
     """A posting's content. `publishing` adds what a public posting must have."""
 
@@ -228,7 +269,15 @@ class PostingForm(FieldsetsMixin, TextLimitsMixin, forms.ModelForm):
         ("Responsibilities and qualifications", ("responsibilities", "qualifications")),
         (
             "Type and place",
-            ("employment_type", "workplace", "city", "region", "country", "remote_countries"),
+            (
+                "employment_type",
+                "workplace",
+                "city",
+                "region",
+                "postal_code",
+                "country",
+                "remote_countries",
+            ),
         ),
         ("Salary", ("salary_min", "salary_max", "salary_currency", "salary_period")),
         ("How to apply and until when", ("apply_url", "apply_email", "valid_through")),
@@ -242,6 +291,16 @@ class PostingForm(FieldsetsMixin, TextLimitsMixin, forms.ModelForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="The last day applications are open (YYYY-MM-DD). Empty: 60 days after "
         "publishing.",
+    )
+    # One list of regions and countries; the model keeps them apart (remote_regions, and
+    # remote_countries with every country they add up to), see clean_remote_countries.
+    remote_countries = RemoteAreaField(
+        label="Remote: where applicants may live",
+        required=False,
+        choices=remote_area_choices,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="For remote jobs: a region such as Worldwide or Europe, or countries (hold "
+        "Ctrl, or ⌘ on a Mac, to choose several).",
     )
     apply_url = forms.URLField(
         label="Apply link",
@@ -257,7 +316,7 @@ class PostingForm(FieldsetsMixin, TextLimitsMixin, forms.ModelForm):
         labels = {
             "title": "Job title",
             "country": "Country code",
-            "remote_countries": "Remote: countries applicants may live in",
+            "postal_code": "Postal code",
             "salary_min": "Salary from",
             "salary_max": "Salary up to",
             "salary_currency": "Salary currency",
@@ -294,6 +353,11 @@ class PostingForm(FieldsetsMixin, TextLimitsMixin, forms.ModelForm):
             self.fields[name].validators.append(MinValueValidator(0))
             self.fields[name].widget.attrs["min"] = "0"
         self.fields["country"].widget.attrs.update({"autocomplete": "country", "size": 4})
+        self.fields["postal_code"].widget.attrs.update({"autocomplete": "postal-code", "size": 10})
+        # Chosen with remote_countries, in one list (clean_remote_countries).
+        del self.fields["remote_regions"]
+        self.initial["remote_countries"] = remote_area_initial(self.instance)
+        self.remote_regions = self.instance.remote_regions
         self.fields["salary_currency"].widget.attrs["size"] = 5
         if self.instance.valid_through:
             self.initial["valid_through"] = timezone.localdate(self.instance.valid_through)
@@ -318,14 +382,36 @@ class PostingForm(FieldsetsMixin, TextLimitsMixin, forms.ModelForm):
         return code
 
     def clean_remote_countries(self) -> str:
-        codes = [
-            code.upper() for code in re.split(r"[\s,;]+", self.cleaned_data["remote_countries"])
-        ]
-        codes = [code for code in codes if code]
-        for code in codes:
-            if code not in ISO_COUNTRY_CODES:
-                raise country_code_error(code)
-        return " ".join(dict.fromkeys(codes))
+        """The regions chosen go to `remote_regions`; the countries chosen and those of the
+        regions, to `remote_countries` (none for Worldwide: open to every country)."""
+        chosen: list[str] = self.cleaned_data["remote_countries"]
+        keys = [item for item in chosen if item in regions.regions()]
+        codes = [item for item in chosen if item not in regions.regions()]
+        if regions.WORLDWIDE in keys:
+            keys, codes = [regions.WORLDWIDE], []
+        self.remote_regions = " ".join(keys)
+        countries = " ".join(regions.countries_of(keys, codes))
+        limit = POSTING_TEXT_LIMITS["remote_countries"]
+        if not limit.fits(countries):
+            raise ValidationError(
+                "These regions and countries are most of the world: choose Worldwide, or "
+                "fewer of them.",
+                code="remote_countries",
+            )
+        return countries
+
+    def clean_postal_code(self) -> str:
+        return " ".join(self.cleaned_data["postal_code"].split()).upper()
+
+    @property
+    def changed_data(self) -> list[str]:
+        # remote_regions is chosen in the remote_countries list: it changes with it.
+        changed = list(super().changed_data)
+        return [*changed, "remote_regions"] if "remote_countries" in changed else changed
+
+    def _post_clean(self) -> None:
+        self.instance.remote_regions = self.remote_regions
+        super()._post_clean()  # type: ignore[misc]  # BaseModelForm has it; the stubs do not
 
     def clean_salary_currency(self) -> str:
         return self.cleaned_data["salary_currency"].strip().upper()
@@ -356,6 +442,19 @@ class PostingForm(FieldsetsMixin, TextLimitsMixin, forms.ModelForm):
                 ValidationError(
                     "The minimum salary is above the maximum: swap them or correct one.",
                     code="salary_range",
+                ),
+            )
+        if (
+            cleaned.get("workplace") == Workplace.REMOTE
+            and "remote_countries" in cleaned
+            and not self.remote_regions
+            and not cleaned["remote_countries"]
+        ):
+            self.add_error(
+                "remote_countries",
+                ValidationError(
+                    "Say where applicants may live: Worldwide, a region or countries.",
+                    code="remote_area",
                 ),
             )
         has_salary = salary_min is not None or salary_max is not None

@@ -8,16 +8,21 @@ template prints it with `{% json_ld data %}`, which escapes every value.
 
 from __future__ import annotations
 
+import html
+import re
 from decimal import Decimal
 from typing import Any
 
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
-from jobsite.markup import web_address
+from jobsite.markup import feed_headings, plain_text, web_address
 from jobsite.origin import absolute_url
 from postings.display import country_name
-from postings.models import EmploymentType, Posting, SalaryPeriod, Workplace
+from postings.models import EmploymentType, Organisation, Posting, SalaryPeriod
+from roles.jsonld import CREDENTIAL_CATEGORY
+from roles.models import Role
+from roles.presentation import education_sentence
 
 # Keyed by str: a model field's value is a plain str, its TextChoices member one too.
 EMPLOYMENT_TYPES: dict[str, str] = {
@@ -65,20 +70,31 @@ def job_posting(posting: Posting) -> dict[str, Any]:
             }
         ),
         "baseSalary": base_salary(posting),
+        "educationRequirements": education_requirements(role),
+        "experienceRequirements": experience_requirements(role),
     }
     data.update(location(posting))
     return prune(data)
 
 
+LIST_ITEM = re.compile(r"<li>(.*?)</li>", re.DOTALL)
+TAG = re.compile(r"<[^>]*>")
+
+
 def description_html(posting: Posting) -> SafeString:
-    """The sanitised description, then the responsibilities and qualifications as lists:
-    Google asks for the whole description, and allows HTML in it. As the page shows them:
-    cut at their limits."""
-    parts = [posting.shown_description_html]
-    for heading, items in (
+    """The sanitised description, its headings one level up (no page heading stands above
+    them), then the responsibilities and qualifications it does not list already: Google
+    asks for the whole description, and allows HTML in it. As the page shows them: cut at
+    their limits. For JSON-LD and the aggregator feed."""
+    description = feed_headings(posting.shown_description_html)
+    # The sanitiser's HTML: its tags hold no ">", so dropping them leaves the item's text.
+    listed = {words(TAG.sub("", item)) for item in LIST_ITEM.findall(description)}
+    parts = [description]
+    for heading, all_items in (
         ("Responsibilities", posting.responsibility_list),
         ("Qualifications", posting.qualification_list),
     ):
+        items = [item for item in all_items if words(item) not in listed]
         if items:
             parts.append(
                 format_html(
@@ -87,35 +103,100 @@ def description_html(posting: Posting) -> SafeString:
                     format_html_join("", "<li>{}</li>", ((item,) for item in items)),
                 )
             )
-    return SafeString("\n".join(parts))
+    return mark_safe("\n".join(parts))  # noqa: S308 - sanitised, and escaped by format_html
+
+
+def words(text: str) -> str:
+    """A list item's words, to tell whether two say the same: case, spacing and final
+    punctuation aside."""
+    return " ".join(html.unescape(text).casefold().split()).rstrip(".;:!")
+
+
+def education_requirements(role: Role) -> dict[str, Any] | None:
+    """The role's minimum education as Google reads it (a credential category), or None
+    where it asks for none."""
+    category = CREDENTIAL_CATEGORY.get(role.education_level)
+    if category is None:
+        return None
+    return {
+        "@type": "EducationalOccupationalCredential",
+        "credentialCategory": category,
+        "description": education_sentence(role),
+    }
+
+
+def experience_requirements(role: Role) -> dict[str, Any] | None:
+    """The role's usual lower bound of experience, in months."""
+    if not role.experience_years_min:
+        return None
+    return {
+        "@type": "OccupationalExperienceRequirements",
+        "monthsOfExperience": role.experience_years_min * 12,
+    }
 
 
 def hiring_organisation(posting: Posting) -> dict[str, Any]:
     organisation = posting.organisation
-    data = {"@type": "Organization", "name": organisation.name}
+    data = {
+        "@type": "Organization",
+        # The Organization of its company page (`organization`, below).
+        "@id": organisation_id(organisation),
+        "name": organisation.name,
+    }
     website = web_address(organisation.website)
     if website:
         data["sameAs"] = website
         data["url"] = website
+    if organisation.logo:
+        data["logo"] = organisation.logo.large_absolute
     return data
+
+
+def organisation_id(organisation: Organisation) -> str:
+    return absolute_url(organisation.get_absolute_url()) + "#organization"
+
+
+def organization(organisation: Organisation) -> dict[str, Any]:
+    """The Organization of a company page: who they are, on the public origin."""
+    website = web_address(organisation.website)
+    page = absolute_url(organisation.get_absolute_url())
+    sizes = organisation.employee_range
+    return prune(
+        {
+            "@context": "https://schema.org/",
+            "@type": "Organization",
+            "@id": organisation_id(organisation),
+            "name": organisation.name,
+            "url": website or page,
+            "mainEntityOfPage": page,
+            "sameAs": [website] if website else None,
+            "logo": organisation.logo.large_absolute if organisation.logo else None,
+            "description": plain_text(organisation.description)[:500] or None,
+            "location": {"@type": "Place", "name": organisation.headquarters}
+            if organisation.headquarters
+            else None,
+            "numberOfEmployees": prune(
+                {"@type": "QuantitativeValue", "minValue": sizes[0], "maxValue": sizes[1]}
+            )
+            if sizes
+            else None,
+        }
+    )
 
 
 def location(posting: Posting) -> dict[str, Any]:
-    """A Place for on-site and hybrid work; TELECOMMUTE and the countries applicants may
-    live in for remote work. Google has no "anywhere": a remote posting open anywhere
-    keeps its base Place (if it has one) and names no applicant countries."""
-    place = postal_place(posting)
-    if posting.workplace != Workplace.REMOTE:
-        return {"jobLocation": place}
-    data: dict[str, Any] = {"jobLocationType": "TELECOMMUTE"}
-    if posting.remote_country_list:
-        data["applicantLocationRequirements"] = [
+    """A Place for on-site and hybrid work; for remote work, TELECOMMUTE and the countries
+    applicants may live in, always (Google requires them). Google has no "anywhere": a
+    job open worldwide names every country."""
+    if not posting.is_remote:
+        return {"jobLocation": postal_place(posting)}
+    return {
+        "jobLocationType": "TELECOMMUTE",
+        "applicantLocationRequirements": [
             {"@type": "Country", "name": country_name(code), "identifier": code}
-            for code in posting.remote_country_list
-        ]
-    else:
-        data["jobLocation"] = place
-    return data
+            for code in posting.applicant_countries
+        ],
+    }
 
 
 def postal_place(posting: Posting) -> dict[str, Any] | None:
@@ -124,6 +205,7 @@ def postal_place(posting: Posting) -> dict[str, Any] | None:
             "@type": "PostalAddress",
             "addressLocality": posting.city,
             "addressRegion": posting.region,
+            "postalCode": posting.postal_code,
             "addressCountry": posting.country,
         }
     )

@@ -14,8 +14,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import ExpressionWrapper, F, Q, Value
-from django.db.models.functions import Length
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -24,7 +33,7 @@ from django.utils.text import slugify
 from jobsite.caching import InvalidatingQuerySet
 from jobsite.conditions import unless_either_unset
 from jobsite.markup import render_markdown, text_of
-from postings import currencies, places
+from postings import currencies, identity, logos, places, regions
 from postings.facets import FACET_COLUMNS, SAMPLE_BUCKET
 from roles.models import Role
 
@@ -61,7 +70,10 @@ POSTING_TEXT_LIMITS = {
     "qualifications": TextLimit(16_000, "the qualifications", plural=True),
     "city": TextLimit(100, "the city"),
     "region": TextLimit(100, "the region"),
-    "remote_countries": TextLimit(300, "the list of countries"),
+    "postal_code": TextLimit(20, "the postal code"),
+    # Derived from the regions and countries chosen (postings/regions.py): room for most
+    # of the world, which is where "Worldwide" (kept as no list) takes over.
+    "remote_countries": TextLimit(750, "the list of countries"),
     "apply_url": TextLimit(500, "the apply link"),
     "apply_email": TextLimit(254, "the email address"),
 }
@@ -74,6 +86,8 @@ ORGANISATION_TEXT_LIMITS = {
     "name": TextLimit(150, "the name"),
     "website": TextLimit(200, "the website address"),
     "description": TextLimit(2_000, "the description"),
+    "industry": TextLimit(100, "the industry"),
+    "headquarters": TextLimit(100, "the headquarters"),
 }
 
 
@@ -99,19 +113,114 @@ iso_country_list = RegexValidator(
 )
 
 
+def validate_region_list(value: str) -> None:
+    unknown = [key for key in value.split() if key not in regions.regions()]
+    if unknown:
+        raise ValidationError(
+            "“%(key)s” is not a region: use %(known)s.",
+            code="region",
+            params={"key": unknown[0], "known": ", ".join(regions.regions())},
+        )
+
+
 class OrganisationQuerySet(InvalidatingQuerySet):
     def active(self) -> OrganisationQuerySet:
         """Organisations whose postings may appear on the public site."""
         return self.filter(is_suspended=False)
 
+    def verified(self) -> OrganisationQuerySet:
+        """Checked by staff, or by an owner's address at the website's domain."""
+        return self.filter(Q(is_verified=True) | ~Q(verified_domain=""))
+
+    def held(self) -> OrganisationQuerySet:
+        """Named like a verified employer: waiting for staff before anything is public."""
+        return self.filter(lookalike_of__isnull=False, is_verified=False)
+
+    def public(self) -> OrganisationQuerySet:
+        """Organisations with a company page: active, not held, and verified or with a
+        posting that has been public (so a sign-up that never posted has no page)."""
+        has_been_public = Exists(
+            Posting.objects.filter(
+                organisation=OuterRef("pk"), status__in=Posting.APPROVED_STATUSES
+            )
+        )
+        return (
+            self.active()
+            .filter(Q(lookalike_of__isnull=True) | Q(is_verified=True))
+            .filter(Q(is_verified=True) | ~Q(verified_domain="") | has_been_public)
+        )
+
+    def with_open_posting_counts(self) -> OrganisationQuerySet:
+        """Each with `open_postings`, its count of public postings: one subquery per row
+        shown, through the (organisation, status) index, not a count of every posting."""
+        counts = (
+            Posting.objects.public()
+            .filter(organisation=OuterRef("pk"))
+            .order_by()
+            .values("organisation")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(open_postings=Coalesce(Subquery(counts), 0))
+
+
+class OrganisationSize(models.TextChoices):
+    MICRO = "1-10", "1–10 people"
+    SMALL = "11-50", "11–50 people"
+    MEDIUM = "51-200", "51–200 people"
+    LARGE = "201-1000", "201–1,000 people"
+    VERY_LARGE = "1001-5000", "1,001–5,000 people"
+    HUGE = "5001+", "More than 5,000 people"
+
 
 class Organisation(models.Model):
+    Size = OrganisationSize
+
     name = models.CharField(max_length=ORGANISATION_TEXT_LIMITS["name"].length)
     slug = models.SlugField(max_length=160, unique=True)
     website = models.URLField(max_length=ORGANISATION_TEXT_LIMITS["website"].length, blank=True)
-    description = models.TextField(blank=True, help_text="A short public description. Markdown.")
+    description = models.TextField(
+        blank=True, help_text="A short public description, on the company page. Markdown."
+    )
+    industry = models.CharField(
+        max_length=ORGANISATION_TEXT_LIMITS["industry"].length,
+        blank=True,
+        help_text="What the organisation does, in a few words, e.g. Freight and logistics.",
+    )
+    size = models.CharField(
+        max_length=10, choices=Size.choices, blank=True, help_text="How many people it employs."
+    )
+    headquarters = models.CharField(
+        max_length=ORGANISATION_TEXT_LIMITS["headquarters"].length,
+        blank=True,
+        help_text="Where its head office is, e.g. Rotterdam, Netherlands.",
+    )
+    logo_digest = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="The logo's content digest: its image is the Logo row of that digest, its "
+        "files logos/<digest>-<size>.png in the media storage. Empty: no logo.",
+    )
     is_verified = models.BooleanField(
         "verified", default=False, help_text="Staff have checked that the organisation is real."
+    )
+    verified_domain = models.CharField(
+        max_length=253,
+        blank=True,
+        editable=False,
+        help_text="Set by the site: the website's domain, when an owner's confirmed email "
+        "address is at it (never a free-mail or shared host). Empty: not domain verified.",
+    )
+    lookalike_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Set by the site at sign-up: a verified organisation whose name this one's "
+        "matches or nearly matches. Held until staff verify it or release it: its postings "
+        "wait for review and it has no public page.",
     )
     is_suspended = models.BooleanField(
         "suspended",
@@ -125,6 +234,12 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size="") | Q(size__in=OrganisationSize.values),
+                name="%(app_label)s_%(class)s_size_known",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -135,15 +250,118 @@ class Organisation(models.Model):
         else:
             save_with_free_slug(self, self.name, super().save, *args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("companies:company_detail", kwargs={"slug": self.slug})
+
     @classmethod
     @transaction.atomic
     def create_with_owner(cls, *, owner: User, name: str, website: str = "") -> Organisation:
-        """A new organisation with `owner`, who has none yet, as its owner."""
-        organisation = cls.objects.create(name=name.strip(), website=website)
+        """A new organisation with `owner`, who has none yet, as its owner; held if its
+        name imitates a verified employer's."""
+        name = name.strip()
+        organisation = cls.objects.create(
+            name=name, website=website, lookalike_of_id=cls.lookalike_for(name)
+        )
         Membership.objects.create(
             user=owner, organisation=organisation, access=Membership.Access.OWNER
         )
+        organisation.refresh_domain_verification()
         return organisation
+
+    @classmethod
+    def lookalike_for(cls, name: str, *, exclude: int | None = None) -> int | None:
+        """The id of a verified organisation whose name `name` matches or nearly matches."""
+        verified = cls.objects.verified().exclude(pk=exclude).values_list("pk", "name")
+        return identity.lookalike(name, dict(verified))
+
+    # Who the public is told the organisation is.
+
+    @property
+    def is_domain_verified(self) -> bool:
+        return bool(self.verified_domain)
+
+    @property
+    def is_held(self) -> bool:
+        return self.lookalike_of_id is not None and not self.is_verified
+
+    @property
+    def logo(self) -> logos.LogoFiles | None:
+        """Its logo's addresses by size, or None."""
+        return logos.LogoFiles(self.logo_digest) if self.logo_digest else None
+
+    @property
+    def employee_range(self) -> tuple[int, int | None] | None:
+        """The size as (fewest, most) people; most is None for the largest band."""
+        if not self.size:
+            return None
+        low, _, high = self.size.rstrip("+").partition("-")
+        return int(low), int(high) if high else None
+
+    def postings_need_review(self) -> bool:
+        """Whether its postings, and changes to them, wait for staff before they are public:
+        all postings when POSTINGS_REQUIRE_REVIEW is on; a held organisation's always; an
+        unverified one's (by staff or by domain) when POSTINGS_REVIEW_UNVERIFIED is on."""
+        if settings.POSTINGS_REQUIRE_REVIEW or self.is_held:
+            return True
+        verified = self.is_verified or self.is_domain_verified
+        return settings.POSTINGS_REVIEW_UNVERIFIED and not verified
+
+    # State changes.
+
+    def refresh_domain_verification(self) -> bool:
+        """Work out again whether an owner's confirmed address is at the website's domain,
+        and store it: after the website, the owners or an owner's confirmation change.
+        Returns whether the organisation is domain verified now."""
+        owners = self.memberships.filter(access=Membership.Access.OWNER).exclude(
+            user__in=EmailVerification.objects.pending().values("user")
+        )
+        domain = identity.verified_domain(
+            self.website, owners.values_list("user__email", flat=True)
+        )
+        if domain != self.verified_domain:
+            Organisation.objects.filter(pk=self.pk).update(verified_domain=domain)
+            self.verified_domain = domain
+        return bool(domain)
+
+    @transaction.atomic
+    def set_logo(self, logo: Logo | None) -> None:
+        """Show `logo` from now on (None: no logo). The image of the one it replaces is
+        deleted when no organisation shows it; its files stay in storage, since pages
+        cached before the change still name them."""
+        before = self.logo_digest
+        self.logo_digest = logo.digest if logo is not None else ""
+        self.save(update_fields=["logo_digest", "updated_at"])
+        if before and before != self.logo_digest:
+            Logo.objects.filter(digest=before).exclude(
+                digest__in=Organisation.objects.values("logo_digest")
+            ).delete()
+
+    def lock(self) -> Organisation:
+        """The organisation's row, locked until the transaction ends: changes to its team
+        take turns, so that two at once cannot remove both of its last two owners."""
+        return Organisation.objects.select_for_update().get(pk=self.pk)
+
+
+class Logo(models.Model):
+    """An uploaded logo, re-encoded as PNG (postings/logos.py): the source of the files the
+    site serves in a few sizes. Kept here, not only in the media storage, so that backups
+    hold it and a restore can write the files again."""
+
+    digest = models.CharField(max_length=32, unique=True, help_text="The PNG's content digest.")
+    image = models.BinaryField(help_text="PNG, at most LOGO_SOURCE_SIZE pixels a side.")
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Logo {self.digest} ({self.width}×{self.height})"
+
+
+class LastOwner(ValidationError):
+    """The change would leave the organisation without an owner."""
 
 
 class Membership(models.Model):
@@ -185,6 +403,41 @@ class Membership(models.Model):
     def is_owner(self) -> bool:
         return self.access == self.Access.OWNER
 
+    def change_access(self, access: str) -> None:
+        """Give the member `access`; never demotes the organisation's last owner. Changes
+        to one team take turns (Organisation.lock), so two owners demoting each other at
+        once leave one of them an owner."""
+        with transaction.atomic():
+            organisation = self.organisation.lock()
+            stored = Membership.objects.filter(pk=self.pk).first()
+            if stored is None:
+                raise ValidationError("This person is no longer a member.")
+            if stored.is_owner and access != self.Access.OWNER:
+                self._require_another_owner(organisation, "change the access of")
+            Membership.objects.filter(pk=self.pk).update(access=access)
+            self.access = access
+            organisation.refresh_domain_verification()
+
+    def remove(self) -> None:
+        """Take the member out of the organisation; never its last owner."""
+        with transaction.atomic():
+            organisation = self.organisation.lock()
+            stored = Membership.objects.filter(pk=self.pk).first()
+            if stored is None:
+                raise AlreadyDone("This person is no longer a member.")
+            if stored.is_owner:
+                self._require_another_owner(organisation, "remove")
+            stored.delete()
+            organisation.refresh_domain_verification()
+
+    def _require_another_owner(self, organisation: Organisation, doing: str) -> None:
+        others = organisation.memberships.filter(access=self.Access.OWNER).exclude(pk=self.pk)
+        if not others.exists():
+            raise LastOwner(
+                f"You cannot {doing} the last owner of {organisation.name}: make someone "
+                "else an owner first."
+            )
+
 
 class Invitation(models.Model):
     """An owner's invitation for someone to join the organisation as a recruiter."""
@@ -197,6 +450,9 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(
+        default=timezone.now, help_text="When the latest mail with its link was sent."
+    )
     accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -204,6 +460,12 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} to {self.organisation}"
+
+    def revoke(self) -> bool:
+        """Withdraw the invitation, its link with it; False if it was accepted (or withdrawn)
+        meanwhile."""
+        deleted, _ = Invitation.objects.filter(pk=self.pk, accepted_at__isnull=True).delete()
+        return bool(deleted)
 
     def is_for(self, user: User) -> bool:
         """Whether `user`'s address is the invited one: the link went to that address."""
@@ -256,10 +518,18 @@ class EmailVerification(models.Model):
 
     @staticmethod
     def verify(user: User) -> bool:
-        """Mark the user's address verified; False if it was already (a used link)."""
-        return bool(
+        """Mark the user's address verified; False if it was already (a used link). An
+        organisation the user owns may be domain verified from now on."""
+        verified = bool(
             EmailVerification.objects.pending().filter(user=user).update(verified_at=timezone.now())
         )
+        if verified:
+            owned = Organisation.objects.filter(
+                memberships__user=user, memberships__access=Membership.Access.OWNER
+            )
+            for organisation in owned:
+                organisation.refresh_domain_verification()
+        return verified
 
 
 class MailQuotaQuerySet(models.QuerySet):
@@ -582,12 +852,25 @@ class Posting(models.Model):
         validators=[iso_country],
         help_text="Where the job is based: ISO 3166-1 alpha-2, e.g. GB.",
     )
+    postal_code = models.CharField(
+        max_length=POSTING_TEXT_LIMITS["postal_code"].length,
+        blank=True,
+        help_text="The workplace's postal or ZIP code, as the post writes it (e.g. M1 1AE).",
+    )
+    remote_regions = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_region_list],
+        help_text="For remote work: the regions applicants may live in, by key, separated by "
+        "spaces (worldwide, europe, european-union…; postings/regions.py).",
+    )
     remote_countries = models.CharField(
         max_length=POSTING_TEXT_LIMITS["remote_countries"].length,
         blank=True,
         validators=[iso_country_list],
         help_text="For remote work: the countries applicants may live in, as ISO codes "
-        "separated by spaces (e.g. GB IE). Empty means anywhere.",
+        "separated by spaces (e.g. GB IE): those chosen, and those of the regions. Empty "
+        "means anywhere.",
     )
     salary_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     salary_max = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
@@ -670,7 +953,7 @@ class Posting(models.Model):
 
     objects = PostingQuerySet.as_manager()
 
-    # What recruiters write and, when POSTINGS_REQUIRE_REVIEW is on, staff approve.
+    # What recruiters write and, when their postings need review, staff approve.
     REVIEWED_FIELDS = (
         "role",
         "title",
@@ -681,7 +964,9 @@ class Posting(models.Model):
         "workplace",
         "city",
         "region",
+        "postal_code",
         "country",
+        "remote_regions",
         "remote_countries",
         "salary_min",
         "salary_max",
@@ -935,6 +1220,28 @@ class Posting(models.Model):
         return self.remote_countries.split()
 
     @property
+    def remote_region_list(self) -> list[str]:
+        return self.remote_regions.split()
+
+    @property
+    def is_open_worldwide(self) -> bool:
+        """Remote, and open to applicants anywhere: chosen so, or no countries named (as
+        the search reads a remote posting without a list)."""
+        return self.is_remote and (
+            regions.WORLDWIDE in self.remote_region_list or not self.remote_countries.strip()
+        )
+
+    @property
+    def applicant_countries(self) -> list[str]:
+        """A remote job's applicants' countries, every one named ("Worldwide" is all of
+        them): for those who read countries only (JSON-LD, aggregators). [] if not remote."""
+        if not self.is_remote:
+            return []
+        if self.is_open_worldwide:
+            return sorted(regions.all_countries())
+        return self.remote_country_list
+
+    @property
     def has_salary(self) -> bool:
         return self.salary_min is not None or self.salary_max is not None
 
@@ -1147,11 +1454,12 @@ class Posting(models.Model):
     ) -> None:
         """Save the `fields` this object holds edited values of (a form's `changed_data`).
 
-        When staff review postings, an edit of a published or closed posting waits for their
-        approval in `pending_changes`, and the public keeps seeing the approved columns.
-        Other postings (drafts, postings in review) and edits without review save at once."""
+        When staff review the organisation's postings (Organisation.postings_need_review),
+        an edit of a published or closed posting waits for their approval in
+        `pending_changes`, and the public keeps seeing the approved columns. Other postings
+        (drafts, postings in review) and edits without review save at once."""
         if require_review is None:
-            require_review = settings.POSTINGS_REQUIRE_REVIEW
+            require_review = self.organisation.postings_need_review()
         fields = list(fields)
         with transaction.atomic():
             stored = self._locked()
@@ -1215,9 +1523,10 @@ class Posting(models.Model):
             )
 
     def publish(self, *, by: User | None, require_review: bool | None = None) -> None:
-        """Publish a draft, or submit it for review when staff must approve postings first."""
+        """Publish a draft, or submit it for review when staff must approve the
+        organisation's postings first (Organisation.postings_need_review)."""
         if require_review is None:
-            require_review = settings.POSTINGS_REQUIRE_REVIEW
+            require_review = self.organisation.postings_need_review()
         with transaction.atomic():
             posting = self._locked(
                 self.Status.DRAFT,
@@ -1251,6 +1560,12 @@ class Posting(models.Model):
                     f"{posting.get_status_display().lower()}."
                 )
             posting._require_revision(revision)
+            held = Organisation.objects.held().filter(pk=posting.organisation_id).first()
+            if held is not None:
+                raise ValidationError(
+                    f"{held.name} is held: its name is close to a verified employer's. Verify "
+                    "the organisation or release the hold before approving its postings."
+                )
             if posting.status == self.Status.IN_REVIEW:
                 posting._go_live(by=by, action=PostingEvent.Action.APPROVED)
             else:

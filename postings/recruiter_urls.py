@@ -1,6 +1,6 @@
 from django.urls import path
 
-from postings.views import recruiters
+from postings.views import organisation_settings, recruiters
 
 app_name = "recruiters"
 
@@ -8,6 +8,32 @@ urlpatterns = [
     path("", recruiters.dashboard, name="dashboard"),
     path("organisation/new/", recruiters.organisation_create, name="organisation_create"),
     path("invitations/", recruiters.invitation_list, name="invitation_list"),
+    path(
+        "organisation/",
+        organisation_settings.organisation_settings,
+        name="organisation_settings",
+    ),
+    path("organisation/logo/", organisation_settings.organisation_logo, name="organisation_logo"),
+    path(
+        "organisation/members/<int:pk>/access/",
+        organisation_settings.member_access,
+        name="member_access",
+    ),
+    path(
+        "organisation/members/<int:pk>/remove/",
+        organisation_settings.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "invitations/<int:pk>/revoke/",
+        organisation_settings.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "invitations/<int:pk>/resend/",
+        organisation_settings.invitation_resend,
+        name="invitation_resend",
+    ),
     path("postings/new/", recruiters.posting_create, name="posting_create"),
     path("postings/<int:pk>/", recruiters.posting_manage, name="posting_manage"),
     path("postings/<int:pk>/preview/", recruiters.posting_preview, name="posting_preview"),

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from jobsite.page_meta import cut_on_word, first_fitting, title_suffix
 from roles.models import EducationLevel, Level, Qualification, Responsibility, Role
 from roles.wages import SOURCE, SOURCE_URL, OccupationWages, wages_for
 
@@ -29,7 +30,6 @@ EDUCATION_PHRASE: dict[str, str] = {
 
 LEVEL_RANK = {value: rank for rank, value in enumerate(Level.values)}
 
-META_DESCRIPTION_LENGTH = 160
 # The end of a sentence: a stop, then space and a capital ("e.g. email" goes on).
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 # A role's answer on the search page is one sentence; an editor's longer one is cut.
@@ -53,19 +53,23 @@ def explainer_question(role: Role) -> str:
 
 
 def explainer_title(role: Role) -> str:
-    """The page title, written for search results."""
-    return f"{explainer_question(role)} Role, responsibilities, pay and career path"
+    """The page title, written for search results: the longest of a few that fits in 60
+    characters (jobsite/page_meta.py), with the site's name where that fits too."""
+    question = explainer_question(role)
+    title = first_fitting(
+        f"{question} Duties, pay, career path",
+        f"{question} Duties and pay",
+        question,
+        f"What is {indefinite_article(role.title)} {role.title}?",
+    )
+    return first_fitting(f"{title}{title_suffix()}", title)
 
 
-def cut_on_word(text: str, limit: int = META_DESCRIPTION_LENGTH) -> str:
-    """`text` on one line, at most `limit` characters, cut after a whole word with "…"."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:.–—-") + "…"
+def compare_title(a: Role, b: Role) -> str:
+    """The comparison's page title, fitted like the explainer's."""
+    names = f"{a.short_title} vs {b.short_title}"
+    title = first_fitting(f"{names}: how the roles compare", f"{names}: compared", names)
+    return first_fitting(f"{title}{title_suffix()}", title)
 
 
 def first_sentence(text: str) -> str:

@@ -4,12 +4,21 @@ from postings.models import Membership
 from tests.factories import MembershipFactory
 
 
+@pytest.fixture(scope="session")
+def _media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
-    """Tweaks every test needs: plain static storage (no collectstatic manifest), a cache
-    of its own per test, login throttling off except where a test turns it on, and the
-    test client's host as the public origin (not whatever a developer's .env says)."""
+def _test_settings(settings, _media_root):
+    """Tweaks every test needs: plain static storage (no collectstatic manifest), media
+    files in a temporary folder, a cache of its own per test, login throttling off except
+    where a test turns it on, and the test client's host as the public origin (not whatever
+    a developer's .env says)."""
     settings.SITE_URL = "http://testserver"
+    # Uploaded logos go to a folder of the test session's, never into the checkout. Their
+    # names are their content, so tests can share it.
+    settings.MEDIA_ROOT = str(_media_root)
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -22,6 +31,18 @@ def _test_settings(settings):
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings, tmp_path):
+    """Queued tasks run at once, in the test's process (huey's immediate mode, in memory):
+    a test sees what a worker would have done. Files the worker writes go to the test's own
+    directory. tests/jobsite/test_tasks.py runs a real worker against real storage."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    HUEY.storage.flush_all()  # No lock or queued task left by another test.
+    settings.GENERATED_FILES_DIR = tmp_path / "generated"
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ imports no other test module (tests/test_suite_layout.py holds them to it)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from http import HTTPStatus
@@ -106,6 +107,7 @@ def posting_data(for_role: Role, **overrides: Any) -> dict[str, Any]:
         "workplace": "on_site",
         "city": "Leeds",
         "region": "",
+        "postal_code": "",
         "country": "GB",
         "remote_countries": "",
         "salary_min": "70000",
@@ -140,6 +142,27 @@ def admin_form_data(response: Any) -> dict[str, str]:
         for form in inline.formset.forms:
             add(form)
     return data
+
+
+def image_bytes(
+    format: str = "PNG", size: tuple[int, int] = (240, 120), colour: str = "#1d4ed8"
+) -> bytes:
+    """A small image file, as an owner would upload a logo."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    mode = "RGB" if format == "JPEG" else "RGBA"
+    Image.new(mode, size, colour).save(out, format=format)
+    return out.getvalue()
+
+
+def logo_upload(data: bytes | None = None, name: str = "logo.png") -> Any:
+    """`data` (a PNG by default) as the file a browser sends."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, image_bytes() if data is None else data)
 
 
 # --- Property-based tests ----------------------------------------------------------------
@@ -231,3 +254,12 @@ def log_in_browser(page: Page, live_server: Any, user: Any) -> None:
             }
         ]
     )
+
+
+def response_body(response: Any) -> bytes:
+    """A response's body as the client reads it, streamed (the aggregator feed, a file) or
+    not, and gzip-compressed or not."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Encoding") == "gzip":
+        return gzip.decompress(content)
+    return content

@@ -1,5 +1,6 @@
 """Backups round-trip exactly: `backup_data` then `restore_data` gives back every row."""
 
+import io
 import json
 from datetime import timedelta
 from decimal import Decimal
@@ -10,12 +11,14 @@ import reversion
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from jobsite import backup
-from postings.models import Membership, Posting, PostingEvent, SearchTerm
+from postings import logos
+from postings.models import Membership, Organisation, Posting, PostingEvent, SearchTerm
 from roles.models import Role
 from tests.factories import (
     PASSWORD,
@@ -34,6 +37,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.helpers import image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +71,7 @@ def site_data():
         coo.save()
 
     owner = MembershipFactory(access=Membership.Access.OWNER, user__first_name="Grace")
+    owner.organisation.set_logo(logos.store(io.BytesIO(image_bytes())))
     MembershipFactory(organisation=owner.organisation)
     InvitationFactory(organisation=owner.organisation, invited_by=owner.user)
     accepted = InvitationFactory(organisation=owner.organisation, accepted_at=timezone.now())
@@ -136,6 +141,20 @@ def test_a_backup_restored_into_an_emptied_database_gives_back_every_row(site_da
     for label in before:
         assert after[label] == before[label], label
     assert all(before[label] for label in before), "the test data should fill every table"
+
+
+def test_a_restore_writes_the_logos_files_into_the_media_storage(site_data, tmp_path, settings):
+    path = tmp_path / "site.json.gz"
+    call_command("backup_data", str(path), verbosity=0)
+    backup.wipe()
+    # Restored on another machine: an empty media storage.
+    settings.MEDIA_ROOT = str(tmp_path / "new-media")
+
+    call_command("restore_data", str(path), verbosity=0)
+
+    (digest,) = Organisation.objects.exclude(logo_digest="").values_list("logo_digest", flat=True)
+    for size in logos.LOGO_SIZES:
+        assert default_storage.exists(logos.file_name(digest, size))
 
 
 def test_the_restored_site_works_logins_and_search_included(site_data, tmp_path, client):

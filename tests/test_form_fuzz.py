@@ -290,6 +290,54 @@ def test_no_posting_edit_input_fails_or_changes_a_posting_it_refuses(client, mem
             assert Posting.objects.filter(pk=posting.pk).values().get() == stored
 
 
+# Where remote applicants may live: regions and countries, as the list sends them (one
+# value each, repeated keys), typed by hand, and hostile.
+REMOTE_AREAS = st.one_of(
+    hostile,
+    st.sampled_from(
+        [
+            "worldwide",
+            "Europe",
+            "european-union",
+            "GB",
+            "gb, ie",
+            "asia africa europe north-america oceania",
+            "worldwide GB",
+            "XX",
+            "europe\x00",
+            "ＧＢ",
+        ]
+    ),
+)
+REMOTE_FIELDS = st.sampled_from(["remote_countries", "postal_code", "workplace"])
+
+
+@FUZZ
+@given(
+    changes=st.dictionaries(
+        REMOTE_FIELDS,
+        st.one_of(REMOTE_AREAS, st.just("remote"), st.lists(REMOTE_AREAS, min_size=2, max_size=6)),
+        min_size=1,
+    )
+)
+def test_no_remote_area_or_postal_code_input_fails_or_saves_a_place_no_one_can_read(
+    client, member, role, changes
+):
+    client.force_login(member.user)
+    with isolated():
+        before = counts()
+        response = client.post(
+            reverse("recruiters:posting_create"), as_post_data(posting_base(role), changes)
+        )
+
+        check_answer(response, before)
+        if response.status_code == HTTPStatus.FOUND:
+            posting = Posting.objects.latest("pk")
+            posting.full_clean()  # Regions known, countries ISO codes, lengths in bounds.
+            if posting.is_remote:
+                assert posting.remote_regions or posting.remote_countries
+
+
 @FUZZ
 @given(changes=changes_to(["name", "website"]))
 def test_no_organisation_form_input_fails_or_saves_an_organisation_without_its_owner(
@@ -307,6 +355,60 @@ def test_no_organisation_form_input_fails_or_saves_an_organisation_without_its_o
         check_answer(response, before)
         if response.status_code == HTTPStatus.FOUND:
             assert Membership.objects.filter(user=user, access=Membership.Access.OWNER).exists()
+
+
+SETTINGS_FIELDS = ["name", "website", "description", "industry", "size", "headquarters"]
+
+
+@FUZZ
+@given(changes=changes_to(SETTINGS_FIELDS))
+def test_no_organisation_settings_input_fails_or_changes_what_it_refuses(client, member, changes):
+    client.force_login(member.user)
+    base = {"name": "Acme", "website": "", "description": "", "industry": "", "size": "",
+            "headquarters": ""}  # fmt: skip
+    with isolated():
+        before = counts()
+        stored = Organisation.objects.filter(pk=member.organisation.pk).values().get()
+        response = client.post(
+            reverse("recruiters:organisation_settings"), as_post_data(base, changes)
+        )
+
+        check_answer(response, before)
+        if response.status_code == HTTPStatus.OK:
+            assert Organisation.objects.filter(pk=member.organisation.pk).values().get() == stored
+
+
+@FUZZ
+@given(
+    content=st.one_of(st.binary(max_size=300), st.sampled_from(NASTY).map(str.encode)),
+    name=st.one_of(st.sampled_from(["logo.png", "logo.svg", "", "x" * 300]), hostile),
+    extra=changes_to(["remove", "logo"]),
+)
+def test_no_logo_upload_fails_or_keeps_what_is_not_an_image(client, member, content, name, extra):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(member.user)
+    extra.pop("remove", None)
+    extra.pop("logo", None)
+    with isolated():
+        upload = SimpleUploadedFile(name.replace("\x00", "") or "f", content)
+        response = client.post(reverse("recruiters:organisation_logo"), {**extra, "logo": upload})
+
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+        assert Organisation.objects.get(pk=member.organisation.pk).logo_digest == ""
+
+
+@pytest.mark.parametrize("access", ["", "admin", "OWNER", "\x00", "x" * 5000])
+def test_no_member_access_value_fails_or_changes_the_access(client, member, access):
+    colleague = MembershipFactory(organisation=member.organisation)
+    client.force_login(member.user)
+
+    response = client.post(
+        reverse("recruiters:member_access", kwargs={"pk": colleague.pk}), {"access": access}
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert Membership.objects.get(pk=colleague.pk).access == Membership.Access.RECRUITER
 
 
 @FUZZ

@@ -37,6 +37,7 @@ from tests.factories import (
     ResponsibilityFactory,
     RoleFactory,
 )
+from tests.helpers import response_body
 
 pytestmark = pytest.mark.django_db
 
@@ -317,7 +318,7 @@ def test_hostile_text_in_a_field_is_harmless_wherever_it_is_shown(client, world,
         if response["Content-Type"].startswith(
             ("application/xml", "application/rss", "application/atom")
         ):
-            text = check_feed(response.content, where=where)
+            text = check_feed(response_body(response), where=where)
         else:
             parser = check_html_page(response.content.decode(), where=where)
             text = " ".join(parser.text)
@@ -385,7 +386,7 @@ def test_a_script_address_that_reached_the_database_is_never_a_link(client, addr
     assert "mailto:jobs@example.com" in detail.content.decode()
     for feed in ("postings:posting_feed_rss", "postings:posting_feed_atom"):
         check_feed(client.get(reverse(feed)).content, where=feed)
-    check_feed(client.get(reverse("postings:posting_feed_xml")).content, where="feed.xml")
+    check_feed(response_body(client.get(reverse("postings:posting_feed_xml"))), where="feed.xml")
 
 
 def test_a_markdown_link_to_a_web_page_still_works(client):

@@ -11,7 +11,7 @@ from django.db import OperationalError
 from django.urls import reverse
 
 from tests.factories import build_site
-from tests.helpers import BASE_DIR, assert_security_headers
+from tests.helpers import BASE_DIR, assert_security_headers, response_body
 
 pytestmark = pytest.mark.django_db
 
@@ -237,7 +237,7 @@ def test_absolute_urls_are_on_the_configured_origin_whatever_host_was_asked(
         response = client.get(path, headers={"Host": host})
 
         assert response.status_code == HTTPStatus.OK
-        body = response.content.decode()
+        body = response_body(response).decode()
         assert public_origin in body
         assert host.split(":")[0] not in body
         assert "testserver" not in body

@@ -20,7 +20,7 @@ def salary(posting: Posting) -> str:
 
 @register.filter
 def result_facts(posting: Posting) -> list[str]:
-    """`{{ posting|result_facts|join:" · " }}`: organisation, place, workplace, terms, pay."""
+    """`{{ posting|result_facts|join:" · " }}`: place, workplace, terms, pay."""
     return display.result_facts(posting)
 
 
@@ -28,6 +28,12 @@ def result_facts(posting: Posting) -> list[str]:
 def place(posting: Posting) -> str:
     """`{{ posting|place }}`: "Manchester, England, United Kingdom"."""
     return display.place_text(posting)
+
+
+@register.filter
+def remote_area(posting: Posting) -> str:
+    """`{{ posting|remote_area }}`: where a remote job's applicants may live: "Europe"."""
+    return display.remote_area_text(posting)
 
 
 @register.filter

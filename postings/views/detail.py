@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import reduce
 from typing import cast
 from urllib.parse import quote
 
@@ -19,6 +20,9 @@ from postings.display import RESULT_FIELDS, place_text, salary_text
 from postings.models import Posting
 
 SIMILAR_POSTING_COUNT = 4
+# The rows whose last edit dates the page: the posting, its organisation and its role. The
+# sitemap's lastmod of a posting is the latest of the same (postings/sitemaps.py).
+PAGE_DATES = ("updated_at", "organisation__updated_at", "role__updated_at")
 
 
 def last_changed(response: HttpResponseBase) -> datetime:
@@ -26,7 +30,7 @@ def last_changed(response: HttpResponseBase) -> datetime:
     # The response of posting_detail, below: a TemplateResponse with the posting.
     context = cast(TemplateResponse, response).context_data or {}
     posting = context["posting"]
-    return max(posting.updated_at, posting.organisation.updated_at, posting.role.updated_at)
+    return max(reduce(getattr, path.split("__"), posting) for path in PAGE_DATES)
 
 
 @require_safe
@@ -57,6 +61,8 @@ def render_posting_page(
         "meta_description": meta_description(posting),
         "similar_postings": similar_postings,
         "job_posting_data": jsonld.job_posting(posting) if is_open and not preview else None,
+        # The employer's logo, for link previews (og:image).
+        "og_image": posting.organisation.logo.large_absolute if posting.organisation.logo else "",
     }
     response = TemplateResponse(request, "postings/posting_detail.html", context)
     return expires_with(response, [posting, *similar_postings])

@@ -9,14 +9,20 @@ open posting.
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponseBase
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from jobsite import structured_data
 from jobsite.caching import expires_with, public_page
 from postings import facets
 from postings.display import RESULT_FIELDS
 from postings.models import Organisation, Posting, Workplace
 from roles.models import Role
 
+DESCRIPTION = (
+    "What does a COO or a Director of Operations do, need and lead to? Read plain-English "
+    "explainers of leadership roles and search the jobs that match."
+)
 FEATURED_ROLE_COUNT = 6
 LATEST_POSTING_COUNT = 8
 
@@ -63,6 +69,9 @@ def home(request: HttpRequest) -> HttpResponseBase:
                 "employers": employers,
             },
             "workplaces": workplaces,
+            "description": DESCRIPTION,
+            "website": structured_data.website(search_path=reverse("postings:posting_list")),
+            "organization": structured_data.organization(description=DESCRIPTION),
         },
     )
     return expires_with(response, latest_postings)

@@ -82,6 +82,8 @@ def posting_list(request: HttpRequest) -> HttpResponseBase:
             "active_filters": filterset.active_filters(),
             "canonical_url": filterset.canonical_url(page.number),
             "noindex": not filterset.is_worth_indexing(page.number),
+            "rss_url": filterset.feed_url("postings:posting_feed_rss"),
+            "atom_url": filterset.feed_url("postings:posting_feed_atom"),
             "reading_currency": reading,
             "rates_text": currencies.rates_text(),
             "role_answer": presentation.role_answer(role) if role else None,

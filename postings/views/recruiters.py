@@ -13,7 +13,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -125,7 +124,7 @@ def dashboard(request: SignedInRequest) -> TemplateResponse:
             "groups": groups,
             "expired_count": sum(posting.is_expired for posting in postings),
             "extend_form": ExtendForm(),
-            "review_required": settings.POSTINGS_REQUIRE_REVIEW,
+            "review_required": membership.organisation.postings_need_review(),
         },
     )
 
@@ -249,7 +248,7 @@ def posting_form_page(
         "posting": posting,
         "organisation": membership.organisation,
         "extend_form": ExtendForm(),
-        "review_required": settings.POSTINGS_REQUIRE_REVIEW,
+        "review_required": membership.organisation.postings_need_review(),
     }
     if posting is not None:
         context["completeness"] = check_posting(posting.proposed())
@@ -445,6 +444,7 @@ def invitation_list(request: SignedInRequest, membership: Membership) -> HttpRes
             "form": form,
             "organisation": organisation,
             "members": organisation.memberships.select_related("user").order_by("created_at"),
+            "access_choices": Membership.Access.choices,
             "invitations": organisation.invitations.select_related("invited_by").filter(
                 accepted_at__isnull=True
             ),

@@ -9,10 +9,12 @@ from django.db.models import Count, Max, Min
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from jobsite.caching import expires_with, public_page
 from jobsite.origin import absolute_url
+from jobsite.structured_data import Crumb
 from postings import facets
 from postings.display import RESULT_FIELDS
 from postings.models import Posting, PostingQuerySet
@@ -20,7 +22,7 @@ from roles import presentation
 from roles.explainers import explainer_for
 from roles.filters import RoleFilter
 from roles.models import Level, Role, load_routes
-from roles.presentation import MAX_PAIR_LENGTH, compare_url, split_pair
+from roles.presentation import MAX_PAIR_LENGTH, compare_title, compare_url, split_pair
 from roles.wages import SOURCE, SOURCE_URL
 
 OPEN_POSTING_COUNT = 5
@@ -140,6 +142,10 @@ def role_explainer(request: HttpRequest, slug: str) -> HttpResponseBase:
             "open_count": open_count,
             "salary_ranges": ranges,
             "json_ld": explainer.occupation(url=url),
+            "breadcrumbs": [
+                Crumb("Roles", reverse("roles:role_directory")),
+                Crumb(role.title, role.get_absolute_url()),
+            ],
         },
     )
     return expires_with(response, open_postings)
@@ -185,5 +191,10 @@ def role_compare(request: HttpRequest, pair: str) -> TemplateResponse:
             "wage_source_url": SOURCE_URL,
             "canonical_url": absolute_url(compare_url(first, second)),
             "swap_url": compare_url(b, a),
+            "page_title": compare_title(a, b),
+            "breadcrumbs": [
+                Crumb("Roles", reverse("roles:role_directory")),
+                Crumb(f"{a.short_title} vs {b.short_title}", compare_url(a, b)),
+            ],
         },
     )

@@ -1,14 +1,21 @@
 """axe-core finds no violations on the pages people see."""
 
+import io
 import re
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from postings import accounts
-from tests.factories import UserFactory, build_site
-from tests.helpers import axe_violations, broken_references, log_in_browser
+from postings import accounts, logos
+from tests.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    build_site,
+)
+from tests.helpers import axe_violations, broken_references, image_bytes, log_in_browser
 
 PASSWORD = "a fine long passphrase 7"
 
@@ -49,6 +56,8 @@ PUBLIC_PAGES = {
     "search offering a correction": "/jobs/?q=oprations&literal=1",
     "search with a form error": "/jobs/?salary_min=lots&posted_within=9999",
     "posting detail": "/jobs/coo-region-1/",
+    "company directory": "/companies/",
+    "company page": "/companies/harbour-foods/",
     "closed posting": "/jobs/closed-coo/",
     "login": "/accounts/login/",
     "sign-up": "/accounts/signup/",
@@ -72,8 +81,14 @@ def violations_on(page, live_server, paths: dict[str, str]) -> dict[str, list]:
     return found
 
 
+def with_logo(site):
+    """The site's employer with a logo, as its pages show it."""
+    site.organisation.set_logo(logos.store(io.BytesIO(image_bytes())))
+    return site
+
+
 def test_public_pages_have_no_accessibility_violations(live_server, page):
-    build_site()
+    with_logo(build_site())
     paths = {
         **PUBLIC_PAGES,
         "email confirmation": urlsplit(
@@ -110,13 +125,17 @@ def test_forms_showing_errors_have_no_accessibility_violations(live_server, page
 
 
 def test_recruiter_pages_have_no_accessibility_violations(live_server, page):
-    site = build_site()
+    site = with_logo(build_site())
+    MembershipFactory(organisation=site.organisation)
+    InvitationFactory(organisation=site.organisation, invited_by=site.recruiter)
     log_in_browser(page, live_server, site.recruiter)
     found = violations_on(
         page,
         live_server,
         {
             "dashboard": "/recruiters/",
+            "organisation settings": "/recruiters/organisation/",
+            "team": "/recruiters/invitations/",
             "role picker": "/recruiters/postings/new/",
             "new posting form": "/recruiters/postings/new/?role=chief-operating-officer",
             "posting form, filled": f"/recruiters/postings/{site.posting.pk}/",
@@ -131,6 +150,14 @@ def test_recruiter_pages_have_no_accessibility_violations(live_server, page):
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("alert")).to_be_visible()
     found["posting form with errors"] = problems(page)
+
+    # A name the browser lets through and the server refuses: a verified employer's.
+    OrganisationFactory(name="Meridian Freight", is_verified=True)
+    page.goto(live_server.url + "/recruiters/organisation/")
+    page.get_by_label("Organisation name").fill("Meridian Freight Ltd")
+    page.get_by_role("button", name="Save the details").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    found["organisation settings with errors"] = problems(page)
 
     assert found == {name: [] for name in found}
 

@@ -82,6 +82,9 @@ def test_a_recruiter_signs_up_publishes_a_posting_and_finds_it_public(
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_label("Organisation name").fill("Northwind Freight")
+    # The address is at the website's domain: once confirmed, the organisation is domain
+    # verified and publishes without waiting for staff.
+    page.get_by_label("Organisation website").fill("https://northwind.example")
     page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
 
@@ -92,6 +95,7 @@ def test_a_recruiter_signs_up_publishes_a_posting_and_finds_it_public(
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm my address").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Northwind Freight: your postings")
+    expect(page.get_by_text("Domain verified.")).to_be_visible()
 
     page.get_by_role("link", name="New posting").click()
     page.get_by_label("Role").select_option(label="Chief Operating Officer (COO)")

@@ -18,6 +18,8 @@ PUBLIC_PAGES = {
     "search with results": "/jobs/?q=COO&workplace=remote",
     "search without results": "/jobs/?q=astronaut",
     "posting detail": "/jobs/coo-region-1/",
+    "company directory": "/companies/",
+    "company page": "/companies/harbour-foods/",
     "login": "/accounts/login/",
     "sign-up": "/accounts/signup/",
 }

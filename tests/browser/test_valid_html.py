@@ -1,5 +1,6 @@
 """The Nu Html Checker reports no errors on the pages people see."""
 
+import io
 import json
 import shutil
 import subprocess
@@ -7,9 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from postings import accounts
-from tests.factories import PASSWORD, UserFactory, build_site
-from tests.helpers import BASE_DIR
+from postings import accounts, logos
+from tests.factories import (
+    PASSWORD,
+    InvitationFactory,
+    MembershipFactory,
+    UserFactory,
+    build_site,
+)
+from tests.helpers import BASE_DIR, image_bytes, logo_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +56,9 @@ def nu_errors(pages: dict[str, str], folder: Path) -> dict[str, list[str]]:
 def test_every_page_people_see_is_valid_html(client, tmp_path):
     """One JVM start for all of them: a second costs as much as checking twenty pages."""
     site = build_site()
+    site.organisation.set_logo(logos.store(io.BytesIO(image_bytes())))
+    MembershipFactory(organisation=site.organisation)
+    InvitationFactory(organisation=site.organisation, invited_by=site.recruiter)
     posting = site.posting
     urls = {
         "home": "/",
@@ -65,6 +75,8 @@ def test_every_page_people_see_is_valid_html(client, tmp_path):
         "search with a form error": "/jobs/?salary_min=lots&posted_within=9999&sort=x",
         "posting detail": posting.get_absolute_url(),
         "closed posting": "/jobs/closed-coo/",
+        "company directory": "/companies/",
+        "company page": site.organisation.get_absolute_url(),
         "login": "/accounts/login/",
         "sign-up": "/accounts/signup/",
         "sign-up sent": "/accounts/signup/done/",
@@ -90,13 +102,27 @@ def test_every_page_people_see_is_valid_html(client, tmp_path):
         "new posting form": "/recruiters/postings/new/?role=chief-operating-officer",
         "posting form, filled": manage,
         "posting preview": f"{manage}preview/",
+        "organisation settings": "/recruiters/organisation/",
+        "team": "/recruiters/invitations/",
     }
     pages |= {name: client.get(url).content.decode() for name, url in recruiter_urls.items()}
+    pages["organisation settings with errors"] = client.post(
+        "/recruiters/organisation/", {"name": "", "size": "lots", "website": ""}
+    ).content.decode()
+    pages["logo upload with errors"] = client.post(
+        "/recruiters/organisation/logo/", {"logo": logo_upload(b"<svg/>", "logo.svg")}
+    ).content.decode()
     pages["posting form with errors"] = client.post(
         manage, {"title": "", "salary_min": "90000", "salary_max": "10", "country": "XX"}
     ).content.decode()
 
-    for name in ("login with errors", "sign-up with errors", "posting form with errors"):
+    for name in (
+        "login with errors",
+        "sign-up with errors",
+        "posting form with errors",
+        "organisation settings with errors",
+        "logo upload with errors",
+    ):
         assert "Please correct the following" in pages[name], name
     assert "Harbour Foods: your postings" in pages["dashboard"]
     assert nu_errors(pages, tmp_path) == {name: [] for name in pages}

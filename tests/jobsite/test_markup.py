@@ -1,6 +1,7 @@
 """Stored text made safe to show: Markdown through the sanitiser, and a posting's description
 rendered once, when it is written."""
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -126,3 +127,44 @@ def test_a_description_rewritten_on_conflict_or_from_an_expression_is_never_show
     stored.description = "Bulk *updated*."
     Posting.objects.bulk_update([stored], ["description"])
     assert "<em>updated</em>" in Posting.objects.get(pk=posting.pk).shown_description_html
+
+
+def test_markdown_headings_are_h3_and_h4_on_the_page_under_its_own():
+    html = markup.render_markdown("# About the role\n\n## What you will do\n\n### Detail\n\nText.")
+
+    assert "<h3>About the role</h3>" in html
+    assert "<h4>What you will do</h4>" in html
+    assert "<h5>Detail</h5>" in html
+    assert "<h1" not in html
+    assert "<h2" not in html
+
+
+def test_headings_are_one_level_up_in_feeds():
+    html = markup.feed_headings(markup.render_markdown("# About\n\n## Work\n\nUnder `<h3>`."))
+
+    assert "<h2>About</h2>" in html
+    assert "<h3>Work</h3>" in html
+    assert "Under <code>&lt;h3&gt;</code>." in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# <script>alert(1)</script>Title",
+        "## [Title](javascript:alert(1))",
+        '<h1 onclick="alert(1)">Title</h1>',
+        '<h3 style="color:red" id="x">Title</h3>',
+        "# Title <img src=x onerror=alert(1)>",
+        "Title\n=====\n\n<iframe src=https://evil.example></iframe>",
+        "# Title {: onclick=alert(1) }",
+    ],
+)
+def test_headings_carry_nothing_dangerous(text):
+    html = markup.render_markdown(text)
+
+    assert "Title" in html
+    assert "<script" not in html
+    assert "<iframe" not in html
+    assert "javascript:" not in html
+    for tag in re.findall(r"<[^>]+>", html):  # No attribute but a link's rel.
+        assert re.fullmatch(r"</?h[3-6]>|</?p>|<a rel=\"nofollow noopener ugc\">|</a>", tag), tag

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from postings.models import Posting, PostingEvent
+from postings.models import Membership, Posting, PostingEvent
 from tests.factories import MembershipFactory, PostingFactory, RoleFactory, StaffFactory
 from tests.helpers import posting_data
 
@@ -253,3 +253,38 @@ def test_six_bulk_actions_at_once_change_each_posting_once(action):
     done = PostingEvent.Action.APPROVED if action == "approve" else PostingEvent.Action.REJECTED
     for posting in postings:
         assert count(posting, done) == 1
+
+
+def test_two_owners_stepping_down_at_once_leave_one_owner():
+    """Each owner's request alone is allowed (another owner remains); together they would
+    leave none. The organisation's row is locked while its team changes, so the second
+    finds the first done and refuses."""
+    first = MembershipFactory(access=Membership.Access.OWNER)
+    second = MembershipFactory(organisation=first.organisation, access=Membership.Access.OWNER)
+    barrier = threading.Barrier(2)
+    answers = {}
+
+    def step_down(member):
+        client = Client()
+        client.force_login(member.user)
+        client.raise_request_exception = False
+        try:
+            barrier.wait(timeout=10)
+            answers[member.pk] = client.post(
+                reverse("recruiters:member_access", kwargs={"pk": member.pk}),
+                {"access": "recruiter"},
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=step_down, args=(m,)) for m in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert statuses(answers.values()) == [HTTPStatus.FOUND, HTTPStatus.FOUND]
+    owners = Membership.objects.filter(
+        organisation=first.organisation, access=Membership.Access.OWNER
+    )
+    assert owners.count() == 1

@@ -5,12 +5,15 @@ from datetime import timedelta
 from decimal import Decimal
 from http import HTTPStatus
 
+import pycountry
 import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
+from postings import regions
 from postings.models import Posting, SalaryPeriod, Workplace
 from postings.views.detail import render_posting_page
+from roles.models import EducationLevel
 from tests.factories import OrganisationFactory, PostingFactory, RoleFactory
 from tests.helpers import RESULT_TITLE, get_page, job_posting_data
 
@@ -50,10 +53,10 @@ def test_posting_page_shows_organisation_place_terms_and_dates(client, director_
 
     assert "<h1" in html
     assert html.count("<h1") == 1
-    assert '<a href="https://northwind.example" rel="nofollow noopener">Northwind Freight</a>' in (
-        html
-    )
+    # The employer's name leads to its company page, which has its website.
+    assert '<a href="/companies/northwind-freight/">Northwind Freight</a>' in html
     assert "Verified employer" in html
+    assert "staff have checked that this organisation is real" in html
     assert "Manchester, England, United Kingdom" in html
     assert "On-site" in html
     assert "Full-time" in html
@@ -98,7 +101,23 @@ def test_description_is_markdown_with_scripts_removed(client):
 def test_unverified_organisation_has_no_badge(client):
     posting = PostingFactory(organisation__is_verified=False)
 
-    assert "Verified employer" not in page(client, posting)
+    html = page(client, posting)
+
+    assert "Verified employer" not in html
+    assert "Domain verified" not in html
+    assert "<strong>Not verified.</strong>" in html
+
+
+def test_a_domain_verified_organisation_says_which_domain(client):
+    posting = PostingFactory(
+        organisation__is_verified=False, organisation__verified_domain="northwind.example"
+    )
+
+    html = page(client, posting)
+
+    assert '<span class="badge badge--verified">Domain verified</span>' in html
+    assert "confirmed an email address at northwind.example" in html
+    assert "Verified employer" not in html
 
 
 def test_apply_button_links_to_the_employers_page(client, director_posting):
@@ -144,10 +163,25 @@ def test_remote_posting_lists_the_countries_it_is_open_to_by_name(client):
     assert "United Kingdom, Ireland, Germany" in html
 
 
-def test_remote_posting_without_countries_is_open_anywhere(client):
-    posting = PostingFactory(workplace=Workplace.REMOTE, remote_countries="")
+@pytest.mark.parametrize("regions", ["worldwide", ""])
+def test_a_remote_posting_open_worldwide_says_so(client, regions):
+    posting = PostingFactory(
+        workplace=Workplace.REMOTE, remote_regions=regions, remote_countries=""
+    )
 
-    assert "Anywhere" in page(client, posting)
+    assert "<dt>Open to applicants in</dt><dd>Worldwide</dd>" in page(client, posting)
+
+
+def test_a_remote_posting_names_its_regions_then_the_countries_they_leave_out(client):
+    posting = PostingFactory(
+        workplace=Workplace.REMOTE,
+        remote_regions="european-union",
+        remote_countries="US " + " ".join(sorted(regions.EUROPEAN_UNION)),
+    )
+
+    html = page(client, posting)
+
+    assert "<dd>European Union, United States</dd>" in html
 
 
 def test_similar_postings_are_open_postings_for_the_same_role(client, director_posting):
@@ -264,6 +298,7 @@ def test_on_site_posting_carries_a_complete_job_posting(client, director_posting
     assert data["validThrough"] == director_posting.valid_through.isoformat()
     assert data["hiringOrganization"] == {
         "@type": "Organization",
+        "@id": "http://testserver/companies/northwind-freight/#organization",
         "name": "Northwind Freight",
         "sameAs": "https://northwind.example",
         "url": "https://northwind.example",
@@ -317,14 +352,34 @@ def test_remote_posting_is_telecommute_with_applicant_countries(client):
     assert "jobLocation" not in data
 
 
-def test_remote_posting_open_anywhere_keeps_its_base_place(client):
-    posting = PostingFactory(workplace=Workplace.REMOTE, remote_countries="", city="", region="")
+@pytest.mark.parametrize("regions", ["worldwide", ""])
+def test_a_remote_posting_open_worldwide_names_every_country_for_google(client, regions):
+    """Google has no "anywhere": without countries it reads the job as remote within the
+    country of its address."""
+    posting = PostingFactory(
+        workplace=Workplace.REMOTE, remote_regions=regions, remote_countries="", city=""
+    )
 
     data = job_posting_data(page(client, posting))
 
     assert data["jobLocationType"] == "TELECOMMUTE"
-    assert "applicantLocationRequirements" not in data
-    assert data["jobLocation"]["address"] == {"@type": "PostalAddress", "addressCountry": "GB"}
+    countries = data["applicantLocationRequirements"]
+    assert len(countries) == len(pycountry.countries)
+    assert {"@type": "Country", "name": "Japan", "identifier": "JP"} in countries
+    assert "jobLocation" not in data
+
+
+def test_a_remote_posting_open_to_a_region_names_its_countries(client):
+    posting = PostingFactory(
+        workplace=Workplace.REMOTE,
+        remote_regions="european-union",
+        remote_countries=" ".join(sorted(regions.EUROPEAN_UNION)),
+    )
+
+    data = job_posting_data(page(client, posting))
+
+    codes = [country["identifier"] for country in data["applicantLocationRequirements"]]
+    assert sorted(codes) == sorted(regions.EUROPEAN_UNION)
 
 
 def test_hybrid_posting_has_a_place_and_is_not_telecommute(client):
@@ -429,3 +484,48 @@ def test_posting_page_runs_a_fixed_number_of_queries(
 
     assert response.status_code == HTTPStatus.OK
     assert response.content.decode().count('class="result"') == 4
+
+
+def test_job_posting_carries_the_roles_education_and_experience(client):
+    role = RoleFactory(
+        education_level=EducationLevel.MASTER, experience_years_min=5, experience_years_max=8
+    )
+    posting = PostingFactory(role=role)
+
+    data = job_posting_data(page(client, posting))
+
+    assert data["educationRequirements"]["@type"] == "EducationalOccupationalCredential"
+    assert data["educationRequirements"]["credentialCategory"] == "postgraduate degree"
+    assert data["experienceRequirements"] == {
+        "@type": "OccupationalExperienceRequirements",
+        "monthsOfExperience": 60,
+    }
+
+
+def test_job_posting_leaves_out_requirements_the_role_does_not_set(client):
+    role = RoleFactory(education_level=EducationLevel.NONE, experience_years_min=None)
+
+    data = job_posting_data(page(client, PostingFactory(role=role)))
+
+    assert "educationRequirements" not in data
+    assert "experienceRequirements" not in data
+
+
+def test_job_posting_description_keeps_headings_and_does_not_repeat_lists(client):
+    posting = PostingFactory(
+        description="# About us\n\nText.\n\n## What you will do\n\n- Run the sites\n",
+        responsibilities="Run the sites.\nSet the budget",
+        qualifications="",
+        postal_code="M1 1AE",
+    )
+
+    html = page(client, posting)
+    data = job_posting_data(html)
+
+    assert "<h3>About us</h3>" in html  # On the page, under its own h1 and h2.
+    assert "<h4>What you will do</h4>" in html
+    assert "<h2>About us</h2>" in data["description"]
+    assert "<h3>What you will do</h3>" in data["description"]
+    assert data["description"].count("Run the sites") == 1
+    assert "<li>Set the budget</li>" in data["description"]
+    assert data["jobLocation"]["address"]["postalCode"] == "M1 1AE"

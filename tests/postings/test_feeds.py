@@ -1,4 +1,4 @@
-"""RSS and Atom feeds of postings, and the XML job feed for aggregators."""
+"""RSS and Atom feeds of postings (the aggregators' XML feed: test_aggregator.py)."""
 
 import html
 import re
@@ -17,25 +17,9 @@ from tests.factories import PostingFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 
-FEEDS = ["/jobs/feed/rss/", "/jobs/feed/atom/", "/jobs/feed.xml"]
+FEEDS = ["/jobs/feed/rss/", "/jobs/feed/atom/"]
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
-AGGREGATOR_JOB_ELEMENTS = [
-    "title",
-    "date",
-    "referencenumber",
-    "url",
-    "company",
-    "city",
-    "state",
-    "country",
-    "description",
-    "salary",
-    "jobtype",
-    "category",
-    "expirationdate",
-    "remotetype",
-]
 
 
 def parse_xml(document: bytes | str) -> ET.Element:
@@ -318,19 +302,10 @@ def test_a_reader_shows_the_search_in_a_feeds_title_and_description_as_plain_wor
     assert shown_detail(feed.subtitle_detail) == f"The newest jobs on Rolewise{matching}."
 
 
-def test_the_aggregator_feed_names_jobs_and_companies_in_plain_words(client):
-    PostingFactory(title="R&D <b>Lead</b> &lt;i&gt;", organisation__name="Tom & Jerry's <i>Co</i>")
-
-    job = get_xml(client, "/jobs/feed.xml").find("job")
-
-    assert shown(job.findtext("title")) == "R&D Lead"
-    assert shown(job.findtext("company")) == "Tom & Jerry's Co"
-
-
 def test_control_characters_in_a_title_do_not_break_the_feeds(client):
     PostingFactory(title="Ops\x0bManager\x1f")
 
-    for url in ("/jobs/feed/rss/", "/jobs/feed/atom/", "/jobs/feed.xml"):
+    for url in FEEDS:
         response = client.get(url)
         assert response.status_code == HTTPStatus.OK
         assert "OpsManager" in response.content.decode()
@@ -345,110 +320,6 @@ def test_feeds_run_a_fixed_number_of_queries(client, django_assert_max_num_queri
         with django_assert_max_num_queries(3):
             response = client.get(url)
         assert response.status_code == HTTPStatus.OK
-
-
-# --- The aggregator feed ---------------------------------------------------------------------
-
-
-def test_aggregator_feed_has_the_source_header(client):
-    source = get_xml(client, "/jobs/feed.xml")
-
-    assert source.tag == "source"
-    assert source.findtext("publisher") == "Rolewise"
-    assert source.findtext("publisherurl") == "http://testserver/"
-    assert source.findtext("lastBuildDate").endswith("GMT")
-
-
-def test_aggregator_feed_lists_only_open_postings(client, postings_of_every_kind):
-    jobs = get_xml(client, "/jobs/feed.xml").findall("job")
-
-    assert [job.findtext("title") for job in jobs] == ["Open Job"]
-
-
-def test_aggregator_job_has_every_element(client):
-    posting = PostingFactory(
-        title="Director of Operations",
-        organisation__name="Northwind",
-        role__title="Director of Operations",
-        workplace=Workplace.REMOTE,
-        remote_countries="GB IE",
-    )
-
-    job = get_xml(client, "/jobs/feed.xml").find("job")
-
-    assert [child.tag for child in job][: len(AGGREGATOR_JOB_ELEMENTS)] == AGGREGATOR_JOB_ELEMENTS
-    assert job.findtext("referencenumber") == str(posting.pk)
-    assert job.findtext("url") == f"http://testserver{posting.get_absolute_url()}"
-    assert job.findtext("company") == "Northwind"
-    assert job.findtext("city") == "Manchester"
-    assert job.findtext("state") == "England"
-    assert job.findtext("country") == "GB"
-    assert job.findtext("salary") == "£60,000–£80,000 per year"
-    assert job.findtext("jobtype") == "fulltime"
-    assert job.findtext("category") == "Director of Operations"
-    assert job.findtext("remotetype") == "Fully remote"
-    assert job.findtext("remotecountries") == "United Kingdom, Ireland"
-    assert job.findtext("date").endswith("GMT")
-    assert job.findtext("expirationdate").endswith("GMT")
-    assert "<strong>lead</strong>" in job.findtext("description")
-
-
-def test_aggregator_description_is_cdata_that_survives_a_cdata_end_marker(client):
-    PostingFactory(description="Use `a[b[0]]>c` in code & <script>alert(1)</script>")
-
-    response = client.get("/jobs/feed.xml")
-
-    body = response.content.decode()
-    assert "<description><![CDATA[" in body
-    assert "<script>" not in body
-    description = parse_xml(response.content).find("job").findtext("description")
-    assert "a[b[0]]&gt;c" in description
-    assert "&amp;" in description
-
-
-def test_cdata_end_marker_inside_a_description_is_split_safely():
-    document = f"<description>{feeds.cdata('a ]]> b <i>x</i>')}</description>"
-
-    assert parse_xml(document).text == "a ]]> b <i>x</i>"
-
-
-def test_aggregator_feed_escapes_text_elements(client):
-    PostingFactory(title="R&D </title><evil/> Lead")
-
-    job = get_xml(client, "/jobs/feed.xml").find("job")
-
-    assert job.findtext("title") == "R&D Lead"
-    assert job.find("evil") is None
-
-
-def test_on_site_job_has_an_empty_remote_type(client):
-    PostingFactory(workplace=Workplace.ON_SITE, valid_through=None)
-
-    job = get_xml(client, "/jobs/feed.xml").find("job")
-
-    assert job.findtext("remotetype") == ""
-    assert job.findtext("expirationdate") == ""
-
-
-def test_aggregator_feed_is_capped_to_the_newest(client, monkeypatch):
-    monkeypatch.setattr(feeds, "AGGREGATOR_ITEM_COUNT", 2)
-    now = timezone.now()
-    for days in (4, 1, 3, 2):
-        PostingFactory(title=f"{days} days old", published_at=now - timedelta(days=days))
-
-    jobs = get_xml(client, "/jobs/feed.xml").findall("job")
-
-    assert [job.findtext("title") for job in jobs] == ["1 days old", "2 days old"]
-
-
-def test_aggregator_feed_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
-    """Guards the N+1 of each job fetching its organisation and role."""
-    PostingFactory.create_batch(30)
-
-    with django_assert_max_num_queries(1):
-        response = client.get("/jobs/feed.xml")
-
-    assert response.content.decode().count("<job>") == 30
 
 
 # --- The page cache --------------------------------------------------------------------------

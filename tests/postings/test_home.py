@@ -41,11 +41,18 @@ def test_home_shows_the_latest_open_postings_newest_first(client):
 
 
 def test_latest_postings_show_organisation_place_and_salary(client):
-    PostingFactory(organisation__name="Northwind", city="Leeds", region="", country="GB")
+    PostingFactory(
+        organisation__name="Northwind",
+        organisation__is_verified=False,
+        city="Leeds",
+        region="",
+        country="GB",
+    )
 
     latest = section(home(client), "latest-jobs")
 
-    assert "Northwind · Leeds, United Kingdom · On-site · Full-time" in latest
+    assert '<a href="/companies/northwind/">Northwind</a> · Leeds, United Kingdom' in latest
+    assert "Leeds, United Kingdom · On-site · Full-time" in latest
     assert "£60,000–£80,000 per year" in latest
 
 

@@ -62,6 +62,9 @@ def test_sign_up_post_from_a_role_publish_and_close(client, mailoutbox):
     assert "Confirm my address" in client.get(link).content.decode()
     response = client.post(link, {"password": PASSWORD}, follow=True)
     assert "Harbour Foods: your postings" in response.content.decode()
+    # The confirmed address is at the website's domain: domain verified, so its postings
+    # are published without waiting for staff.
+    assert "<strong>Domain verified.</strong>" in response.content.decode()
 
     # New posting: choose the role; the form starts from it.
     picker = client.get(reverse("recruiters:posting_create"))

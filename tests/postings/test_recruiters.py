@@ -700,7 +700,7 @@ def test_checklist_asks_a_remote_posting_for_countries_rather_than_a_city(role):
 
     labels = {check.label: check.ok for check in check_posting(posting).checks}
 
-    assert labels["Countries remote applicants may live in"] is False
+    assert labels["Where remote applicants may live"] is False
     assert "Location: city and country" not in labels
 
 

@@ -270,7 +270,11 @@ def test_a_result_shows_title_organisation_place_type_salary_and_date(client, ba
     html = client.get(JOBS).content.decode()
 
     assert f'<a href="{posting.get_absolute_url()}">Bread and pastry lead</a>' in html
-    assert "Harbourline Foods · Leeds, England, United Kingdom · On-site · Full-time" in html
+    company = posting.organisation.get_absolute_url()
+    assert (
+        f'<a href="{company}">Harbourline Foods</a> <span class="badge badge--verified">Verified '
+        "employer</span> · Leeds, England, United Kingdom · On-site · Full-time"
+    ) in html
     assert "£30,000–£36,000 per year" in html
     assert f"{posting.published_at:%-d %b %Y}" in html
     assert f'<a href="{remote.get_absolute_url()}">Remote recipe developer</a>' in html
@@ -282,7 +286,7 @@ def test_the_page_title_description_and_canonical_reflect_the_search(client, coo
 
     html = client.get(JOBS, {"role": coo.slug, "country": "GB", "sort": "newest"}).content.decode()
 
-    assert "<title>Chief Operating Officer jobs in United Kingdom | Rolewise</title>" in html
+    assert "<title>Chief Operating Officer jobs in United Kingdom · Rolewise</title>" in html
     assert "<h1>Chief Operating Officer jobs in United Kingdom</h1>" in html
     assert (
         '<meta name="description" content="Chief Operating Officer jobs in United Kingdom: 1 '
@@ -295,8 +299,8 @@ def test_the_page_title_description_and_canonical_reflect_the_search(client, coo
     assert 'content="noindex, follow"' in html  # two filters: a combination
 
 
-def test_the_plain_list_and_one_filter_may_be_indexed(client, coo):
-    PostingFactory(role=coo)
+def test_the_plain_list_and_one_filter_with_five_jobs_may_be_indexed(client, coo):
+    PostingFactory.create_batch(5, role=coo, workplace="remote")
 
     plain = client.get(JOBS).content.decode()
     one_filter = client.get(JOBS, {"workplace": "remote"}).content.decode()

@@ -1,7 +1,8 @@
-"""/sitemap.xml: the fixed pages, published role explainers and open postings."""
+"""/sitemap.xml: the fixed pages, the search landing pages, published role explainers, open
+postings and company pages."""
 
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http import HTTPStatus
 
 import pytest
@@ -9,9 +10,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.http import parse_http_date
 
 from jobsite import sitemaps
-from tests.factories import PostingFactory, RoleFactory
+from tests.factories import OrganisationFactory, PostingFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,15 +44,26 @@ def sitemap(client) -> dict[str, str | None]:
     return urls
 
 
-def test_sitemap_is_an_index_of_its_sections(client):
-    response = client.get("/sitemap.xml")
+def index_locations(client) -> list[str]:
+    root = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 - under test
+    return [loc.text for loc in root.iterfind("sm:sitemap/sm:loc", NS)]
 
-    root = ET.fromstring(response.content)  # noqa: S314 - the site's own output, under test
-    assert [loc.text for loc in root.iterfind("sm:sitemap/sm:loc", NS)] == [
+
+def test_sitemap_is_an_index_of_its_sections(client):
+    PostingFactory.create_batch(5, role=RoleFactory(title="Chief Operating Officer"))
+
+    assert index_locations(client) == [
         f"{ORIGIN}/sitemap-pages.xml",
+        f"{ORIGIN}/sitemap-searches.xml",
         f"{ORIGIN}/sitemap-roles.xml",
         f"{ORIGIN}/sitemap-postings.xml",
+        f"{ORIGIN}/sitemap-companies.xml",
     ]
+
+
+def test_the_index_leaves_out_sections_with_nothing_to_list(client):
+    # The sitemap schema wants a URL in every file: an empty one would fail validation.
+    assert index_locations(client) == [f"{ORIGIN}/sitemap-pages.xml"]
 
 
 def test_sitemap_lists_home_role_directory_and_job_search(client):
@@ -60,14 +73,16 @@ def test_sitemap_lists_home_role_directory_and_job_search(client):
         assert f"{ORIGIN}{path}" in urls
 
 
-def test_sitemap_lists_published_roles_with_their_last_change(client):
+def test_sitemap_lists_published_roles_without_a_lastmod_as_their_pages_send_none(client):
     role = RoleFactory(title="Chief Operating Officer")
     RoleFactory(title="Hidden Role", is_published=False)
 
     urls = sitemap(client)
 
     url = f"{ORIGIN}/roles/chief-operating-officer/"
-    assert urls[url] == role.updated_at.date().isoformat()
+    assert url in urls
+    assert urls[url] is None
+    assert "Last-Modified" not in client.get(role.get_absolute_url())
     assert f"{ORIGIN}/roles/hidden-role/" not in urls
 
 
@@ -85,22 +100,93 @@ def test_sitemap_lists_open_postings_and_leaves_out_the_rest(client):
     urls = sitemap(client)
 
     open_url = f"{ORIGIN}{open_posting.get_absolute_url()}"
-    assert urls[open_url] == open_posting.updated_at.date().isoformat()
+    assert open_url in urls
     for posting in hidden:
         assert f"{ORIGIN}{posting.get_absolute_url()}" not in urls
 
 
 def test_sitemap_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
-    """Guards against a query per posting or role (each URL's lastmod comes from its row),
-    and against the index loading every row. The whole tour: the index reads the highest
-    role and posting ids (2), then each section checks its page and lists its rows (2 + 2;
-    the fixed pages need none)."""
+    """Guards against a query per posting, role, file or company (each URL's lastmod comes
+    from its row, each table's files are probed in one query), against a query per landing
+    page, and against the index loading every row. The whole tour: the index reads the
+    highest role, posting and organisation ids and probes their files (3 + 3) and counts the
+    open jobs as /jobs/ does (3: highest id, groups, role names); then the roles, postings
+    and companies sections check their page and list their rows (2 + 2 + 2); the searches
+    reuse the counts, the fixed pages need none."""
     PostingFactory.create_batch(30)
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(15):
         urls = sitemap(client)
 
     assert sum("/jobs/posting-" in url for url in urls) == 30
+    assert sum("/companies/acme-" in url for url in urls) == 30
+
+
+def test_sitemap_lists_the_company_pages_the_public_may_see(client):
+    listed = [
+        OrganisationFactory(name="Verified Freight"),
+        PostingFactory(
+            organisation__name="Posted Foods", organisation__is_verified=False
+        ).organisation,
+    ]
+    hidden = [
+        OrganisationFactory(name="Quiet Signup", is_verified=False),
+        OrganisationFactory(name="Suspended Freight", is_suspended=True),
+        OrganisationFactory(name="Verifled Freight", is_verified=False, lookalike_of=listed[0]),
+    ]
+
+    urls = sitemap(client)
+
+    assert f"{ORIGIN}/companies/" in urls
+    for organisation in listed:
+        # No lastmod: the page lists open jobs, which change without the organisation.
+        assert urls[f"{ORIGIN}/companies/{organisation.slug}/"] is None
+    for organisation in hidden:
+        assert f"{ORIGIN}/companies/{organisation.slug}/" not in urls
+
+
+def test_a_postings_lastmod_is_its_pages_last_modified_to_the_second(client):
+    posting = PostingFactory()
+
+    lastmod = sitemap(client)[f"{ORIGIN}{posting.get_absolute_url()}"]
+    header = client.get(posting.get_absolute_url())["Last-Modified"]
+
+    assert datetime.fromisoformat(lastmod).timestamp() == parse_http_date(header)
+
+
+@pytest.mark.parametrize("edited", ["organisation", "role"])
+def test_a_postings_lastmod_moves_with_an_edit_to_its_organisation_or_role(client, edited):
+    posting = PostingFactory(
+        organisation=OrganisationFactory(), role=RoleFactory(title="General Manager")
+    )
+    before = sitemap(client)[f"{ORIGIN}{posting.get_absolute_url()}"]
+    later = timezone.now() + timedelta(minutes=5)
+    type(getattr(posting, edited)).objects.filter(pk=getattr(posting, edited).pk).update(
+        updated_at=later
+    )
+
+    lastmod = sitemap(client)[f"{ORIGIN}{posting.get_absolute_url()}"]
+    header = client.get(posting.get_absolute_url())["Last-Modified"]
+
+    assert lastmod != before
+    assert datetime.fromisoformat(lastmod) == later.replace(microsecond=0)
+    assert datetime.fromisoformat(lastmod).timestamp() == parse_http_date(header)
+
+
+def test_a_postings_file_whose_postings_have_all_closed_is_left_out_of_the_index(
+    client, monkeypatch
+):
+    monkeypatch.setattr(sitemaps, "URLS_PER_FILE", 2)
+    # Three ids in a row: two of them share a file of two ids, whichever they are.
+    closed = PostingFactory.create_batch(3, closed=True)
+    open_posting = PostingFactory()
+    open_file = -(-open_posting.pk // 2)
+
+    files = [loc for loc in index_locations(client) if "postings" in loc]
+
+    suffix = f"?p={open_file}" if open_file > 1 else ""
+    assert files == [f"{ORIGIN}/sitemap-postings.xml{suffix}"]
+    assert {-(-posting.pk // 2) for posting in closed} - {open_file}
 
 
 @pytest.mark.parametrize("path", ["/sitemap.xml", "/sitemap-postings.xml"])
@@ -139,7 +225,8 @@ def test_the_postings_section_is_split_into_files_of_at_most_the_limit(client, m
         assert len(urls) <= 2
         listed += urls
 
-    assert len(files) == -(-postings[-1].pk // 2)  # one file per two ids up to the highest
+    # One file per two ids up to the highest, those that hold an open posting.
+    assert len(files) == len({-(-posting.pk // 2) for posting in postings})
     assert sorted(listed) == sorted(f"{ORIGIN}{p.get_absolute_url()}" for p in postings)
 
 
@@ -165,3 +252,33 @@ def test_a_sitemap_page_that_does_not_exist_is_not_found(client, page):
 
 def test_an_unknown_sitemap_section_is_not_found(client):
     assert client.get("/sitemap-nothing.xml").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_searches_section_lists_single_filter_pages_with_five_open_jobs(client):
+    coo = RoleFactory(title="Chief Operating Officer")
+    few = RoleFactory(title="Founder")
+    PostingFactory.create_batch(5, role=coo, country="DE", workplace="hybrid")
+    PostingFactory.create_batch(4, role=few, country="FR", workplace="remote")
+    PostingFactory.create_batch(3, role=few, country="FR", closed=True)
+
+    urls = sitemap(client)
+
+    listed = sorted(url for url in urls if "/jobs/?" in url)
+    assert listed == [
+        f"{ORIGIN}/jobs/?country=DE",
+        f"{ORIGIN}/jobs/?role=chief-operating-officer",
+        f"{ORIGIN}/jobs/?workplace=hybrid",
+    ]
+    assert all(urls[url] is None for url in listed)
+
+
+def test_every_listed_search_is_its_own_canonical_address_and_may_be_indexed(client):
+    PostingFactory.create_batch(5, role=RoleFactory(title="Chief Operating Officer"))
+
+    listed = [url for url in sitemap(client) if "/jobs/?" in url]
+
+    assert listed
+    for url in listed:
+        html = client.get(url.removeprefix(ORIGIN)).content.decode()
+        assert f'<link rel="canonical" href="{url}">' in html
+        assert 'name="robots"' not in html

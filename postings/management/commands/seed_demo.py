@@ -36,7 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from postings import vocabulary
+from postings import demo_organisations, vocabulary
 from postings.display import country_name
 from postings.models import EmploymentType, Organisation, Posting, SalaryPeriod, Workplace
 from roles.models import Function, Level, Role
@@ -462,6 +462,7 @@ class Command(BaseCommand):
                 "No published roles to post jobs for. Run `python manage.py load_roles` first."
             )
         employers = ensure_organisations()
+        demo_organisations.furnish(employer.organisation for employer in employers)
         today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
         before = Posting.objects.count()
         postings = (
@@ -621,6 +622,10 @@ def make_posting(
         city=city,
         region=region,
         country=country,
+        # "Open to anywhere" is chosen as Worldwide.
+        remote_regions="worldwide"
+        if workplace == Workplace.REMOTE and not remote_countries
+        else "",
         remote_countries=remote_countries,
         status=status,
         published_at=published_at,
