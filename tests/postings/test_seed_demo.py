@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils.text import slugify
 
+from postings import demo_organisations
 from postings.display import country_name
 from postings.management.commands.seed_demo import (
     DEPARTMENTS,
@@ -17,6 +18,7 @@ from postings.management.commands.seed_demo import (
     PLACES,
     REMOTE_REGIONS,
     ROLE_SECTORS,
+    SECTORS,
 )
 from postings.models import Organisation, Posting
 from roles.models import Level, Role
@@ -187,6 +189,14 @@ def title_parts(posting, names) -> tuple[str, str]:
 
 def about(posting) -> str:
     return posting.description.split("## About the role\n\n")[1].split("\n\n")[0]
+
+
+def test_the_headquarters_and_sectors_are_those_the_company_pages_show():
+    for name, sector, (city, region, country) in ORGANISATIONS:
+        shown, _size = demo_organisations.HEADQUARTERS[name]
+        assert shown in {f"{city}, {country_name(country)}", city}, name
+        assert (city, region, country) in PLACES, name
+        assert demo_organisations.industry_of(f"{name} {SECTORS[sector]}."), name
 
 
 def test_titles_name_no_place_and_only_the_departments_of_the_role_and_sector(demo):
