@@ -317,9 +317,31 @@ def _wage_values(row: dict[str, str]) -> dict[str, Any]:
     return values
 
 
-def area_rows() -> tuple[list[WageArea], list[OccupationWage]]:
-    """The areas file as unsaved rows: every area, and the occupations' all-industry
-    wages in each (each row's `area` one of the areas, to be saved first)."""
+# A wage row's columns as area_rows() and industry_rows() give them, beside its area's code.
+WAGE_COLUMNS = (
+    "industry_code",
+    "industry",
+    "soc_code",
+    "occupation",
+    "employment",
+    "annual_mean",
+    *ANNUAL_FIGURES,
+    "hourly_median",
+    "top_coded",
+)
+
+
+def _wage_row(row: dict[str, str]) -> dict[str, Any]:
+    return {
+        "area_code": row["area_code"],
+        **{name: row[name] for name in ("industry_code", "industry", "soc_code", "occupation")},
+        **_wage_values(row),
+    }
+
+
+def area_rows() -> tuple[list[WageArea], list[dict[str, Any]]]:
+    """The areas file: every area (unsaved), and the occupations' all-industry wages in
+    each, as OccupationWage's WAGE_COLUMNS and the `area_code`."""
     areas: dict[str, WageArea] = {}
     wages = []
     for row in _read(AREAS_FILE):
@@ -331,30 +353,14 @@ def area_rows() -> tuple[list[WageArea], list[OccupationWage]]:
                 kind=row["area_type"],
                 state_code=row["state_code"],
             )
-        wages.append(
-            OccupationWage(
-                area=areas[code],
-                industry_code=row["industry_code"],
-                industry=row["industry"],
-                soc_code=row["soc_code"],
-                occupation=row["occupation"],
-                **_wage_values(row),
-            )
-        )
+        wages.append(_wage_row(row))
     return list(areas.values()), wages
 
 
-def industry_rows(nation: WageArea) -> list[OccupationWage]:
-    """The industries file's NAICS sectors as unsaved rows of `nation`."""
+def industry_rows() -> list[dict[str, Any]]:
+    """The industries file's NAICS sectors, in the nation, as `area_rows` gives wages."""
     return [
-        OccupationWage(
-            area=nation,
-            industry_code=row["industry_code"],
-            industry=row["industry"],
-            soc_code=row["soc_code"],
-            occupation=row["occupation"],
-            **_wage_values(row),
-        )
+        _wage_row(row)
         for row in _read(INDUSTRIES_FILE)
         if _SECTOR_CODE.fullmatch(row["industry_code"])
     ]
