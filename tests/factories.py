@@ -369,6 +369,15 @@ def build_site() -> SiteData:
     )
     PostingFactory(organisation=organisation, role=director, slug="old-director", draft=True)
     PostingFactory(organisation=organisation, role=coo, slug="closed-coo", closed=True)
+    # Pay where you live: the roles' occupation (11-1021) in a state and a metro area.
+    OccupationWageFactory(area=WageAreaFactory(code="0600000", name="California"))
+    OccupationWageFactory(
+        area=WageAreaFactory(
+            code="0041860", name="San Francisco-Oakland-Fremont, CA", kind=WageArea.Kind.METRO
+        ),
+        annual_p90=239_200,
+        top_coded="annual_p90",
+    )
     return SiteData(
         coo=coo,
         ceo=ceo,

@@ -15,7 +15,7 @@ from roles.wages import OccupationWages
 
 register = template.Library()
 
-WIDTH = 400
+WIDTH = 360
 LEFT, RIGHT = 6, 30
 ROW_HEIGHT = 46
 TOP_PADDING = 4
