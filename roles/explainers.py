@@ -35,7 +35,7 @@ from django.template.loader import render_to_string
 from roles import presentation
 from roles.jsonld import occupation_json_ld
 from roles.models import LINKED_ROLE_FIELDS, Explainer, Role, load_routes, part_prefetches
-from roles.wages import wages_for
+from roles.wages import IndustryPay, occupation_url, top_industries, wages_for
 
 # Roles of the same function listed among the related roles, when its neighbours are few.
 SAME_FUNCTION_COUNT = 6
@@ -73,16 +73,26 @@ def neighbours(role: Role) -> set[int]:
     return {role.pk, *(item.role.pk for item in presentation.related_roles(role))}
 
 
-def render(role: Role, same_function: Iterable[Role]) -> Explainer:
+def render(
+    role: Role,
+    same_function: Iterable[Role],
+    industries: dict[str, list[IndustryPay]] | None = None,
+) -> Explainer:
     """The explainer of a role fetched with its parts and routes. Its related roles are its
     neighbours, then the first few of `same_function` (published roles of its function, in
-    the directory's order) that are not among them."""
+    the directory's order) that are not among them. `industries`: `top_industries` of the
+    roles' occupations, read here (one query) when not given."""
     related = presentation.related_roles(role)
     taken = neighbours(role)
     others = [other for other in same_function if other.pk not in taken]
     related += presentation.also_in_function(role, others[:SAME_FUNCTION_COUNT])
     wages = wages_for(role.wage_soc_code)
     context = presentation.explainer_context(role, related, wages)
+    if wages is not None:
+        if industries is None:
+            industries = top_industries([wages.soc_code])
+        context["industries"] = industries.get(wages.soc_code, [])
+        context["occupation_url"] = occupation_url(wages.soc_code)
     fragments = {
         column: render_to_string(template, context) if column != "wages_html" or wages else ""
         for column, template in TEMPLATES.items()
@@ -97,8 +107,10 @@ def render_explainers(using: str = DEFAULT_DB_ALIAS) -> int:
     roles = list(Role.objects.using(using).published().with_parts())
     load_routes(roles)
     everyone = list(Role.objects.using(using).published().only(*LINKED_ROLE_FIELDS))
+    occupations = {wages.soc_code for role in roles if (wages := wages_for(role.wage_soc_code))}
+    industries = top_industries(occupations, using=using)
     explainers = [
-        render(role, [other for other in everyone if other.function == role.function])
+        render(role, [other for other in everyone if other.function == role.function], industries)
         for role in roles
     ]
     with transaction.atomic(using=using):

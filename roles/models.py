@@ -8,7 +8,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.db import models
-from django.db.models import Aggregate, F, Prefetch, Q, Value
+from django.db.models import Aggregate, F, FilteredRelation, Prefetch, Q, Value
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -669,3 +669,118 @@ class Shorthand(models.Model):
 
     def clean(self) -> None:
         self.term = fold(self.term)
+
+
+# -- Wages where people live and by industry (BLS OEWS, loaded from roles/data/) -------------
+
+
+class WageAreaQuerySet(models.QuerySet):
+    def with_wages_of(self, soc_code: str) -> WageAreaQuerySet:
+        """Each area with the all-industry wages of the SOC occupation `soc_code` beside it
+        (`occupation_wages__<figure>`, None where the BLS publishes no row for it there):
+        one query, whichever area a page shows."""
+        return self.annotate(
+            occupation_wages=FilteredRelation(
+                "wages",
+                condition=Q(
+                    wages__soc_code=soc_code, wages__industry_code=OccupationWage.ALL_INDUSTRIES
+                ),
+            )
+        )
+
+
+class WageArea(models.Model):
+    """A place the BLS publishes wages for: the nation, a state (D.C. and the territories
+    among them), or a metropolitan or nonmetropolitan area. Written only by `load_roles`,
+    from the files in roles/data/ (roles/wages.py)."""
+
+    class Kind(models.TextChoices):
+        NATION = "N", "Nation"
+        STATE = "S", "State or territory"
+        METRO = "M", "Metropolitan or nonmetropolitan area"
+
+    code = models.CharField(
+        max_length=7,
+        unique=True,
+        help_text="The BLS area code: 0000000 the nation, 0600000 California, 0041860 San "
+        "Francisco-Oakland-Fremont, CA. The explainer's ?area= names it.",
+    )
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    state_code = models.CharField(
+        max_length=2, help_text="The FIPS code of its state (00 for the nation)."
+    )
+
+    objects = WageAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["N", "S", "M"]), name="%(app_label)s_%(class)s_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OccupationWage(models.Model):
+    """What one SOC occupation earns in one area and industry, as the BLS publishes it:
+    all industries in every area, and by industry sector in the nation. A figure the BLS
+    does not publish there is null; one it gives only as "at or above the top of its range"
+    ($239,200 a year, $115 an hour) holds that top and is named in `top_coded`."""
+
+    ALL_INDUSTRIES = "000000"
+
+    area = models.ForeignKey(WageArea, on_delete=models.CASCADE, related_name="wages")
+    industry_code = models.CharField(
+        max_length=6,
+        help_text="The OEWS industry code: 000000 for all industries, a NAICS sector "
+        "such as 54--55 otherwise.",
+    )
+    industry = models.CharField(max_length=200)
+    soc_code = models.CharField(max_length=7, help_text="The SOC 2018 code, e.g. 11-1021.")
+    occupation = models.CharField(max_length=200)
+    employment = models.PositiveIntegerField(null=True, blank=True)
+    annual_mean = models.PositiveIntegerField(null=True, blank=True)
+    annual_p10 = models.PositiveIntegerField(null=True, blank=True)
+    annual_p25 = models.PositiveIntegerField(null=True, blank=True)
+    annual_median = models.PositiveIntegerField(null=True, blank=True)
+    annual_p75 = models.PositiveIntegerField(null=True, blank=True)
+    annual_p90 = models.PositiveIntegerField(null=True, blank=True)
+    hourly_median = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    top_coded = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The figures given only as at or above the top of the published range, "
+        "by field name, separated by spaces (e.g. annual_p90).",
+    )
+
+    class Meta:
+        ordering = ["soc_code", "industry_code", "area_id", "pk"]
+        constraints = [
+            # Also the index a page's one query reads: the occupation's rows, industry, area.
+            models.UniqueConstraint(
+                fields=["soc_code", "industry_code", "area"],
+                name="%(app_label)s_%(class)s_unique_figures",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation} ({self.soc_code}), {self.industry}, {self.area_id}"
+
+
+class WageData(models.Model):
+    """Which data files the wage tables hold, by a digest of their bytes: `load_roles`
+    loads the files again only when they change."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-loaded_at", "pk"]
+        verbose_name_plural = "wage data"
+
+    def __str__(self) -> str:
+        return f"Wage data {self.digest[:12]}, loaded {self.loaded_at:%Y-%m-%d %H:%M}"

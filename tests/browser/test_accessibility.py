@@ -49,6 +49,7 @@ PUBLIC_PAGES = {
     "role directory, filtered": "/roles/?level=executive",
     "role directory with a filter error": "/roles/?function=nonsense",
     "explainer": "/roles/chief-operating-officer/",
+    "explainer, pay in a metro area": "/roles/chief-operating-officer/?area=0041860",
     "comparison": "/roles/compare/chief-operating-officer-vs-director-of-operations/",
     "search with results": "/jobs/?q=COO&workplace=remote",
     "search without results": "/jobs/?q=astronaut",

@@ -14,6 +14,7 @@ PUBLIC_PAGES = {
     "home": "/",
     "role directory": "/roles/",
     "explainer": "/roles/chief-operating-officer/",
+    "explainer, pay in a metro area": "/roles/chief-operating-officer/?area=0041860",
     "comparison": "/roles/compare/chief-operating-officer-vs-director-of-operations/",
     "search with results": "/jobs/?q=COO&workplace=remote",
     "search without results": "/jobs/?q=astronaut",

@@ -66,6 +66,8 @@ def test_every_page_people_see_is_valid_html(client, tmp_path):
         "role directory": "/roles/",
         "role directory, filtered": "/roles/?level=executive&function=nonsense",
         "explainer": "/roles/chief-operating-officer/",
+        "explainer, pay in a metro area": "/roles/chief-operating-officer/?area=0041860",
+        "explainer, an area it does not know": "/roles/chief-operating-officer/?area=junk",
         "comparison": "/roles/compare/chief-operating-officer-vs-director-of-operations/",
         "search with results": "/jobs/?q=COO&workplace=remote&page=2",
         "search that names a role": "/jobs/?q=chief+operating+officer",

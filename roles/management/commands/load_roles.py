@@ -5,6 +5,9 @@ qualifications, FAQs) and its relations (whom it reports to, where it leads). A 
 already exists is left exactly as it is, parts included, so edits made in the admin survive
 every `make run`; only what is missing is added.
 
+The BLS wage tables (roles/data/) are loaded too (`load_wages`), unless they hold the files'
+version already.
+
 `shorthand.json` there maps what job seekers type ("ops", "vp") to what the search reads
 it as ("operations", "vice president"). Like a role, a term that already exists keeps the
 meaning an editor gave it in the admin.
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -313,6 +317,7 @@ class Command(BaseCommand):
         documents, terms = read_content(path), read_shorthand(path)
         report = load_roles(documents)
         load_shorthand(terms, report)
+        call_command("load_wages", verbosity=verbosity, stdout=self.stdout, stderr=self.stderr)
         if verbosity == 0:
             return
         for warning in report.warnings:
