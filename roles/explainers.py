@@ -30,7 +30,6 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, models, router, transaction
 from django.db.models import prefetch_related_objects
-from django.forms import BaseFormSet
 from django.template.loader import render_to_string
 
 from roles import presentation
@@ -82,7 +81,7 @@ def same_function_of(role: Role) -> models.QuerySet[Role]:
     )
 
 
-def preview_explainer(role: Role, formsets: Iterable[BaseFormSet]) -> Explainer:
+def preview_explainer(role: Role, formsets: Iterable[Any]) -> Explainer:
     """The explainer an unsaved edit in the admin would make, stored nowhere: `role` holds
     the edited fields, and the admin's validated inline `formsets` its parts and the routes
     it declares (who it reports to, where it leads); routes other roles declare are read as
@@ -102,28 +101,26 @@ def preview_explainer(role: Role, formsets: Iterable[BaseFormSet]) -> Explainer:
         prefetched[name] = preloaded(model, parts)
     load_routes([role])
     if ReportingLine in rows:
-        role.manager_lines = [
-            line for line in rows[ReportingLine] if line.manager.is_published
-        ]
+        role.manager_lines = [line for line in rows[ReportingLine] if line.manager.is_published]
     if CareerStep in rows:
         role.next_steps = [step for step in rows[CareerStep] if step.to_role.is_published]
     return render(role, same_function_of(role))
 
 
-def kept_forms(formset: BaseFormSet) -> list[Any]:
+def kept_forms(formset: Any) -> list[Any]:
     """The forms of a valid formset that stand for rows after the save: not marked for
     deletion, and not an extra form left empty."""
+    deleted = {id(form) for form in formset.deleted_forms} if formset.can_delete else set()
     return [
         form
         for form in formset.forms
-        if not (formset.can_delete and formset._should_delete_form(form))
-        and (form.instance.pk is not None or form.has_changed())
+        if id(form) not in deleted and (form.instance.pk is not None or form.has_changed())
     ]
 
 
 def preloaded(model: type[models.Model], rows: list[Any]) -> models.QuerySet:
     """A queryset that answers with `rows` without a query, as a prefetch leaves one."""
-    queryset = model._default_manager.all()
+    queryset: Any = model._default_manager.all()
     queryset._result_cache = rows
     queryset._prefetch_done = True
     return queryset

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -23,10 +23,10 @@ class RolePairForm(forms.Form):
         self.roles = {role.slug: role for role in roles}
         choices = [("", "Choose a role"), *((slug, full_name(r)) for slug, r in self.roles.items())]
         for name in ("a", "b"):
-            self.fields[name].choices = choices
+            cast("forms.ChoiceField", self.fields[name]).choices = choices
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("a") and cleaned.get("a") == cleaned.get("b"):
             self.add_error("b", "Choose a different role from the first.")
         return cleaned

@@ -28,10 +28,14 @@ def text_of(html: str) -> str:
 @pytest.mark.parametrize(
     ("level", "said"),
     [
-        (EducationLevel.BACHELOR, "A bachelor's degree, usually in business administration or law."),
+        (
+            EducationLevel.BACHELOR,
+            "A bachelor's degree, usually in business administration or law.",
+        ),
         (
             EducationLevel.HIGH_SCHOOL,
-            "A high school diploma. Those with a degree often studied business administration or law.",
+            "A high school diploma. Those with a degree often studied business administration "
+            "or law.",
         ),
         (
             EducationLevel.NONE,

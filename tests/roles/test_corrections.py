@@ -107,7 +107,9 @@ def test_corrected_parts_replace_the_old_ones_on_the_page(content, client, no_pa
     edit_file(
         content,
         "founder",
-        lambda d: d.update(responsibilities=[{"area": "strategy", "text": "Decide what to build."}]),
+        lambda d: d.update(
+            responsibilities=[{"area": "strategy", "text": "Decide what to build."}]
+        ),
     )
 
     load(content)
@@ -127,7 +129,9 @@ def test_edited_parts_are_kept_whole(content):
     edit_file(
         content,
         "founder",
-        lambda d: d.update(responsibilities=[{"area": "strategy", "text": "Decide what to build."}]),
+        lambda d: d.update(
+            responsibilities=[{"area": "strategy", "text": "Decide what to build."}]
+        ),
     )
 
     load(content)

@@ -314,8 +314,7 @@ def test_the_general_manager_sits_at_the_level_of_the_vp_beside_it(loaded):
 
 def test_alternate_titles_are_the_same_job_not_a_level_below_or_another_job(loaded):
     titles = {
-        (title.role.slug, title.title)
-        for title in AlternateTitle.objects.select_related("role")
+        (title.role.slug, title.title) for title in AlternateTitle.objects.select_related("role")
     }
 
     for dropped in [
@@ -342,7 +341,8 @@ def test_the_director_of_operations_is_the_general_and_operations_manager_of_one
     assert "Digital marketing" not in director.fields_of_study
     assert any("Cost control" in text for text in required)
     # The seed's sense of the word survives only as a labelled variant.
-    assert marketing and all(text.startswith("In online businesses") for text in marketing)
+    assert marketing
+    assert all(text.startswith("In online businesses") for text in marketing)
     assert all(
         "digital marketing" not in text or text.startswith("In online businesses")
         for text in required | preferred

@@ -328,14 +328,12 @@ def correct(role: Role, document: dict[str, Any], report: Report) -> bool:
         elif seeding.is_route(key):
             _correct_route(role, key, lines, steps, source)
     if decided.write:
-        report.corrected.append(
-            f"{role.title} ({', '.join(_label(key) for key in decided.write)})"
-        )
+        report.corrected.append(f"{role.title} ({', '.join(_label(key) for key in decided.write)})")
     return bool(decided.write)
 
 
-def _replace_parts(role: Role, key: str, parts: list[RoleRow]) -> None:
-    model = ROLE_PARTS[key]
+def _replace_parts(role: Role, key: str, parts: list[Any]) -> None:
+    model: Any = ROLE_PARTS[key]
     model.objects.filter(role=role).delete()
     for part in parts:
         part.role = role
@@ -351,11 +349,13 @@ def _correct_route(
     source: str,
 ) -> None:
     if key.startswith(seeding.LINE_PREFIX):
-        slug, names = key.removeprefix(seeding.LINE_PREFIX), seeding.LINE_FIELDS
+        names: tuple[str, ...] = seeding.LINE_FIELDS
+        slug = key.removeprefix(seeding.LINE_PREFIX)
         stored = next(line for line in role.reporting_lines.all() if line.manager.slug == slug)
         wanted: ReportingLine | CareerStep | None = lines.get(slug)
     else:
-        slug, names = key.removeprefix(seeding.STEP_PREFIX), seeding.STEP_FIELDS
+        names = seeding.STEP_FIELDS
+        slug = key.removeprefix(seeding.STEP_PREFIX)
         stored = next(step for step in role.steps_out.all() if step.to_role.slug == slug)
         wanted = steps.get(slug)
     if wanted is None:
@@ -395,7 +395,7 @@ def load_roles(documents: list[dict[str, Any]]) -> Report:
                 )
                 continue
             role = build_role(document)
-            parts = build_parts(role, document)
+            parts: list[Any] = build_parts(role, document)
             role.seeded = seeding.digests(
                 seeding.values_of(role, parts, *document_routes(document))
             )
@@ -418,7 +418,7 @@ def load_roles(documents: list[dict[str, Any]]) -> Report:
         if reversion.is_registered(Role):
             for role in written:
                 # Its parts and routes as they are now, not as a prefetch read them before.
-                role._prefetched_objects_cache = {}
+                role.__dict__.pop("_prefetched_objects_cache", None)
                 reversion.add_to_revision(role)
     return report
 
