@@ -4,7 +4,10 @@ shipped content wrote to it (`seeded`, see roles/seeding.py).
 The roles loaded before this migration hold the first content. FIRST_CONTENT is the digest of
 each value it wrote (computed by roles/seeding.py from that content): recorded on those roles,
 it lets `load_roles` correct every value an editor has not changed since, and keep every one
-an editor has."""
+an editor has.
+
+On SQLite, adding these columns remakes roles_role, which drops the triggers other apps keep
+on it (the postings search's); they are read before and made again after, whatever they are."""
 
 from django.db import migrations, models
 
@@ -479,6 +482,33 @@ FIRST_CONTENT = {
 }
 
 
+# The triggers on roles_role while SQLite remakes it, by database alias.
+KEPT_TRIGGERS: dict[str, list[tuple[str, str]]] = {}
+
+
+def keep_triggers(apps, schema_editor) -> None:
+    connection = schema_editor.connection
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'roles_role'"
+        )
+        KEPT_TRIGGERS[connection.alias] = cursor.fetchall()
+
+
+def restore_triggers(apps, schema_editor) -> None:
+    connection = schema_editor.connection
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {name for (name,) in cursor.fetchall()}
+        for name, sql in KEPT_TRIGGERS.pop(connection.alias, []):
+            if name not in present:
+                cursor.execute(sql)
+
+
 def record_the_first_content(apps, schema_editor) -> None:
     roles = apps.get_model("roles", "Role").objects.using(schema_editor.connection.alias)
     loaded = list(roles.filter(slug__in=FIRST_CONTENT).only("slug", "seeded"))
@@ -494,6 +524,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(keep_triggers, restore_triggers),
         migrations.AddField(
             model_name='role',
             name='pay_note',
@@ -523,5 +554,6 @@ class Migration(migrations.Migration):
             model_name='role',
             constraint=models.CheckConstraint(condition=models.Q(('wage_table', True), models.Q(('pay_note', ''), _negated=True), _connector='OR'), name='roles_role_pay_note_without_wage_table'),
         ),
+        migrations.RunPython(restore_triggers, keep_triggers),
         migrations.RunPython(record_the_first_content, migrations.RunPython.noop),
     ]
