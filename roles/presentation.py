@@ -314,6 +314,11 @@ class RoleAnswer:
     def median(self) -> int | None:
         return self.wages.annual_median if self.wages else None
 
+    @property
+    def occupation_url(self) -> str:
+        """The BLS page of the occupation's wage figures, "" without figures."""
+        return bls_occupation_url(self.wages.soc_code) if self.wages else ""
+
 
 def role_answer(role: Role) -> RoleAnswer:
     """The answer for `role`, from the fields ANSWER_FIELDS names: no query."""

@@ -150,3 +150,26 @@ def test_the_occupation_names_its_isco_code_and_its_page_its_review_date(client)
         "lastReviewed": "2026-12-05",
         "url": f"http://testserver{role.get_absolute_url()}",
     }
+
+
+def test_the_search_answer_says_what_the_median_leaves_out_and_links_the_occupation(client):
+    RoleFactory(title="Chief Operating Officer", abbreviation="COO", onet_soc_code="11-1011.00")
+
+    html = get_page(client, "/jobs/", {"q": "COO"})
+
+    assert "leaving out the self-employed, stock options and non-production bonuses" in html
+    assert '<a href="https://www.bls.gov/oes/current/oes111011.htm">' in html
+
+
+def test_the_search_answer_of_a_role_without_a_wage_table_gives_no_median(client):
+    RoleFactory(
+        title="Chair of the Board",
+        onet_soc_code="11-1011.00",
+        wage_table=False,
+        pay_note="Chairs are paid a yearly fee for board work.",
+    )
+
+    html = get_page(client, "/jobs/", {"q": "chair of the board"})
+
+    assert "What is a Chair of the Board?" in html
+    assert "Median pay" not in html

@@ -15,7 +15,7 @@ from reversion.models import Version
 
 from roles import seeding
 from roles.management.commands.load_roles import CONTENT_DIR
-from roles.models import CareerStep, Responsibility, Role
+from roles.models import CareerStep, Explainer, Responsibility, Role
 from tests.helpers import get_page
 
 pytestmark = pytest.mark.django_db
@@ -267,3 +267,26 @@ def test_a_database_loaded_with_the_first_content_takes_the_review_where_nobody_
     assert director.overview == "An editor rewrote this overview."
     assert "Kept the admin's edits to Director of Operations" in output
     assert director.seeded["brief_answer"] == seeding.digest(director.brief_answer)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_correction_renders_the_stored_explainer_again(tmp_path):
+    """Each load commits as `make run` commits it, and the stored explainers are rendered
+    again once it has."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content)
+    load(content)
+    assert "Find the first customers" in Explainer.objects.get(role__slug="founder").about_html
+    edit_file(
+        content,
+        "founder",
+        lambda d: d.update(
+            responsibilities=[{"area": "strategy", "text": "Decide what to build."}]
+        ),
+    )
+
+    load(content)
+
+    stored = Explainer.objects.get(role__slug="founder")
+    assert "Decide what to build." in stored.about_html
+    assert "Find the first customers" not in stored.about_html
