@@ -43,6 +43,7 @@ PUBLIC_PAGES = {
     "role directory with a filter error": "/roles/?function=nonsense",
     "explainer": "/roles/chief-operating-officer/",
     "comparison": "/roles/compare/chief-operating-officer-vs-director-of-operations/",
+    "comparison picker": "/roles/compare/",
     "search with results": "/jobs/?q=COO&workplace=remote",
     "search without results": "/jobs/?q=astronaut",
     "search with a misspelling corrected": "/jobs/?q=oprations",

@@ -15,6 +15,7 @@ PUBLIC_PAGES = {
     "role directory": "/roles/",
     "explainer": "/roles/chief-operating-officer/",
     "comparison": "/roles/compare/chief-operating-officer-vs-director-of-operations/",
+    "comparison picker": "/roles/compare/",
     "search with results": "/jobs/?q=COO&workplace=remote",
     "search without results": "/jobs/?q=astronaut",
     "posting detail": "/jobs/coo-region-1/",
