@@ -206,7 +206,12 @@ def sources(role: Role) -> list[Source]:
         if not line:
             continue
         match = SOURCE_URL_AT_END.match(line)
-        found.append(Source(match["name"], match["url"]) if match else Source(line))
+        if match:
+            found.append(Source(match["name"], match["url"]))
+        elif re.fullmatch(r"https?://\S+", line):
+            found.append(Source(line, line))  # An address alone names itself.
+        else:
+            found.append(Source(line))
     return found
 
 

@@ -70,7 +70,9 @@ def test_sources_link_to_their_pages_and_say_when_they_were_last_reviewed(client
     role = RoleFactory(
         sources="O*NET OnLine, 11-1021.00 General and Operations Managers (CC BY 4.0) "
         "https://www.onetonline.org/link/summary/11-1021.00\n"
-        "A machine-translated explainer from a Chinese recruitment website",
+        "A machine-translated explainer from a Chinese recruitment website\n"
+        "https://www.bls.gov/ooh/\n"
+        "javascript:alert(1)",
         reviewed_on=datetime.date(2026, 12, 5),
     )
 
@@ -81,6 +83,8 @@ def test_sources_link_to_their_pages_and_say_when_they_were_last_reviewed(client
         "General and Operations Managers (CC BY 4.0)</a>"
     ) in section
     assert "<li>A machine-translated explainer from a Chinese recruitment website</li>" in section
+    assert '<a href="https://www.bls.gov/ooh/">https://www.bls.gov/ooh/</a>' in section
+    assert "<li>javascript:alert(1)</li>" in section
     assert '<time datetime="2026-12-05">5 December 2026</time>' in section
 
 
