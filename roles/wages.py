@@ -101,11 +101,6 @@ class Figure:
     at_least: bool = False
 
 
-def occupation_url(soc_code: str) -> str:
-    """The occupation's own page at the BLS (11-1021 → …/oes111021.htm)."""
-    return f"https://www.bls.gov/oes/current/oes{soc_code.replace('-', '')}.htm"
-
-
 def soc_code_of(code: str | None) -> str | None:
     """The SOC code in "11-1011" or an O*NET-SOC "11-1011.00"; None for anything else."""
     match = _SOC_CODE.fullmatch(code.strip()) if code else None

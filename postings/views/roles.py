@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from http import HTTPStatus
 
 from django.db.models import Case, Count, Max, Min, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponseBase
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +24,7 @@ from postings.models import EmploymentType, Posting, PostingQuerySet
 from roles import presentation
 from roles.explainers import explainer_for
 from roles.filters import RoleFilter
+from roles.forms import RolePairForm
 from roles.models import Level, Role, load_routes
 from roles.presentation import MAX_PAIR_LENGTH, compare_title, compare_url, split_pair
 from roles.wages import NATION, SOURCE, SOURCE_URL, pay_by_area, side_by_side, wages_for
@@ -205,13 +208,23 @@ def role_directory(request: HttpRequest) -> TemplateResponse:
     )
 
 
+# Longer than any slug or title made into one: no role answers to it.
+MAX_ADDRESS_LENGTH = Role._meta.get_field("slug").max_length or 0
+
+
 @require_safe
 @public_page(reads=("area",))
 def role_explainer(request: HttpRequest, slug: str) -> HttpResponseBase:
     try:
         role = Role.objects.published().select_related("explainer").get(slug=slug)
     except Role.DoesNotExist:
-        raise Http404("No published role has this address.") from None
+        # What people type: /roles/coo/, /roles/COO/, an alternate title. One more query.
+        named = None
+        if len(slug) <= MAX_ADDRESS_LENGTH:
+            named = Role.objects.published().at_address(slug)
+        if named is None:
+            raise Http404("No published role has this address.") from None
+        return redirect(named, permanent=True)
     explainer = explainer_for(role)
     wages = wages_for(role.wage_soc_code)
     asked = request.GET.getlist("area")
@@ -262,6 +275,22 @@ def role_explainer(request: HttpRequest, slug: str) -> HttpResponseBase:
     if unknown_area:
         keep_until(response, timezone.now())
     return expires_with(response, open_postings)
+
+
+@require_safe
+@public_page(reads=("a", "b"))
+def role_compare_picker(request: HttpRequest) -> HttpResponseBase:
+    """Two selects leading to the comparison of the roles chosen."""
+    roles = Role.objects.published().only("title", "slug", "abbreviation").order_by("title", "pk")
+    form = RolePairForm(request.GET or None, roles=roles)
+    if form.is_valid():
+        return redirect(compare_url(*form.pair()))
+    return TemplateResponse(
+        request,
+        "roles/role_compare_picker.html",
+        {"form": form, "canonical_url": absolute_url(request.path)},
+        status=HTTPStatus.BAD_REQUEST if form.is_bound else HTTPStatus.OK,
+    )
 
 
 @require_safe

@@ -51,6 +51,7 @@ PUBLIC_PAGES = {
     "explainer": "/roles/chief-operating-officer/",
     "explainer, pay in a metro area": "/roles/chief-operating-officer/?area=0041860",
     "comparison": "/roles/compare/chief-operating-officer-vs-director-of-operations/",
+    "comparison picker": "/roles/compare/",
     "search with results": "/jobs/?q=COO&workplace=remote",
     "search without results": "/jobs/?q=astronaut",
     "search with a misspelling corrected": "/jobs/?q=oprations",

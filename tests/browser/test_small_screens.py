@@ -16,6 +16,7 @@ PUBLIC_PAGES = {
     "explainer": "/roles/chief-operating-officer/",
     "explainer, pay in a metro area": "/roles/chief-operating-officer/?area=0041860",
     "comparison": "/roles/compare/chief-operating-officer-vs-director-of-operations/",
+    "comparison picker": "/roles/compare/",
     "search with results": "/jobs/?q=COO&workplace=remote",
     "search without results": "/jobs/?q=astronaut",
     "posting detail": "/jobs/coo-region-1/",

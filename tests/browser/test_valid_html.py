@@ -69,6 +69,8 @@ def test_every_page_people_see_is_valid_html(client, tmp_path):
         "explainer, pay in a metro area": "/roles/chief-operating-officer/?area=0041860",
         "explainer, an area it does not know": "/roles/chief-operating-officer/?area=junk",
         "comparison": "/roles/compare/chief-operating-officer-vs-director-of-operations/",
+        "comparison picker": "/roles/compare/",
+        "comparison picker with an error": "/roles/compare/?a=chief-operating-officer&b=nobody",
         "search with results": "/jobs/?q=COO&workplace=remote&page=2",
         "search that names a role": "/jobs/?q=chief+operating+officer",
         "search without results": "/jobs/?q=astronaut",

@@ -119,10 +119,6 @@ def test_the_nations_table_has_the_occupations_beyond_management_and_business(co
     assert wages_for(code).occupation == occupation
 
 
-def test_the_occupations_own_bls_page_is_its_code_without_the_hyphen():
-    assert wages.occupation_url("11-1021") == "https://www.bls.gov/oes/current/oes111021.htm"
-
-
 @pytest.mark.parametrize(
     ("industry", "name"),
     [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roles', '0004_shorthand'),
+        ('roles', '0005_content_review'),
     ]
 
     operations = [
