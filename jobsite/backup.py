@@ -7,7 +7,8 @@ the roles' revision history, and the admin's log. Not kept: sessions, login-thro
 records and mail quotas (they expire anyway), content types and permissions (`migrate`
 makes them; rows refer to them by natural key, so their ids may differ between databases).
 The search documents are not stored either: the database's triggers rebuild them as rows
-arrive.
+arrive. Nor are the wage tables: they are the code's own files (roles/data/), which
+`load_wages` (run by `load_roles`) loads.
 
 Every row keeps its primary key, and every value is written exactly (datetimes to the
 microsecond, decimals as strings), so a restore gives back the same rows.

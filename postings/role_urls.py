@@ -9,6 +9,7 @@ app_name = "roles"
 
 urlpatterns = [
     path("", roles.role_directory, name="role_directory"),
+    path("compare/", roles.role_compare_picker, name="role_compare_picker"),
     # One segment, "<a>-vs-<b>": the view splits it, so slugs keep their hyphens.
     path("compare/<slug:pair>/", roles.role_compare, name="role_compare"),
     path("<slug:slug>/", roles.role_explainer, name="role_explainer"),

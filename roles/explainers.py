@@ -28,14 +28,23 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, router, transaction
+from django.db import DEFAULT_DB_ALIAS, models, router, transaction
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 
 from roles import presentation
 from roles.jsonld import occupation_json_ld
-from roles.models import LINKED_ROLE_FIELDS, Explainer, Role, load_routes, part_prefetches
-from roles.wages import wages_for
+from roles.models import (
+    LINKED_ROLE_FIELDS,
+    ROLE_PARTS,
+    CareerStep,
+    Explainer,
+    ReportingLine,
+    Role,
+    load_routes,
+    part_prefetches,
+)
+from roles.wages import IndustryPay, top_industries, wages_for
 
 # Roles of the same function listed among the related roles, when its neighbours are few.
 SAME_FUNCTION_COUNT = 6
@@ -59,13 +68,62 @@ def explainer_for(role: Role) -> Explainer:
             pass
     prefetch_related_objects([role], *part_prefetches())
     load_routes([role])
-    same_function = (
+    return render(role, same_function_of(role))
+
+
+def same_function_of(role: Role) -> models.QuerySet[Role]:
+    """The first few published roles of the role's function that are not its neighbours."""
+    return (
         Role.objects.published()
         .filter(function=role.function)
         .exclude(pk__in=neighbours(role))
         .only(*LINKED_ROLE_FIELDS)[:SAME_FUNCTION_COUNT]
     )
-    return render(role, same_function)
+
+
+def preview_explainer(role: Role, formsets: Iterable[Any]) -> Explainer:
+    """The explainer an unsaved edit in the admin would make, stored nowhere: `role` holds
+    the edited fields, and the admin's validated inline `formsets` its parts and the routes
+    it declares (who it reports to, where it leads); routes other roles declare are read as
+    stored. Draft roles at the far end of a route are left out, as on the public page."""
+    role.derive()
+    rows: dict[type[models.Model], list[Any]] = {}
+    for formset in formsets:
+        rows[formset.model] = sorted(
+            (form.instance for form in kept_forms(formset)),
+            key=lambda row: (row.order, row.pk or 0),
+        )
+    for name, model in ROLE_PARTS.items():
+        parts = rows.get(model, [])
+        for part in parts:
+            part.derive()
+        prefetched = role.__dict__.setdefault("_prefetched_objects_cache", {})
+        prefetched[name] = preloaded(model, parts)
+    load_routes([role])
+    if ReportingLine in rows:
+        role.manager_lines = [line for line in rows[ReportingLine] if line.manager.is_published]
+    if CareerStep in rows:
+        role.next_steps = [step for step in rows[CareerStep] if step.to_role.is_published]
+    return render(role, same_function_of(role))
+
+
+def kept_forms(formset: Any) -> list[Any]:
+    """The forms of a valid formset that stand for rows after the save: not marked for
+    deletion, and not an extra form left empty."""
+    deleted = {id(form) for form in formset.deleted_forms} if formset.can_delete else set()
+    return [
+        form
+        for form in formset.forms
+        if id(form) not in deleted and (form.instance.pk is not None or form.has_changed())
+    ]
+
+
+def preloaded(model: type[models.Model], rows: list[Any]) -> models.QuerySet:
+    """A queryset that answers with `rows` without a query, as a prefetch leaves one."""
+    queryset: Any = model._default_manager.all()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    return queryset
 
 
 def neighbours(role: Role) -> set[int]:
@@ -73,18 +131,29 @@ def neighbours(role: Role) -> set[int]:
     return {role.pk, *(item.role.pk for item in presentation.related_roles(role))}
 
 
-def render(role: Role, same_function: Iterable[Role]) -> Explainer:
+def render(
+    role: Role,
+    same_function: Iterable[Role],
+    industries: dict[str, list[IndustryPay]] | None = None,
+) -> Explainer:
     """The explainer of a role fetched with its parts and routes. Its related roles are its
     neighbours, then the first few of `same_function` (published roles of its function, in
-    the directory's order) that are not among them."""
+    the directory's order) that are not among them. `industries`: `top_industries` of the
+    roles' occupations, read here (one query) when not given."""
     related = presentation.related_roles(role)
     taken = neighbours(role)
     others = [other for other in same_function if other.pk not in taken]
     related += presentation.also_in_function(role, others[:SAME_FUNCTION_COUNT])
     wages = wages_for(role.wage_soc_code)
     context = presentation.explainer_context(role, related, wages)
+    if wages is not None:
+        if industries is None:
+            industries = top_industries([wages.soc_code])
+        context["industries"] = industries.get(wages.soc_code, [])
+    # The pay section's part: the wage table, or where the role shows none, how it is paid.
+    has_pay = wages is not None or bool(role.pay_note)
     fragments = {
-        column: render_to_string(template, context) if column != "wages_html" or wages else ""
+        column: render_to_string(template, context) if column != "wages_html" or has_pay else ""
         for column, template in TEMPLATES.items()
     }
     json_ld = json.dumps(occupation_json_ld(role, wages=wages), cls=DjangoJSONEncoder)
@@ -97,8 +166,10 @@ def render_explainers(using: str = DEFAULT_DB_ALIAS) -> int:
     roles = list(Role.objects.using(using).published().with_parts())
     load_routes(roles)
     everyone = list(Role.objects.using(using).published().only(*LINKED_ROLE_FIELDS))
+    occupations = {wages.soc_code for role in roles if (wages := wages_for(role.wage_soc_code))}
+    industries = top_industries(occupations, using=using)
     explainers = [
-        render(role, [other for other in everyone if other.function == role.function])
+        render(role, [other for other in everyone if other.function == role.function], industries)
         for role in roles
     ]
     with transaction.atomic(using=using):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jobsite.markup import plain_text
+from roles.classifications import ISCO_CODE_SET, isco_unit_group
 from roles.models import EducationLevel, Qualification, Role
 from roles.presentation import education_sentence, wage_percentiles
 from roles.wages import OccupationWages
@@ -28,7 +29,9 @@ CREDENTIAL_CATEGORY: dict[str, str] = {
 
 def occupation_json_ld(role: Role, *, wages: OccupationWages | None) -> dict[str, Any]:
     """schema.org `Occupation` for the explainer, from prefetched parts and the wage table;
-    its `url` is the page's, added where the page is shown (it comes from SITE_URL)."""
+    its `url` (and its page's) is the page's, added where the page is shown (it comes from
+    SITE_URL). `occupationalCategory` names the O*NET-SOC occupation, then the ISCO-08 unit
+    group."""
     parts = list(role.qualifications.all())
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -62,11 +65,28 @@ def occupation_json_ld(role: Role, *, wages: OccupationWages | None) -> dict[str
             "@type": "OccupationalExperienceRequirements",
             "monthsOfExperience": role.experience_years_min * 12,
         }
+    categories = []
     if role.onet_soc_code:
-        data["occupationalCategory"] = {
-            "@type": "CategoryCode",
-            "codeValue": role.onet_soc_code,
-            "inCodeSet": ONET_SOC_CODE_SET,
+        categories.append(
+            {
+                "@type": "CategoryCode",
+                "codeValue": role.onet_soc_code,
+                "inCodeSet": ONET_SOC_CODE_SET,
+            }
+        )
+    if role.isco_code:
+        isco: dict[str, Any] = {"@type": "CategoryCode", "codeValue": role.isco_code}
+        label = isco_unit_group(role.isco_code)
+        if label:
+            isco["name"] = label
+        categories.append({**isco, "inCodeSet": ISCO_CODE_SET})
+    if categories:
+        data["occupationalCategory"] = categories[0] if len(categories) == 1 else categories
+    if role.reviewed_on:
+        # The page's own url is added where the page is shown (Explainer.occupation).
+        data["mainEntityOfPage"] = {
+            "@type": "WebPage",
+            "lastReviewed": role.reviewed_on.isoformat(),
         }
     if wages is not None:
         distribution: dict[str, Any] = {

@@ -8,9 +8,10 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.db import models
-from django.db.models import Aggregate, F, Prefetch, Q, Value
+from django.db.models import Aggregate, F, FilteredRelation, Prefetch, Q, Value
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
 
 from jobsite.caching import InvalidatingQuerySet
 from jobsite.conditions import unless_either_unset
@@ -194,6 +195,29 @@ class RoleQuerySet(DerivedQuerySet):
         phrase = named_phrase(words, named)
         return named[phrase][2] if phrase else None
 
+    def at_address(self, address: str) -> Role | None:
+        """The role that `address` (the last part of /roles/<address>/, not a role's own
+        slug as typed) names: a slug in other letters ("Chief-Operating-Officer"), or the
+        role's abbreviation or an alternate title made into a slug ("coo",
+        "vp-operations"). A role's own slug wins over another's alias; an alias two roles
+        share names neither. None when it names no role. One query, for every role of this
+        queryset with its alternate titles: roles are a few dozen."""
+        wanted = slugify(address)
+        if not wanted:
+            return None
+        roles = self.annotate(
+            alternate_names=Joined("alternate_titles__title", NAME_SEPARATOR)
+        ).only("title", "slug", "abbreviation")
+        answering = []
+        for role in roles:
+            if role.slug == wanted:
+                return role
+            alternates = (role.alternate_names or "").split(NAME_SEPARATOR)
+            aliases = {slugify(name) for name in (role.title, role.abbreviation, *alternates)}
+            if wanted in aliases:
+                answering.append(role)
+        return answering[0] if len(answering) == 1 else None
+
     def with_parts(self) -> RoleQuerySet:
         """A role's own parts, one query per kind whatever their number. The routes to
         other roles (reporting lines, career steps) come from `load_routes()`."""
@@ -249,7 +273,27 @@ class Role(Derived):
         "ISCO-08 code", max_length=4, blank=True, help_text="Four-digit ISCO-08 unit group."
     )
     sources = models.TextField(
-        blank=True, help_text="Where the facts come from, one source per line (shown on the page)."
+        blank=True,
+        help_text="Where the facts come from, one source per line (shown on the page): its "
+        "name, then its address if it has one, e.g. “O*NET OnLine, 11-1021.00 General and "
+        "Operations Managers (CC BY 4.0) https://www.onetonline.org/link/summary/11-1021.00”.",
+    )
+    reviewed_on = models.DateField(
+        "last reviewed",
+        null=True,
+        blank=True,
+        help_text="When the facts were last checked against the sources (shown on the page).",
+    )
+    wage_table = models.BooleanField(
+        "show the wage table",
+        default=True,
+        help_text="Off where the occupation's US wage figures do not describe the role (its "
+        "people are paid fees, or are self-employed, whom the survey leaves out).",
+    )
+    pay_note = models.TextField(
+        blank=True,
+        help_text="How people in the role are paid, in a sentence or two, shown in the pay "
+        "section. Needed when the wage table is off.",
     )
     is_published = models.BooleanField(
         "published", default=False, help_text="Only published roles have public pages."
@@ -257,6 +301,13 @@ class Role(Derived):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     overview_html = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
+    seeded = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="A digest of each value the shipped role content last wrote (roles/seeding.py): "
+        "load_roles corrects only the values that still hold it.",
+    )
 
     objects = RoleQuerySet.as_manager()
     derived: ClassVar[dict[str, tuple[str, Callable[[str], str]]]] = {
@@ -278,6 +329,10 @@ class Role(Derived):
                     "experience_years_min", "lte", "experience_years_max"
                 ),
                 name="%(app_label)s_%(class)s_experience_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(wage_table=True) | ~Q(pay_note=""),
+                name="%(app_label)s_%(class)s_pay_note_without_wage_table",
             ),
         ]
 
@@ -301,8 +356,9 @@ class Role(Derived):
 
     @property
     def wage_soc_code(self) -> str:
-        """The SOC code of the wage statistics: the O*NET-SOC code without its suffix."""
-        return self.onet_soc_code[:7]
+        """The SOC code of the wage statistics shown for the role: the O*NET-SOC code without
+        its suffix, or "" where the role shows no wage table."""
+        return self.onet_soc_code[:7] if self.wage_table else ""
 
 
 # Words that join the parts of a title ("head of operations") without making it another one:
@@ -612,8 +668,11 @@ class Explainer(models.Model):
         return f"Explainer of {self.role_id}"
 
     def occupation(self, *, url: str) -> dict[str, Any]:
-        """The Occupation JSON-LD with the page's `url`."""
-        return {**json.loads(self.json_ld), "url": url}
+        """The Occupation JSON-LD with the page's `url`, its page's included."""
+        data = {**json.loads(self.json_ld), "url": url}
+        if "mainEntityOfPage" in data:
+            data["mainEntityOfPage"] = {**data["mainEntityOfPage"], "url": url}
+        return data
 
     def fragments(self) -> dict[str, SafeString]:
         """The stored fragments by name ("about" for `about_html`), as the templates rendered
@@ -669,3 +728,118 @@ class Shorthand(models.Model):
 
     def clean(self) -> None:
         self.term = fold(self.term)
+
+
+# -- Wages where people live and by industry (BLS OEWS, loaded from roles/data/) -------------
+
+
+class WageAreaQuerySet(models.QuerySet):
+    def with_wages_of(self, soc_code: str) -> WageAreaQuerySet:
+        """Each area with the all-industry wages of the SOC occupation `soc_code` beside it
+        (`occupation_wages__<figure>`, None where the BLS publishes no row for it there):
+        one query, whichever area a page shows."""
+        return self.annotate(
+            occupation_wages=FilteredRelation(
+                "wages",
+                condition=Q(
+                    wages__soc_code=soc_code, wages__industry_code=OccupationWage.ALL_INDUSTRIES
+                ),
+            )
+        )
+
+
+class WageArea(models.Model):
+    """A place the BLS publishes wages for: the nation, a state (D.C. and the territories
+    among them), or a metropolitan or nonmetropolitan area. Written only by `load_roles`,
+    from the files in roles/data/ (roles/wages.py)."""
+
+    class Kind(models.TextChoices):
+        NATION = "N", "Nation"
+        STATE = "S", "State or territory"
+        METRO = "M", "Metropolitan or nonmetropolitan area"
+
+    code = models.CharField(
+        max_length=7,
+        unique=True,
+        help_text="The BLS area code: 0000000 the nation, 0600000 California, 0041860 San "
+        "Francisco-Oakland-Fremont, CA. The explainer's ?area= names it.",
+    )
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    state_code = models.CharField(
+        max_length=2, help_text="The FIPS code of its state (00 for the nation)."
+    )
+
+    objects = WageAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["N", "S", "M"]), name="%(app_label)s_%(class)s_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OccupationWage(models.Model):
+    """What one SOC occupation earns in one area and industry, as the BLS publishes it:
+    all industries in every area, and by industry sector in the nation. A figure the BLS
+    does not publish there is null; one it gives only as "at or above the top of its range"
+    ($239,200 a year, $115 an hour) holds that top and is named in `top_coded`."""
+
+    ALL_INDUSTRIES = "000000"
+
+    area = models.ForeignKey(WageArea, on_delete=models.CASCADE, related_name="wages")
+    industry_code = models.CharField(
+        max_length=6,
+        help_text="The OEWS industry code: 000000 for all industries, a NAICS sector "
+        "such as 54--55 otherwise.",
+    )
+    industry = models.CharField(max_length=200)
+    soc_code = models.CharField(max_length=7, help_text="The SOC 2018 code, e.g. 11-1021.")
+    occupation = models.CharField(max_length=200)
+    employment = models.PositiveIntegerField(null=True, blank=True)
+    annual_mean = models.PositiveIntegerField(null=True, blank=True)
+    annual_p10 = models.PositiveIntegerField(null=True, blank=True)
+    annual_p25 = models.PositiveIntegerField(null=True, blank=True)
+    annual_median = models.PositiveIntegerField(null=True, blank=True)
+    annual_p75 = models.PositiveIntegerField(null=True, blank=True)
+    annual_p90 = models.PositiveIntegerField(null=True, blank=True)
+    hourly_median = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    top_coded = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The figures given only as at or above the top of the published range, "
+        "by field name, separated by spaces (e.g. annual_p90).",
+    )
+
+    class Meta:
+        ordering = ["soc_code", "industry_code", "area_id", "pk"]
+        constraints = [
+            # Also the index a page's one query reads: the occupation's rows, industry, area.
+            models.UniqueConstraint(
+                fields=["soc_code", "industry_code", "area"],
+                name="%(app_label)s_%(class)s_unique_figures",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation} ({self.soc_code}), {self.industry}, {self.area_id}"
+
+
+class WageData(models.Model):
+    """Which data files the wage tables hold, by a digest of their bytes: `load_roles`
+    loads the files again only when they change."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-loaded_at", "pk"]
+        verbose_name_plural = "wage data"
+
+    def __str__(self) -> str:
+        return f"Wage data {self.digest[:12]}, loaded {self.loaded_at:%Y-%m-%d %H:%M}"

@@ -16,6 +16,7 @@ from typing import Any
 from django.urls import reverse
 
 from jobsite.page_meta import cut_on_word, first_fitting, title_suffix
+from roles.classifications import bls_occupation_url
 from roles.models import EducationLevel, Level, Qualification, Responsibility, Role
 from roles.wages import SOURCE, SOURCE_URL, OccupationWages, wages_for
 
@@ -27,6 +28,16 @@ EDUCATION_PHRASE: dict[str, str] = {
     EducationLevel.MASTER: "A master's degree",
     EducationLevel.DOCTORATE: "A doctorate",
 }
+
+# The levels a field of study belongs to: a diploma or no education is not "in" a subject.
+DEGREES = frozenset(
+    {
+        EducationLevel.ASSOCIATE,
+        EducationLevel.BACHELOR,
+        EducationLevel.MASTER,
+        EducationLevel.DOCTORATE,
+    }
+)
 
 LEVEL_RANK = {value: rank for rank, value in enumerate(Level.values)}
 
@@ -93,14 +104,18 @@ def education_level_phrase(role: Role) -> str:
 
 
 def education_sentence(role: Role) -> str:
-    """The education employers usually ask for, said plainly."""
+    """The education employers usually ask for, said plainly. Fields of study go with a
+    degree; below one they are what those who have a degree studied."""
     if role.education_level == EducationLevel.NONE:
-        return "No formal education is required."
-    phrase = EDUCATION_PHRASE.get(role.education_level, role.get_education_level_display())
+        phrase = "No formal education is required"
+    else:
+        phrase = EDUCATION_PHRASE.get(role.education_level, role.get_education_level_display())
     fields = [name.lower() for name in role.fields_of_study_list]
-    if fields:
+    if not fields:
+        return f"{phrase}."
+    if role.education_level in DEGREES:
         return f"{phrase}, usually in {join_or(fields)}."
-    return f"{phrase}."
+    return f"{phrase}. Those with a degree often studied {join_or(fields)}."
 
 
 def experience_phrase(role: Role) -> str:
@@ -128,6 +143,11 @@ class Area:
     value: str
     label: str
     items: list[Responsibility] = field(default_factory=list)
+
+    @property
+    def is_list(self) -> bool:
+        """Two items or more: one item reads as a sentence, not as a list of one."""
+        return len(self.items) > 1
 
 
 def responsibilities_by_area(role: Role) -> list[Area]:
@@ -170,6 +190,33 @@ def direct_reports(role: Role) -> list[Role]:
 def rank_key(role: Role) -> tuple[int, str]:
     """Most senior first, then by title."""
     return (LEVEL_RANK.get(role.level, len(LEVEL_RANK)), role.title)
+
+
+@dataclass
+class Source:
+    name: str
+    url: str = ""
+
+
+# A source line's address: the last word, when it is a web address.
+SOURCE_URL_AT_END = re.compile(r"^(?P<name>.*?)[\s:]+(?P<url>https?://\S+)$")
+
+
+def sources(role: Role) -> list[Source]:
+    """The role's sources, one a line: a name, then its address where it has one."""
+    found = []
+    for line in role.sources.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        match = SOURCE_URL_AT_END.match(line)
+        if match:
+            found.append(Source(match["name"], match["url"]))
+        elif re.fullmatch(r"https?://\S+", line):
+            found.append(Source(line, line))  # An address alone names itself.
+        else:
+            found.append(Source(line))
+    return found
 
 
 def wage_percentiles(wages: OccupationWages) -> list[tuple[str, str, int | None]]:
@@ -246,9 +293,10 @@ def explainer_context(
         "related": related,
         "wages": wages,
         "wage_rows": wage_percentiles(wages) if wages else [],
+        "occupation_url": bls_occupation_url(wages.soc_code) if wages else "",
         "source": SOURCE,
         "source_url": SOURCE_URL,
-        "sources": [line.strip() for line in role.sources.splitlines() if line.strip()],
+        "sources": sources(role),
     }
 
 
@@ -256,7 +304,7 @@ def explainer_context(
 
 
 # The fields of a role its answer reads (and its link, and the explainer's question).
-ANSWER_FIELDS = ("title", "slug", "abbreviation", "brief_answer", "onet_soc_code")
+ANSWER_FIELDS = ("title", "slug", "abbreviation", "brief_answer", "onet_soc_code", "wage_table")
 
 
 @dataclass
@@ -274,6 +322,11 @@ class RoleAnswer:
     @property
     def median(self) -> int | None:
         return self.wages.annual_median if self.wages else None
+
+    @property
+    def occupation_url(self) -> str:
+        """The BLS page of the occupation's wage figures, "" without figures."""
+        return bls_occupation_url(self.wages.soc_code) if self.wages else ""
 
 
 def role_answer(role: Role) -> RoleAnswer:
@@ -324,6 +377,11 @@ class Profile:
     managers: list[Role]
     direct_reports: list[Role]
     wages: OccupationWages | None
+
+    @property
+    def occupation_url(self) -> str:
+        """The BLS page of the occupation's wage figures, "" without figures."""
+        return bls_occupation_url(self.wages.soc_code) if self.wages else ""
 
 
 def profile(role: Role) -> Profile:

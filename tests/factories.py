@@ -30,11 +30,13 @@ from roles.models import (
     EducationLevel,
     Function,
     Level,
+    OccupationWage,
     Qualification,
     ReportingLine,
     Responsibility,
     Role,
     Shorthand,
+    WageArea,
 )
 
 PASSWORD = "correct horse battery staple"
@@ -161,6 +163,40 @@ class FAQFactory(factory.django.DjangoModelFactory):
     question = factory.Sequence(lambda n: f"Question {n}?")
     answer = "An answer."
     order = factory.Sequence(lambda n: n)
+
+
+class WageAreaFactory(factory.django.DjangoModelFactory):
+    """A state unless told otherwise; `code` picks an existing area."""
+
+    class Meta:
+        model = WageArea
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"99{n:05d}")
+    name = factory.Sequence(lambda n: f"Area {n}")
+    kind = WageArea.Kind.STATE
+    state_code = factory.LazyAttribute(lambda area: area.code[:2])
+
+
+class OccupationWageFactory(factory.django.DjangoModelFactory):
+    """General and operations managers' wages across all industries in a state."""
+
+    class Meta:
+        model = OccupationWage
+
+    area = factory.SubFactory(WageAreaFactory)
+    industry_code = OccupationWage.ALL_INDUSTRIES
+    industry = "Cross-industry"
+    soc_code = "11-1021"
+    occupation = "General and Operations Managers"
+    employment = 1000
+    annual_mean = 130000
+    annual_p10 = 50000
+    annual_p25 = 70000
+    annual_median = 100000
+    annual_p75 = 160000
+    annual_p90 = 230000
+    hourly_median = Decimal("48.08")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -333,6 +369,15 @@ def build_site() -> SiteData:
     )
     PostingFactory(organisation=organisation, role=director, slug="old-director", draft=True)
     PostingFactory(organisation=organisation, role=coo, slug="closed-coo", closed=True)
+    # Pay where you live: the roles' occupation (11-1021) in a state and a metro area.
+    OccupationWageFactory(area=WageAreaFactory(code="0600000", name="California"))
+    OccupationWageFactory(
+        area=WageAreaFactory(
+            code="0041860", name="San Francisco-Oakland-Fremont, CA", kind=WageArea.Kind.METRO
+        ),
+        annual_p90=239_200,
+        top_coded="annual_p90",
+    )
     return SiteData(
         coo=coo,
         ceo=ceo,

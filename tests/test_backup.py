@@ -245,6 +245,10 @@ NOT_BACKED_UP = {
     "auth.permission",
     "contenttypes.contenttype",
     "postings.mailquota",
+    # The BLS wage tables: the code's own files (roles/data/), loaded by load_wages.
+    "roles.wagearea",
+    "roles.occupationwage",
+    "roles.wagedata",
 }
 
 

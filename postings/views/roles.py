@@ -4,28 +4,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from http import HTTPStatus
 
-from django.db.models import Count, Max, Min
+from django.db.models import Case, Count, Max, Min, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponseBase
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from jobsite.caching import expires_with, public_page
+from jobsite.caching import expires_with, keep_until, public_page
 from jobsite.origin import absolute_url
 from jobsite.structured_data import Crumb
 from postings import facets
 from postings.display import RESULT_FIELDS
-from postings.models import Posting, PostingQuerySet
+from postings.models import EmploymentType, Posting, PostingQuerySet
 from roles import presentation
 from roles.explainers import explainer_for
 from roles.filters import RoleFilter
+from roles.forms import RolePairForm
 from roles.models import Level, Role, load_routes
 from roles.presentation import MAX_PAIR_LENGTH, compare_title, compare_url, split_pair
-from roles.wages import SOURCE, SOURCE_URL
+from roles.wages import NATION, SOURCE, SOURCE_URL, pay_by_area, side_by_side, wages_for
 
 OPEN_POSTING_COUNT = 5
+# The explainer gives a salary range only from this many open postings in one currency and
+# kind of job: from fewer, one employer's offer would read as the going rate.
+RANGE_POSTINGS = 3
 
 
 @dataclass
@@ -79,6 +86,94 @@ def salary_summary(rows: list[dict]) -> tuple[int, list[SalaryRange]]:
     return total, ranges
 
 
+class JobKind:
+    """The kinds of job whose salaries the explainer keeps apart: a part-time rate or an
+    intern's stipend is not a full-time salary."""
+
+    FULL = ""
+    PART_TIME = EmploymentType.PART_TIME.value
+    INTERNSHIP = EmploymentType.INTERNSHIP.value
+    LABELS = {
+        FULL: "Full-time, contract and temporary jobs",
+        PART_TIME: "Part-time jobs",
+        INTERNSHIP: "Internships",
+    }
+    NOUNS = {FULL: "full-time posting", PART_TIME: "part-time posting", INTERNSHIP: "internship"}
+
+
+@dataclass
+class PostingSalaries:
+    """Open postings' yearly salaries in one currency and kind of job."""
+
+    kind: str
+    currency: str
+    low: Decimal | None
+    high: Decimal | None
+    postings: int
+
+    @property
+    def has_range(self) -> bool:
+        return self.postings >= RANGE_POSTINGS
+
+    @property
+    def amounts(self) -> str:
+        return SalaryRange(self.currency, self.low, self.high, self.postings).amounts
+
+    @property
+    def noun(self) -> str:
+        return JobKind.NOUNS[self.kind] + ("" if self.postings == 1 else "s")
+
+
+@dataclass
+class SalaryGroup:
+    kind: str
+    label: str
+    salaries: list[PostingSalaries]
+
+
+def explainer_salaries(postings: PostingQuerySet) -> tuple[int, list[SalaryGroup]]:
+    """The number of open postings, and their yearly salaries by kind of job (full-time and
+    the like first, then part-time, then internships) and currency, most postings first:
+    one aggregate query."""
+    rows = (
+        postings.order_by()
+        .annotate(
+            kind=Case(
+                When(employment_type=JobKind.PART_TIME, then=Value(JobKind.PART_TIME)),
+                When(employment_type=JobKind.INTERNSHIP, then=Value(JobKind.INTERNSHIP)),
+                default=Value(JobKind.FULL),
+            )
+        )
+        .values("kind", "salary_currency")
+        .annotate(
+            postings=Count("pk"),
+            low=Min(Coalesce("salary_min_annual", "salary_max_annual")),
+            high=Max(Coalesce("salary_max_annual", "salary_min_annual")),
+        )
+        .order_by("kind", "salary_currency")
+    )
+    total = 0
+    groups = {kind: SalaryGroup(kind, label, []) for kind, label in JobKind.LABELS.items()}
+    for row in rows:
+        total += row["postings"]
+        if row["salary_currency"] and (row["low"] is not None or row["high"] is not None):
+            groups[row["kind"]].salaries.append(
+                PostingSalaries(
+                    row["kind"], row["salary_currency"], row["low"], row["high"], row["postings"]
+                )
+            )
+    for group in groups.values():
+        group.salaries.sort(key=lambda salaries: (-salaries.postings, salaries.currency))
+    return total, [group for group in groups.values() if group.salaries]
+
+
+def headline_salaries(groups: list[SalaryGroup]) -> PostingSalaries | None:
+    """What the explainer's pay line quotes: the full-time range in the currency most
+    postings give, where enough give one."""
+    full = [s for group in groups if group.kind == JobKind.FULL for s in group.salaries]
+    return next((salaries for salaries in full if salaries.has_range), None)
+
+
 @require_safe
 @public_page(reads=tuple(RoleFilter.base_filters))
 def role_directory(request: HttpRequest) -> TemplateResponse:
@@ -113,14 +208,33 @@ def role_directory(request: HttpRequest) -> TemplateResponse:
     )
 
 
+# Longer than any slug or title made into one: no role answers to it.
+MAX_ADDRESS_LENGTH = Role._meta.get_field("slug").max_length or 0
+
+
 @require_safe
-@public_page
+@public_page(reads=("area",))
 def role_explainer(request: HttpRequest, slug: str) -> HttpResponseBase:
     try:
         role = Role.objects.published().select_related("explainer").get(slug=slug)
     except Role.DoesNotExist:
-        raise Http404("No published role has this address.") from None
+        # What people type: /roles/coo/, /roles/COO/, an alternate title. One more query.
+        named = None
+        if len(slug) <= MAX_ADDRESS_LENGTH:
+            named = Role.objects.published().at_address(slug)
+        if named is None:
+            raise Http404("No published role has this address.") from None
+        return redirect(named, permanent=True)
     explainer = explainer_for(role)
+    wages = wages_for(role.wage_soc_code)
+    asked = request.GET.getlist("area")
+    national = asked in ([], [""], [NATION])
+    area = "" if national or len(asked) > 1 else asked[0]
+    area_pay = pay_by_area(wages.soc_code, area) if wages else None
+    # A page per area the section offers; any other value (a code it does not know, two
+    # areas) is answered with the nation's figures and a note, and not stored: the page
+    # cache would keep as many copies as values people send.
+    unknown_area = not national and (area_pay is None or area_pay.area is None)
 
     postings = Posting.objects.public().for_role(role)
     open_postings = list(
@@ -128,7 +242,7 @@ def role_explainer(request: HttpRequest, slug: str) -> HttpResponseBase:
         .select_related("organisation")
         .only(*RESULT_FIELDS)[:OPEN_POSTING_COUNT]
     )
-    open_count, ranges = salary_summary(salary_ranges(postings))
+    open_count, salaries = explainer_salaries(postings)
 
     url = absolute_url(role.get_absolute_url())
     response = TemplateResponse(
@@ -140,7 +254,17 @@ def role_explainer(request: HttpRequest, slug: str) -> HttpResponseBase:
             "sections": explainer.fragments(),
             "open_postings": open_postings,
             "open_count": open_count,
-            "salary_ranges": ranges,
+            "salaries": salaries,
+            "headline_salaries": headline_salaries(salaries),
+            "range_postings": RANGE_POSTINGS,
+            "wages": wages,
+            "area_pay": area_pay,
+            "unknown_area": unknown_area,
+            "source": SOURCE,
+            "source_url": SOURCE_URL,
+            "area_rows": (
+                side_by_side(area_pay.wages, wages) if wages and area_pay and area_pay.wages else []
+            ),
             "json_ld": explainer.occupation(url=url),
             "breadcrumbs": [
                 Crumb("Roles", reverse("roles:role_directory")),
@@ -148,7 +272,25 @@ def role_explainer(request: HttpRequest, slug: str) -> HttpResponseBase:
             ],
         },
     )
+    if unknown_area:
+        keep_until(response, timezone.now())
     return expires_with(response, open_postings)
+
+
+@require_safe
+@public_page(reads=("a", "b"))
+def role_compare_picker(request: HttpRequest) -> HttpResponseBase:
+    """Two selects leading to the comparison of the roles chosen."""
+    roles = Role.objects.published().only("title", "slug", "abbreviation").order_by("title", "pk")
+    form = RolePairForm(request.GET or None, roles=roles)
+    if form.is_valid():
+        return redirect(compare_url(*form.pair()))
+    return TemplateResponse(
+        request,
+        "roles/role_compare_picker.html",
+        {"form": form, "canonical_url": absolute_url(request.path)},
+        status=HTTPStatus.BAD_REQUEST if form.is_bound else HTTPStatus.OK,
+    )
 
 
 @require_safe

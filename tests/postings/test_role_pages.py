@@ -34,7 +34,9 @@ pytestmark = pytest.mark.django_db
 CAREER_PATH = re.compile(r'<figure class="career-path".*?</figure>', re.DOTALL)
 
 # Queries a page may run, whatever the number of roles and parts (see the guards below).
-EXPLAINER_QUERIES = 10
+# The explainer rendering its own: eight for the role's parts and routes, the top
+# industries, the postings and their salaries, the pay section's areas.
+EXPLAINER_QUERIES = 12
 # The directory: the search's counts (sizing, grouping, role names), then the roles.
 DIRECTORY_QUERIES = 4
 COMPARE_QUERIES = 8
@@ -345,6 +347,7 @@ def test_explainer_shows_open_postings_newest_first_and_their_salary_range(clien
         salary_min=Decimal("90000"),
         salary_max=Decimal("150000"),
     )
+    PostingFactory(role=coo, title="COO, third", salary_min=Decimal("70000"))
     PostingFactory(
         role=coo,
         title="COO, monthly pay",
@@ -369,10 +372,12 @@ def test_explainer_shows_open_postings_newest_first_and_their_salary_range(clien
     for hidden in ("expired", "draft", "closed", "suspended employer"):
         assert f"COO, {hidden}" not in html
     assert 'href="/jobs/?role=chief-operating-officer"' in jobs
-    assert "See all 3 open COO jobs" in jobs
+    assert "See all 4 open COO jobs" in jobs
     pay = html.split('id="pay-title"')[1].split("</section>")[0]
-    assert "GBP 60,000–150,000 a year, across 2 open postings" in pay
-    assert "EUR 96,000–120,000 a year, across 1 open posting" in pay
+    assert "GBP 60,000–150,000 a year, across 3 full-time postings" in pay
+    # One posting in a currency gives no range: it would read as the going rate.
+    assert "1 full-time posting in EUR: too few for a range" in pay
+    assert "96,000" not in pay
     assert "900,000" not in pay
 
 

@@ -3,12 +3,15 @@
 from http import HTTPStatus
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
-from roles.models import Function, Level, Responsibility, Role
+from roles.models import CareerStep, Function, Level, Responsibility, Role
 from tests.factories import (
     CareerStepFactory,
+    FAQFactory,
     ReportingLineFactory,
     ResponsibilityFactory,
     RoleFactory,
@@ -223,3 +226,142 @@ def test_shorthand_is_edited_in_the_admin_with_its_history(staff_client):
     assert (ops.term, ops.meaning) == ("ops", "operational")
     assert history.status_code == HTTPStatus.OK
     assert Version.objects.get_for_object(ops).count() == 1
+
+
+# --- Line endings: the history names what really changed -----------------------------------
+
+
+def as_a_browser_sends_it(data: dict[str, str]) -> dict[str, str]:
+    """A form as a browser posts it: every line of a textarea ended with \\r\\n."""
+    return {name: value.replace("\n", "\r\n") for name, value in data.items()}
+
+
+def test_a_save_from_a_browser_names_only_the_field_that_changed(staff_client, coo):
+    coo.overview = "The COO runs operations.\n\nThey report to the CEO."
+    coo.sources = "O*NET OnLine\nU.S. Bureau of Labor Statistics"
+    coo.save()
+    FAQFactory(role=coo, answer="Yes.\n\nUsually.")
+    data = as_a_browser_sends_it(admin_form_data(staff_client.get(change_url(coo))))
+    data["title"] = "Chief Operations Officer"
+
+    response = staff_client.post(change_url(coo), data)
+
+    assert response.status_code == HTTPStatus.FOUND, response.context["errors"]
+    entry = LogEntry.objects.get(object_id=str(coo.pk), action_flag=CHANGE)
+    assert entry.get_change_message() == "Changed Title."
+    coo.refresh_from_db()
+    assert coo.overview == "The COO runs operations.\n\nThey report to the CEO."
+    assert "\r" not in coo.faqs.get().answer
+
+
+def test_an_edited_text_is_stored_with_plain_line_endings(staff_client, coo):
+    data = as_a_browser_sends_it(admin_form_data(staff_client.get(change_url(coo))))
+    data["overview"] = "First paragraph.\r\n\r\nSecond paragraph."
+
+    staff_client.post(change_url(coo), data)
+
+    coo.refresh_from_db()
+    assert coo.overview == "First paragraph.\n\nSecond paragraph."
+
+
+# --- Preview: the explainer of an unsaved edit ------------------------------------------------
+
+
+def preview_url(role: Role) -> str:
+    return reverse("admin:roles_role_preview", args=[role.pk])
+
+
+def edited_form(client, role: Role, **changes: str) -> dict[str, str]:
+    data = admin_form_data(client.get(change_url(role)))
+    data.update(changes)
+    return data
+
+
+def test_the_change_form_has_a_preview_button_that_posts_the_form(staff_client, coo):
+    html = staff_client.get(change_url(coo)).content.decode()
+
+    assert f'formaction="{preview_url(coo)}"' in html
+    assert 'value="Preview the explainer"' in html
+
+
+def test_preview_shows_the_unsaved_edit_and_saves_nothing(staff_client, coo):
+    before = Role.objects.get(pk=coo.pk).brief_answer
+    versions = Version.objects.count()
+    data = edited_form(
+        staff_client,
+        coo,
+        brief_answer="A previewed answer about the COO.",
+        **{
+            "responsibilities-0-text": "Run every operation, as previewed.",
+            "responsibilities-1-DELETE": "on",
+        },
+    )
+
+    response = staff_client.post(preview_url(coo), data)
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "Preview of unsaved changes" in html
+    assert "A previewed answer about the COO." in html
+    assert "Run every operation, as previewed." in html
+    assert "Own the operating budget." not in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    assert Role.objects.get(pk=coo.pk).brief_answer == before
+    assert [r.text for r in coo.responsibilities.all()] == [
+        "Run daily operations.",
+        "Own the operating budget.",
+    ]
+    assert Version.objects.count() == versions
+
+
+def test_preview_shows_an_edited_career_step(staff_client, coo):
+    data = edited_form(staff_client, coo, **{"steps_out-0-note": "Often after a big merger."})
+
+    html = staff_client.post(preview_url(coo), data).content.decode()
+
+    assert "Often after a big merger." in html
+    assert CareerStep.objects.get(from_role=coo).note != "Often after a big merger."
+
+
+def test_preview_of_an_invalid_form_lists_its_errors(staff_client, coo):
+    data = edited_form(staff_client, coo, title="", **{"responsibilities-0-area": "nonsense"})
+
+    response = staff_client.post(preview_url(coo), data)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    html = response.content.decode()
+    assert "Title: This field is required." in html
+    assert "Responsibilities: Select a valid choice." in html
+
+
+def test_preview_is_a_post(staff_client, coo):
+    assert staff_client.get(preview_url(coo)).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_preview_is_for_staff_only(client, coo):
+    data = {"title": "Hijacked"}
+    anonymous = client.post(preview_url(coo), data)
+    client.force_login(UserFactory())
+    not_staff = client.post(preview_url(coo), data)
+
+    for response in (anonymous, not_staff):
+        assert response.status_code == HTTPStatus.FOUND
+        assert response.url.startswith(reverse("admin:login"))
+
+
+def test_preview_needs_the_forms_csrf_token(coo):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(StaffFactory())
+
+    response = browser.post(preview_url(coo), {"title": "Chief Operating Officer"})
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_preview_of_an_unknown_role_is_not_found(staff_client):
+    response = staff_client.post(reverse("admin:roles_role_preview", args=[999999]), {})
+
+    assert response.status_code == HTTPStatus.NOT_FOUND

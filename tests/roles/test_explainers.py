@@ -22,8 +22,9 @@ from tests.helpers import get_page
 
 pytestmark = pytest.mark.django_db
 
-# The role with its stored explainer (one join), its newest open postings, their salaries.
-STORED_EXPLAINER_QUERIES = 3
+# The role with its stored explainer (one join), its newest open postings, their salaries,
+# the pay section's areas.
+STORED_EXPLAINER_QUERIES = 4
 
 
 @pytest.fixture(autouse=True)

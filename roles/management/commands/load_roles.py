@@ -1,9 +1,15 @@
 """Load the role content in roles/content/ into the database, safely and repeatably.
 
 Each JSON file there describes one role, its parts (alternate titles, responsibilities,
-qualifications, FAQs) and its relations (whom it reports to, where it leads). A role that
-already exists is left exactly as it is, parts included, so edits made in the admin survive
-every `make run`; only what is missing is added.
+qualifications, FAQs) and its relations (whom it reports to, where it leads). What is missing
+is added. A role that already exists takes the file's corrections only where it still holds
+what the content last wrote (roles/seeding.py): a field, a kind of part, a reporting line or
+career step an editor changed in the admin keeps the editor's version, so edits survive every
+`make run`. Every role written gets a version in its history (django-reversion), the first one
+included, so an editor can revert a correction as well as their own change.
+
+The BLS wage tables (roles/data/) are loaded too (`load_wages`), unless they hold the files'
+version already.
 
 `shorthand.json` there maps what job seekers type ("ops", "vp") to what the search reads
 it as ("operations", "vice president"). Like a role, a term that already exists keeps the
@@ -18,12 +24,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import reversion
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Prefetch
+from reversion.models import Version
 
 from jobsite.text import fold
-from roles.models import ROLE_PARTS, CareerStep, ReportingLine, Role, RoleRow, Shorthand
+from roles import seeding
+from roles.models import (
+    ROLE_PARTS,
+    CareerStep,
+    ReportingLine,
+    Role,
+    RoleRow,
+    Shorthand,
+    part_prefetches,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 # The one file in the content folder that is not a role.
@@ -47,6 +66,9 @@ ROLE_FIELDS = {
     "onet_soc_code",
     "isco_code",
     "sources",
+    "reviewed_on",
+    "wage_table",
+    "pay_note",
     "is_published",
 }
 PART_KEYS = set(ROLE_PARTS)
@@ -68,6 +90,7 @@ class ContentError(CommandError):
 @dataclass
 class Report:
     roles: list[str] = field(default_factory=list)
+    corrected: list[str] = field(default_factory=list)
     reporting_lines: list[str] = field(default_factory=list)
     career_steps: list[str] = field(default_factory=list)
     shorthand: list[str] = field(default_factory=list)
@@ -208,41 +231,199 @@ def _validate(instance: Any, source: str) -> None:
         raise ContentError(f"{source}: {instance.__class__.__name__}: {error}") from error
 
 
+def document_routes(
+    document: dict[str, Any],
+) -> tuple[dict[str, ReportingLine], dict[str, CareerStep]]:
+    """The reporting lines and career steps a file declares, unsaved, by the slug at their
+    other end."""
+    lines = {
+        item["manager"]: ReportingLine(
+            is_typical=item.get("typical", True), order=position * ORDER_STEP
+        )
+        for position, item in enumerate(document.get("reports_to", []), start=1)
+    }
+    steps = {
+        item["to_role"]: CareerStep(
+            note=item.get("note", ""),
+            typical_years=item.get("typical_years"),
+            order=position * ORDER_STEP,
+        )
+        for position, item in enumerate(document.get("career_steps", []), start=1)
+    }
+    return lines, steps
+
+
+def stored_values(role: Role) -> dict[str, Any]:
+    """What `seeding.values_of` reads from a role fetched by `existing_roles`."""
+    parts = [part for name in ROLE_PARTS for part in getattr(role, name).all()]
+    lines = {line.manager.slug: line for line in role.reporting_lines.all()}
+    steps = {step.to_role.slug: step for step in role.steps_out.all()}
+    return seeding.values_of(role, parts, lines, steps)
+
+
+def existing_roles(slugs: set[str]) -> dict[str, Role]:
+    """The roles of these slugs with their parts and the routes they declare: one query per
+    kind, whatever their number."""
+    roles = Role.objects.filter(slug__in=slugs).prefetch_related(
+        *part_prefetches(),
+        Prefetch(
+            "reporting_lines",
+            ReportingLine.objects.select_related("manager").order_by("order", "pk"),
+        ),
+        Prefetch("steps_out", CareerStep.objects.select_related("to_role").order_by("order", "pk")),
+    )
+    return {role.slug: role for role in roles}
+
+
+def record_first_versions(roles: list[Role]) -> None:
+    """Give every role without a version in its history one of what it holds now, before
+    the load writes to it: so the first change, a correction or an editor's, can be
+    reverted. Roles loaded before the history existed had none."""
+    if not roles or not reversion.is_registered(Role):
+        return
+    versioned = set(
+        Version.objects.get_for_model(Role)
+        .filter(object_id__in=[str(role.pk) for role in roles])
+        .values_list("object_id", flat=True)
+    )
+    unversioned = [role for role in roles if str(role.pk) not in versioned]
+    if not unversioned:
+        return
+    with reversion.create_revision(manage_manually=True):
+        reversion.set_comment("The role as it stood when its history began.")
+        for role in unversioned:
+            reversion.add_to_revision(role)
+
+
+# How a report names what a correction wrote.
+def _label(key: str) -> str:
+    if key.startswith(seeding.LINE_PREFIX):
+        return f"reports to {key.removeprefix(seeding.LINE_PREFIX)}"
+    if key.startswith(seeding.STEP_PREFIX):
+        return f"career step to {key.removeprefix(seeding.STEP_PREFIX)}"
+    return key.replace("_", " ")
+
+
+def correct(role: Role, document: dict[str, Any], report: Report) -> bool:
+    """Write the file's values over those of `role` that still hold what the content last
+    wrote; keep an editor's. True when anything was written."""
+    source = f"{document['slug']}.json"
+    built = build_role(document)
+    parts = build_parts(built, document)
+    lines, steps = document_routes(document)
+    theirs = seeding.values_of(built, parts, lines, steps)
+    decided = seeding.plan(role.seeded, stored_values(role), theirs)
+    if decided.kept:
+        report.warnings.append(
+            f"Kept the admin's edits to {role.title} where the content changed too: "
+            f"{', '.join(_label(key) for key in decided.kept)}."
+        )
+    fields = [key for key in decided.write if key in seeding.FIELDS]
+    for name in fields:
+        setattr(role, name, getattr(built, name))
+    if fields:
+        _validate(role, source)
+    if fields or decided.seeded != role.seeded:
+        role.seeded = decided.seeded
+        role.save(update_fields=[*fields, "seeded", "updated_at"])
+    for key in decided.write:
+        if key in ROLE_PARTS:
+            _replace_parts(role, key, [part for part in parts if isinstance(part, ROLE_PARTS[key])])
+        elif seeding.is_route(key):
+            _correct_route(role, key, lines, steps, source)
+    if decided.write:
+        report.corrected.append(f"{role.title} ({', '.join(_label(key) for key in decided.write)})")
+    return bool(decided.write)
+
+
+def _replace_parts(role: Role, key: str, parts: list[Any]) -> None:
+    model: Any = ROLE_PARTS[key]
+    model.objects.filter(role=role).delete()
+    for part in parts:
+        part.role = role
+        _validate(part, f"{role.slug}.json")
+    model.objects.bulk_create(parts)
+
+
+def _correct_route(
+    role: Role,
+    key: str,
+    lines: dict[str, ReportingLine],
+    steps: dict[str, CareerStep],
+    source: str,
+) -> None:
+    if key.startswith(seeding.LINE_PREFIX):
+        names: tuple[str, ...] = seeding.LINE_FIELDS
+        slug = key.removeprefix(seeding.LINE_PREFIX)
+        stored = next(line for line in role.reporting_lines.all() if line.manager.slug == slug)
+        wanted: ReportingLine | CareerStep | None = lines.get(slug)
+    else:
+        names = seeding.STEP_FIELDS
+        slug = key.removeprefix(seeding.STEP_PREFIX)
+        stored = next(step for step in role.steps_out.all() if step.to_role.slug == slug)
+        wanted = steps.get(slug)
+    if wanted is None:
+        stored.delete()  # Gone from the file, and never edited: gone from the site.
+        return
+    for name in names:
+        setattr(stored, name, getattr(wanted, name))
+    _validate(stored, source)
+    stored.save(update_fields=list(names))
+
+
 @transaction.atomic
 def load_roles(documents: list[dict[str, Any]]) -> Report:
-    """Create the roles, parts and relations that do not exist yet; touch nothing else."""
+    """Create the roles, parts and relations that do not exist yet, and correct what the
+    content wrote and no editor changed since; touch nothing else."""
     report = Report()
     declared = {document["slug"] for document in documents}
-    roles = {role.slug: role for role in Role.objects.filter(slug__in=declared)}
+    existing = existing_roles(declared)
     titles = dict(Role.objects.exclude(slug__in=declared).values_list("title", "slug"))
+    record_first_versions(list(existing.values()))
 
-    for document in documents:
-        slug, source = document["slug"], f"{document['slug']}.json"
-        if slug in roles:
-            continue
-        if document["title"] in titles:
-            # An editor renamed this role's slug in the admin: their version wins.
-            report.warnings.append(
-                f"Skipped {slug}: a role titled {document['title']!r} already exists "
-                f"as {titles[document['title']]}."
+    roles = dict(existing)
+    written: list[Role] = []
+    with reversion.create_revision(manage_manually=True):
+        reversion.set_comment("Written from the shipped role content (load_roles).")
+        for document in documents:
+            slug, source = document["slug"], f"{document['slug']}.json"
+            if slug in existing:
+                if correct(existing[slug], document, report):
+                    written.append(existing[slug])
+                continue
+            if document["title"] in titles:
+                # An editor renamed this role's slug in the admin: their version wins.
+                report.warnings.append(
+                    f"Skipped {slug}: a role titled {document['title']!r} already exists "
+                    f"as {titles[document['title']]}."
+                )
+                continue
+            role = build_role(document)
+            parts: list[Any] = build_parts(role, document)
+            role.seeded = seeding.digests(
+                seeding.values_of(role, parts, *document_routes(document))
             )
-            continue
-        role = build_role(document)
-        _validate(role, source)
-        role.save()
-        parts = build_parts(role, document)
-        for part in parts:
-            _validate(part, source)
-        for model in ROLE_PARTS.values():
-            model.objects.bulk_create([part for part in parts if isinstance(part, model)])
-        roles[slug] = role
-        report.roles.append(
-            f"{role.title} ({len(document.get('responsibilities', []))} responsibilities, "
-            f"{len(document.get('qualifications', []))} qualifications, "
-            f"{len(document.get('faqs', []))} FAQs)"
-        )
+            _validate(role, source)
+            role.save()
+            for part in parts:
+                part.role = role  # Saved now: the part takes its id.
+                _validate(part, source)
+            for model in ROLE_PARTS.values():
+                model.objects.bulk_create([part for part in parts if isinstance(part, model)])
+            roles[slug] = role
+            written.append(role)
+            report.roles.append(
+                f"{role.title} ({len(document.get('responsibilities', []))} responsibilities, "
+                f"{len(document.get('qualifications', []))} qualifications, "
+                f"{len(document.get('faqs', []))} FAQs)"
+            )
 
-    _load_relations(documents, roles, declared, report)
+        _load_relations(documents, roles, declared, report)
+        if reversion.is_registered(Role):
+            for role in written:
+                # Its parts and routes as they are now, not as a prefetch read them before.
+                role.__dict__.pop("_prefetched_objects_cache", None)
+                reversion.add_to_revision(role)
     return report
 
 
@@ -313,20 +494,23 @@ class Command(BaseCommand):
         documents, terms = read_content(path), read_shorthand(path)
         report = load_roles(documents)
         load_shorthand(terms, report)
+        call_command("load_wages", verbosity=verbosity, stdout=self.stdout, stderr=self.stderr)
         if verbosity == 0:
             return
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(warning))
-        for label, created in (
-            ("role", report.roles),
-            ("reporting line", report.reporting_lines),
-            ("career step", report.career_steps),
-            ("shorthand", report.shorthand),
+        for label, written in (
+            ("Created role", report.roles),
+            ("Corrected role", report.corrected),
+            ("Created reporting line", report.reporting_lines),
+            ("Created career step", report.career_steps),
+            ("Created shorthand", report.shorthand),
         ):
-            for item in created:
-                self.stdout.write(f"Created {label}: {item}")
+            for item in written:
+                self.stdout.write(f"{label}: {item}")
         total = (
             len(report.roles)
+            + len(report.corrected)
             + len(report.reporting_lines)
             + len(report.career_steps)
             + len(report.shorthand)
@@ -336,7 +520,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Created {len(report.roles)} roles, {len(report.reporting_lines)} reporting "
                     f"lines, {len(report.career_steps)} career steps and "
-                    f"{len(report.shorthand)} shorthand terms."
+                    f"{len(report.shorthand)} shorthand terms; corrected "
+                    f"{len(report.corrected)} roles."
                 )
             )
         else:
