@@ -51,26 +51,8 @@ SHORTHAND_FILE = "shorthand.json"
 # Parts are numbered in steps of ten so an editor can slot a new one in between in the admin.
 ORDER_STEP = 10
 
-ROLE_FIELDS = {
-    "slug",
-    "title",
-    "abbreviation",
-    "function",
-    "level",
-    "brief_answer",
-    "overview",
-    "education_level",
-    "fields_of_study",
-    "experience_years_min",
-    "experience_years_max",
-    "onet_soc_code",
-    "isco_code",
-    "sources",
-    "reviewed_on",
-    "wage_table",
-    "pay_note",
-    "is_published",
-}
+# A file's keys that are the role's own fields: its slug, and those the content corrects.
+ROLE_FIELDS = {"slug", *seeding.FIELDS}
 PART_KEYS = set(ROLE_PARTS)
 RELATION_KEYS = {"reports_to", "career_steps"}
 REQUIRED_KEYS = {"slug", "title", "function", "level", "brief_answer"}
