@@ -71,6 +71,7 @@ INDUSTRIES = [
     ("keeps offices", "Facilities management"),
     ("publishes books", "Publishing"),
     ("runs schools", "Education"),
+    ("manufactures medicines", "Pharmaceuticals"),
 ]
 
 # Background colours dark enough for white initials (WCAG AA for large text).
