@@ -68,6 +68,10 @@ class ListedSection:
             yield path, None
 
 
+# Columns in one probe query: PostgreSQL allows 1,664, SQLite 2,000.
+PROBES_PER_QUERY = 1_000
+
+
 @dataclass(frozen=True)
 class RowSection:
     """Rows with a slug, one URL each under a path prefix; `lastmod`, where given, makes the
@@ -88,16 +92,21 @@ class RowSection:
         return self.rows().filter(pk__gt=first_id, pk__lte=first_id + URLS_PER_FILE)
 
     def filled_files(self) -> list[int]:
-        """The files that hold a row: one query, an EXISTS probe of each file's id range."""
+        """The files that hold a row: an EXISTS probe of each file's id range, one query per
+        PROBES_PER_QUERY files (one up to 50 million ids)."""
         numbers = range(1, self.files() + 1)
-        probes = [self.file_rows(number).order_by().values("pk")[:1] for number in numbers]
-        compiled = [probe.query.sql_with_params() for probe in probes]
-        sql = "SELECT " + ", ".join(f"EXISTS ({part})" for part, _ in compiled)
-        params = [param for _, part_params in compiled for param in part_params]
-        with connections[probes[0].db].cursor() as cursor:
-            cursor.execute(sql, params)
-            found = cursor.fetchone()
-        return [number for number, filled in zip(numbers, found, strict=True) if filled]
+        filled = []
+        for start in range(0, len(numbers), PROBES_PER_QUERY):
+            batch = numbers[start : start + PROBES_PER_QUERY]
+            probes = [self.file_rows(number).order_by().values("pk")[:1] for number in batch]
+            compiled = [probe.query.sql_with_params() for probe in probes]
+            sql = "SELECT " + ", ".join(f"EXISTS ({part})" for part, _ in compiled)
+            params = [param for _, part_params in compiled for param in part_params]
+            with connections[probes[0].db].cursor() as cursor:
+                cursor.execute(sql, params)
+                found = cursor.fetchone()
+            filled += [number for number, hit in zip(batch, found, strict=True) if hit]
+        return filled
 
     def entries(self, number: int) -> Iterator[Entry]:
         # One reverse() for the file, not one per row: a slug is its path's last part.
