@@ -301,6 +301,14 @@ class PostingFilter(django_filters.FilterSet):
             has_postings=lambda place: self.queryset.order_by().filter(based_in(place)).exists(),
         )
 
+    @property
+    def place_parts(self) -> list[Q]:
+        """The place the search is narrowed to (`location`), as alternatives that an index
+        on one city or region key reads: the search is counted and walked within them
+        (postings/facets.py, search.ranked). [] for no place, or a country."""
+        location = self.params.get("location")
+        return places.location_parts(location) if location else []
+
     @cached_property
     def named_role(self) -> Role | None:
         """The published role the keywords name (RoleQuerySet.named_in): its postings rank
@@ -342,14 +350,19 @@ class PostingFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset: PostingQuerySet) -> PostingQuerySet:
         sort = self.sort_order
         if sort == Sort.RELEVANCE:
-            postings = self.narrow(queryset, skip=["q"])
+            # The place, if any, by its parts, which the ranking walks one by one.
+            within = self.place_parts
+            postings = self.narrow(queryset, skip=["q", "location"] if within else ["q"])
             role = self.named_role
+            tally = self.tally
             postings = search.ranked(
                 postings,
                 self.query,
                 window=RELEVANCE_WINDOW,
                 favoured=Q(role=role) if role else None,
-                common=self.tally.common,
+                common=tally.common,
+                favoured_common=role is not None and tally.dense(tally.count("role", role.pk)),
+                within=within,
             )
             return postings.order_by("-search_rank", "-published_at", "-pk")
         postings = self.narrow(queryset)

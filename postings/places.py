@@ -233,10 +233,39 @@ def posting_keys(city: str, region: str, country: str) -> tuple[str, str]:
 def location_q(text: str) -> Q:
     """The postings whose city or region is the place `text` names (or, for a country and
     nothing smaller, that are based in it), however their recruiters spelled it."""
+    keys = location_keys(text)
+    if keys is None:
+        return Q(country=readings(text)[0].country)
+    within, cities, regions = keys
+    match = Q()
+    for city in within:
+        match |= city
+    return match | Q(city_key__in=cities) | Q(region_key__in=regions)
+
+
+def location_parts(text: str) -> list[Q]:
+    """`location_q` as alternatives whose union is the same postings, each led by one city
+    or region key: an index on the key lists a part's postings newest first, or in the
+    sample's order, where a filter on several keys at once has no order but a sort of them
+    all. [] for a country and nothing smaller."""
+    keys = location_keys(text)
+    if keys is None:
+        return []
+    within, cities, regions = keys
+    return [
+        *within,
+        *(Q(city_key=city) for city in cities),
+        *(Q(region_key=region) for region in regions),
+    ]
+
+
+def location_keys(text: str) -> tuple[list[Q], list[str], list[str]] | None:
+    """What `location_q` matches: the cities named with their country (and region), then
+    the city keys and the region keys; None for a country and nothing smaller."""
     places = readings(text)
     key = fold(text)
     cities, regions = {key}, {key}
-    match = Q()
+    within = []
     for place in places:
         if place.kind == COUNTRY:
             continue
@@ -244,15 +273,15 @@ def location_q(text: str) -> Q:
             regions.add(place.region)
         elif "," in place.name:
             city_key = fold(place.name.partition(",")[0])
-            within = Q(city_key=city_key, country=place.country)
+            city = Q(city_key=city_key, country=place.country)
             if place.region:
-                within &= Q(region_key__in=[place.region, ""])
-            match |= within
+                city &= Q(region_key__in=[place.region, ""])
+            within.append(city)
         else:
             cities.add(fold(place.name))
     if any(place.kind != COUNTRY for place in places) or not places:
-        return match | Q(city_key__in=sorted(cities)) | Q(region_key__in=sorted(regions))
-    return Q(country=places[0].country)
+        return within, sorted(cities), sorted(regions)
+    return None
 
 
 # -- The packages' names, indexed once per process ------------------------------------------
