@@ -141,6 +141,9 @@ class Select:
 # read 16,000 matches of "vice president operations" to rank the newest 500: 40 ms at
 # 100,000 postings).
 COMMON_SHARE = 40
+# Within a place, the newest results are walked to only when they are this many times the
+# window or more (Tally.walkable).
+PLACE_WALK_SHARE = 4
 
 
 @dataclass
@@ -170,6 +173,16 @@ class Tally:
     def dense(self, count: int) -> bool:
         """`count` of the postings the search draws from is one in COMMON_SHARE or more."""
         return count * COMMON_SHARE >= self.population > 0
+
+    def walkable(self, count: int, limit: int) -> bool:
+        """Whether the newest `limit` of `count` results in a place are found sooner by
+        walking the place's postings newest first, testing each, than through the indexes
+        of the words (or the role) and of the place: the results are dense among the
+        place's postings, and PLACE_WALK_SHARE times `limit` or more, so that the walk stops
+        within the newest quarter of them. Otherwise the indexes win: at 100,000 postings a
+        word's and a place's lists are short, and a window that holds nearly all of a
+        place's matches would walk the whole place."""
+        return self.dense(count) and count >= limit * PLACE_WALK_SHARE
 
     def scaled(self, factor: float) -> Tally:
         """The counts of a sample, scaled to estimate the whole."""

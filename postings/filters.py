@@ -301,7 +301,7 @@ class PostingFilter(django_filters.FilterSet):
             has_postings=lambda place: self.queryset.order_by().filter(based_in(place)).exists(),
         )
 
-    @property
+    @cached_property
     def place_parts(self) -> list[Q]:
         """The place the search is narrowed to (`location`), as alternatives that an index
         on one city or region key reads: the search is counted and walked within them
@@ -355,13 +355,20 @@ class PostingFilter(django_filters.FilterSet):
             postings = self.narrow(queryset, skip=["q", "location"] if within else ["q"])
             role = self.named_role
             tally = self.tally
+            common, favoured_common = tally.common, False
+            if within:
+                common = tally.walkable(tally.total, RELEVANCE_WINDOW)
+                if role is not None:
+                    favoured_count = tally.count("role", role.pk)
+                    favoured_window = search.favoured_window(RELEVANCE_WINDOW)
+                    favoured_common = tally.walkable(favoured_count, favoured_window)
             postings = search.ranked(
                 postings,
                 self.query,
                 window=RELEVANCE_WINDOW,
                 favoured=Q(role=role) if role else None,
-                common=tally.common,
-                favoured_common=role is not None and tally.dense(tally.count("role", role.pk)),
+                common=common,
+                favoured_common=favoured_common,
                 within=within,
             )
             return postings.order_by("-search_rank", "-published_at", "-pk")

@@ -131,11 +131,12 @@ def ranked(
     on every database; otherwise PostgreSQL chooses between the walk and the full-text index.
 
     `within`, the parts of a place (its city's key, its region's: places.location_parts),
-    narrows the postings to the place. A search common among the place's postings walks
-    each part's newest through the index on its key, and keeps the newest of them all: no
-    one index lists a city and a region together in order, and PostgreSQL, left to choose,
-    read every match of a common word ("COO", 180,000 of 1,000,000 postings) to keep the
-    newest 500 in London (45 ms, against 6 walking London's newest).
+    narrows the postings to the place. A search common among the place's postings
+    (facets.Tally.walkable) walks each part's newest through the index on its key, and keeps
+    the newest of them all: no one index lists a city and a region together in order, and
+    PostgreSQL, left to choose, read every match of a common word ("COO", 180,000 of
+    1,000,000 postings) to keep the newest 500 in London (45 ms, against 6 walking London's
+    newest).
 
     The favoured are looked up apart, so that a role whose words are common ("head of
     operations") is not lost among the newest matches of other roles: its newest postings
@@ -165,7 +166,7 @@ def ranked(
             newest = found.order_by(*NEWEST_FIRST).values("pk")[:window]
         parts = [newest]
         if favoured is not None:
-            share = max(1, window // FAVOURED_SHARE)
+            share = favoured_window(window)
             if favoured_common and within:
                 theirs = walked(postings.filter(tested_each(favoured)), within, share)
             else:
@@ -174,6 +175,11 @@ def ranked(
             parts.append(tested.order_by().values("pk"))
         return engine.rank_only(everyone.filter(engine.any_of(parts)), text, favoured)
     return engine.ranked(in_place, text, favoured)
+
+
+def favoured_window(window: int) -> int:
+    """How many of the favoured's newest postings a `window` of the newest matches adds."""
+    return max(1, window // FAVOURED_SHARE)
 
 
 def walked(postings: PostingQuerySet, within: Sequence[Q], limit: int) -> QuerySet:

@@ -408,6 +408,25 @@ def test_a_search_is_common_when_one_posting_in_forty_or_more_matches(total, pop
     assert facets.Tally(total=total, population=population).common is common
 
 
+@pytest.mark.parametrize(
+    ("count", "population", "walkable"),
+    [
+        # "COO London" at 1,000,000 postings: 4,000 of London's 28,000, eight windows.
+        (4_000, 28_000, True),
+        # At 100,000: 400 of 2,800, dense, but the window holds them all.
+        (400, 2_800, False),
+        # Four windows of a place forty times as large: too sparse to walk.
+        (2_000, 81_000, False),
+        (2_000, 80_000, True),
+        (0, 0, False),
+    ],
+)
+def test_a_place_is_walked_when_its_results_are_dense_and_many_windows(count, population, walkable):
+    tally = facets.Tally(total=count, population=population)
+
+    assert tally.walkable(count, 500) is walkable
+
+
 def test_a_common_search_ranks_what_the_index_would_find_in_the_same_order(db):
     """Walking the newest postings and testing each (`common`) finds the same newest
     matches, ranked alike, as reading them from the full-text index."""
