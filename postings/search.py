@@ -135,7 +135,7 @@ def ranked(
     (facets.Tally.walkable) walks each part's newest through the index on its key, and keeps
     the newest of them all: no one index lists a city and a region together in order, and
     PostgreSQL, left to choose, read every match of a common word ("COO", 180,000 of
-    1,000,000 postings) to keep the newest 500 in London (45 ms, against 6 walking London's
+    1,000,000 postings) to keep the newest 500 in London (45 ms, against 5 walking London's
     newest).
 
     The favoured are looked up apart, so that a role whose words are common ("head of
@@ -148,7 +148,7 @@ def ranked(
     (`favoured_common`), their newest are found walking the place's newest instead, each
     posting's role tested: the role's index and the place's each list tens of thousands
     of postings at 1,000,000, which PostgreSQL read to intersect (28 ms for the Chief
-    Operating Officers in London, against 5 walking London's newest).
+    Operating Officers in London, against 2 walking London's newest).
     """
     text = clean_query(text)
     in_place = postings.filter(reduce(operator.or_, within)) if within else postings
