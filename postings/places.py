@@ -234,13 +234,12 @@ def location_q(text: str) -> Q:
     """The postings whose city or region is the place `text` names (or, for a country and
     nothing smaller, that are based in it), however their recruiters spelled it."""
     keys = location_keys(text)
-    if keys is None:
-        return Q(country=readings(text)[0].country)
-    within, cities, regions = keys
+    if keys.country:
+        return Q(country=keys.country)
     match = Q()
-    for city in within:
+    for city in keys.within:
         match |= city
-    return match | Q(city_key__in=cities) | Q(region_key__in=regions)
+    return match | Q(city_key__in=keys.cities) | Q(region_key__in=keys.regions)
 
 
 def location_parts(text: str) -> list[Q]:
@@ -249,19 +248,27 @@ def location_parts(text: str) -> list[Q]:
     sample's order, where a filter on several keys at once has no order but a sort of them
     all. [] for a country and nothing smaller."""
     keys = location_keys(text)
-    if keys is None:
+    if keys.country:
         return []
-    within, cities, regions = keys
     return [
-        *within,
-        *(Q(city_key=city) for city in cities),
-        *(Q(region_key=region) for region in regions),
+        *keys.within,
+        *(Q(city_key=city) for city in keys.cities),
+        *(Q(region_key=region) for region in keys.regions),
     ]
 
 
-def location_keys(text: str) -> tuple[list[Q], list[str], list[str]] | None:
-    """What `location_q` matches: the cities named with their country (and region), then
-    the city keys and the region keys; None for a country and nothing smaller."""
+class LocationKeys(NamedTuple):
+    """What `location_q` matches: the cities named with their country (and region), the
+    city keys and the region keys; or, for a country and nothing smaller, the country."""
+
+    within: list[Q]
+    cities: list[str]
+    regions: list[str]
+    country: str = ""
+
+
+def location_keys(text: str) -> LocationKeys:
+    """The keys of the place `text` names, as `location_q` and `location_parts` match them."""
     places = readings(text)
     key = fold(text)
     cities, regions = {key}, {key}
@@ -280,8 +287,8 @@ def location_keys(text: str) -> tuple[list[Q], list[str], list[str]] | None:
         else:
             cities.add(fold(place.name))
     if any(place.kind != COUNTRY for place in places) or not places:
-        return within, sorted(cities), sorted(regions)
-    return None
+        return LocationKeys(within, sorted(cities), sorted(regions))
+    return LocationKeys([], [], [], country=places[0].country)
 
 
 # -- The packages' names, indexed once per process ------------------------------------------

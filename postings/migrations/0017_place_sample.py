@@ -3,7 +3,6 @@ a search in a place is sized and estimated from the place's own postings
 (postings.facets.located), read through these indexes without the rest.
 """
 
-from django.conf import settings
 from django.db import migrations, models
 
 
@@ -11,8 +10,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('postings', '0016_organisation_profile'),
-        ('roles', '0004_shorthand'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
