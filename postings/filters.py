@@ -302,7 +302,7 @@ class PostingFilter(django_filters.FilterSet):
         )
 
     @cached_property
-    def place_parts(self) -> list[Q]:
+    def place_parts(self) -> list[places.PlacePart]:
         """The place the search is narrowed to (`location`), as alternatives that an index
         on one city or region key reads: the search is counted and walked within them
         (postings/facets.py, search.ranked). [] for no place, or a country."""

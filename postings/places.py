@@ -238,22 +238,35 @@ def location_q(text: str) -> Q:
         return Q(country=keys.country)
     match = Q()
     for city in keys.within:
-        match |= city
+        match |= city.q
     return match | Q(city_key__in=keys.cities) | Q(region_key__in=keys.regions)
 
 
-def location_parts(text: str) -> list[Q]:
-    """`location_q` as alternatives whose union is the same postings, each led by one city
-    or region key: an index on the key lists a part's postings newest first, or in the
-    sample's order, where a filter on several keys at once has no order but a sort of them
-    all. [] for a country and nothing smaller."""
+class PlacePart(NamedTuple):
+    """One part of a place: the postings with one city or region key (`key`), which an
+    index on the key lists newest first or in the sample's order; for a city named with
+    its region ("Boston, MA"), only those in its country and region (`narrowing`)."""
+
+    key: Q
+    narrowing: Q = Q()
+
+    @property
+    def q(self) -> Q:
+        return self.key & self.narrowing
+
+
+def location_parts(text: str) -> list[PlacePart]:
+    """`location_q` as parts whose union is the same postings, each of one city or region
+    key: where a filter on several keys at once has no order but a sort of all their
+    postings, each part's index reads its postings in order. [] for a country and nothing
+    smaller."""
     keys = location_keys(text)
     if keys.country:
         return []
     return [
         *keys.within,
-        *(Q(city_key=city) for city in keys.cities),
-        *(Q(region_key=region) for region in keys.regions),
+        *(PlacePart(Q(city_key=city)) for city in keys.cities),
+        *(PlacePart(Q(region_key=region)) for region in keys.regions),
     ]
 
 
@@ -261,7 +274,7 @@ class LocationKeys(NamedTuple):
     """What `location_q` matches: the cities named with their country (and region), the
     city keys and the region keys; or, for a country and nothing smaller, the country."""
 
-    within: list[Q]
+    within: list[PlacePart]
     cities: list[str]
     regions: list[str]
     country: str = ""
@@ -280,10 +293,10 @@ def location_keys(text: str) -> LocationKeys:
             regions.add(place.region)
         elif "," in place.name:
             city_key = fold(place.name.partition(",")[0])
-            city = Q(city_key=city_key, country=place.country)
+            narrowing = Q(country=place.country)
             if place.region:
-                city &= Q(region_key__in=[place.region, ""])
-            within.append(city)
+                narrowing &= Q(region_key__in=[place.region, ""])
+            within.append(PlacePart(Q(city_key=city_key), narrowing))
         else:
             cities.add(fold(place.name))
     if any(place.kind != COUNTRY for place in places) or not places:

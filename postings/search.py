@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from django.db.models.sql.compiler import SQLCompiler
 
     from postings.models import PostingQuerySet
+    from postings.places import PlacePart
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 16
@@ -114,7 +115,7 @@ def ranked(
     favoured: Q | None = None,
     common: bool = False,
     favoured_common: bool = False,
-    within: Sequence[Q] = (),
+    within: Sequence[PlacePart] = (),
 ) -> PostingQuerySet:
     """The matching postings annotated with `search_rank`, higher for a better match, the
     `favoured` ones (a role the words name) above the rest.
@@ -151,7 +152,9 @@ def ranked(
     Operating Officers in London, against 2 walking London's newest).
     """
     text = clean_query(text)
-    in_place = postings.filter(reduce(operator.or_, within)) if within else postings
+    in_place = (
+        postings.filter(reduce(operator.or_, (part.q for part in within))) if within else postings
+    )
     if not text:
         return unranked(in_place)
     engine = backend(postings.db)
@@ -182,12 +185,19 @@ def favoured_window(window: int) -> int:
     return max(1, window // FAVOURED_SHARE)
 
 
-def walked(postings: PostingQuerySet, within: Sequence[Q], limit: int) -> QuerySet:
+def walked(postings: PostingQuerySet, within: Sequence[PlacePart], limit: int) -> QuerySet:
     """The pks of the newest `limit` of `postings` in the place of `within`: each part's
     newest `limit`, walked through the index on its key, then the newest of them all. Each
     part queried from `postings` alone: with the other parts named beside it, a query is in
-    no one index's order."""
-    walks = [postings.filter(part).order_by(*NEWEST_FIRST).values("pk")[:limit] for part in within]
+    no one index's order. A part's narrowing is tested on each posting: PostgreSQL, which
+    cannot know that every Boston of a million postings is in Massachusetts, expected a few
+    hundred there, and read and sorted all 27,000 rather than walk to the newest (300 ms,
+    against 10)."""
+    newest = postings.order_by(*NEWEST_FIRST).values("pk")
+    walks = [
+        newest.filter(part.key, tested_each(part.narrowing) if part.narrowing else Q())[:limit]
+        for part in within
+    ]
     if len(walks) == 1:
         return walks[0]
     everyone = postings.model._default_manager.using(postings.db)

@@ -316,6 +316,7 @@ def test_a_common_word_in_a_busy_place_is_estimated_from_the_place_s_own_posting
     ]
     sampled(postings)
     # Half of Leeds's 200 postings in the sample, and the place counted in every bucket.
+    monkeypatch.setattr(facets, "PLACE_SAMPLE_FROM", 100)
     monkeypatch.setattr(facets, "SAMPLE_SIZE", 100)
     monkeypatch.setattr(facets, "PLACE_PROBE_BUCKETS", facets.SAMPLE_BUCKETS)
 
@@ -344,6 +345,7 @@ def test_a_quiet_place_among_many_postings_is_counted_exactly(client, sampled, m
         for n in range(7)
     ]
     sampled(postings)
+    monkeypatch.setattr(facets, "PLACE_SAMPLE_FROM", 100)
     monkeypatch.setattr(facets, "PLACE_PROBE_BUCKETS", facets.SAMPLE_BUCKETS)
 
     filterset = search("q=logistics&location=Cork")
