@@ -10,6 +10,9 @@
                               the same, annotated with `search_rank` (higher is better);
                               with a window, only the N newest matches, ranked; the
                               favoured matches (a role the words name) first
+    ranked(postings, text, ..., within=places.location_parts(location))
+                              the same within a place, each part of it walked through
+                              the index on its key
     sought(text)              the words a query asks for, without those it excludes
     snippets(postings, text)  {pk: highlighted excerpt of the description}, for one page
 
