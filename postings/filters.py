@@ -302,6 +302,14 @@ class PostingFilter(django_filters.FilterSet):
         )
 
     @cached_property
+    def place_parts(self) -> list[places.PlacePart]:
+        """The place the search is narrowed to (`location`), as alternatives that an index
+        on one city or region key reads: the search is counted and walked within them
+        (postings/facets.py, search.ranked). [] for no place, or a country."""
+        location = self.params.get("location")
+        return places.location_parts(location) if location else []
+
+    @cached_property
     def named_role(self) -> Role | None:
         """The published role the keywords name (RoleQuerySet.named_in): its postings rank
         first and the page opens with what it is. One query when there are keywords,
@@ -342,14 +350,26 @@ class PostingFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset: PostingQuerySet) -> PostingQuerySet:
         sort = self.sort_order
         if sort == Sort.RELEVANCE:
-            postings = self.narrow(queryset, skip=["q"])
+            # The place, if any, by its parts, which the ranking walks one by one.
+            within = self.place_parts
+            postings = self.narrow(queryset, skip=["q", "location"] if within else ["q"])
             role = self.named_role
+            tally = self.tally
+            common, favoured_common = tally.common, False
+            if within:
+                common = tally.walkable(tally.total, RELEVANCE_WINDOW)
+                if role is not None:
+                    favoured_count = tally.count("role", role.pk)
+                    favoured_window = search.favoured_window(RELEVANCE_WINDOW)
+                    favoured_common = tally.walkable(favoured_count, favoured_window)
             postings = search.ranked(
                 postings,
                 self.query,
                 window=RELEVANCE_WINDOW,
                 favoured=Q(role=role) if role else None,
-                common=self.tally.common,
+                common=common,
+                favoured_common=favoured_common,
+                within=within,
             )
             return postings.order_by("-search_rank", "-published_at", "-pk")
         postings = self.narrow(queryset)

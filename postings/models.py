@@ -1091,6 +1091,22 @@ class Posting(models.Model):
                 condition=Q(status="published"),
                 name="postings_published_sample",
             ),
+            # The same sample within a city or a region: how many postings a place holds,
+            # and the sample a search in it is estimated from (postings.facets.located).
+            models.Index(
+                F("city_key"),
+                SAMPLE_BUCKET,
+                F("status"),
+                condition=Q(status="published"),
+                name="postings_city_sample",
+            ),
+            models.Index(
+                F("region_key"),
+                SAMPLE_BUCKET,
+                F("status"),
+                condition=Q(status="published"),
+                name="postings_region_sample",
+            ),
             # Search sorted by salary: the yearly top of the range in euros, highest first,
             # then the salaries without a rate, then none. A plain column, not an expression:
             # SQLite uses an index on an expression only for the very same SQL, and Django

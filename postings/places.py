@@ -233,10 +233,59 @@ def posting_keys(city: str, region: str, country: str) -> tuple[str, str]:
 def location_q(text: str) -> Q:
     """The postings whose city or region is the place `text` names (or, for a country and
     nothing smaller, that are based in it), however their recruiters spelled it."""
+    keys = location_keys(text)
+    if keys.country:
+        return Q(country=keys.country)
+    match = Q()
+    for city in keys.within:
+        match |= city.q
+    return match | Q(city_key__in=keys.cities) | Q(region_key__in=keys.regions)
+
+
+class PlacePart(NamedTuple):
+    """One part of a place: the postings with one city or region key (`key`), which an
+    index on the key lists newest first or in the sample's order; for a city named with
+    its region ("Boston, MA"), only those in its country and region (`narrowing`)."""
+
+    key: Q
+    narrowing: Q = Q()
+
+    @property
+    def q(self) -> Q:
+        return self.key & self.narrowing
+
+
+def location_parts(text: str) -> list[PlacePart]:
+    """`location_q` as parts whose union is the same postings, each of one city or region
+    key: where a filter on several keys at once has no order but a sort of all their
+    postings, each part's index reads its postings in order. [] for a country and nothing
+    smaller."""
+    keys = location_keys(text)
+    if keys.country:
+        return []
+    return [
+        *keys.within,
+        *(PlacePart(Q(city_key=city)) for city in keys.cities),
+        *(PlacePart(Q(region_key=region)) for region in keys.regions),
+    ]
+
+
+class LocationKeys(NamedTuple):
+    """What `location_q` matches: the cities named with their country (and region), the
+    city keys and the region keys; or, for a country and nothing smaller, the country."""
+
+    within: list[PlacePart]
+    cities: list[str]
+    regions: list[str]
+    country: str = ""
+
+
+def location_keys(text: str) -> LocationKeys:
+    """The keys of the place `text` names, as `location_q` and `location_parts` match them."""
     places = readings(text)
     key = fold(text)
     cities, regions = {key}, {key}
-    match = Q()
+    within = []
     for place in places:
         if place.kind == COUNTRY:
             continue
@@ -244,15 +293,15 @@ def location_q(text: str) -> Q:
             regions.add(place.region)
         elif "," in place.name:
             city_key = fold(place.name.partition(",")[0])
-            within = Q(city_key=city_key, country=place.country)
+            narrowing = Q(country=place.country)
             if place.region:
-                within &= Q(region_key__in=[place.region, ""])
-            match |= within
+                narrowing &= Q(region_key__in=[place.region, ""])
+            within.append(PlacePart(Q(city_key=city_key), narrowing))
         else:
             cities.add(fold(place.name))
     if any(place.kind != COUNTRY for place in places) or not places:
-        return match | Q(city_key__in=sorted(cities)) | Q(region_key__in=sorted(regions))
-    return Q(country=places[0].country)
+        return LocationKeys(within, sorted(cities), sorted(regions))
+    return LocationKeys([], [], [], country=places[0].country)
 
 
 # -- The packages' names, indexed once per process ------------------------------------------

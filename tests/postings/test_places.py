@@ -149,6 +149,36 @@ def test_a_country_typed_as_a_location_finds_postings_based_there(client):
     assert titles(client, location="germany") == {"Berlin job"}
 
 
+@pytest.mark.parametrize("location", ["London", "NYC", "Boston, MA", "Bavaria", "Little Snoring"])
+def test_a_place_s_parts_find_together_what_the_location_filter_finds(location):
+    """Searches in a place walk and sample each part (a city's key, a region's) through its
+    own index: together the parts must be the place, no posting more or less."""
+    for city, region, country in [
+        ("London", "England", "GB"),
+        ("Croydon", "London", "GB"),
+        ("London", "Ontario", "CA"),
+        ("New York", "NY", "US"),
+        ("NYC", "", "US"),
+        ("Boston", "MA", "US"),
+        ("Boston", "", "US"),
+        ("Boston", "Lincolnshire", "GB"),
+        ("Nürnberg", "BY", "DE"),
+        ("Augsburg", "Bayern", "DE"),
+        ("Little Snoring", "", "GB"),
+        ("Leeds", "England", "GB"),
+    ]:
+        PostingFactory(title=f"{city} {region}", city=city, region=region, country=country)
+    parts = places.location_parts(location)
+
+    found = set(Posting.objects.filter(places.location_q(location)))
+    assert found
+    assert set().union(*(Posting.objects.filter(part.q) for part in parts)) == found
+
+
+def test_a_country_typed_as_a_location_has_no_parts_to_walk():
+    assert places.location_parts("Germany") == []
+
+
 def test_a_posting_s_place_keys_follow_every_write(client):
     made = {"organisation": OrganisationFactory(), "role": RoleFactory()}
     first, second = Posting.objects.bulk_create(

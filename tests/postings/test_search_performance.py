@@ -9,10 +9,11 @@ from itertools import product
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 
-from postings import facets, filters
+from postings import facets, filters, places
 from postings import search as full_text
 from postings.filters import PostingFilter
 from postings.models import Posting
@@ -295,6 +296,66 @@ def test_a_rare_combination_within_a_common_word_counts_its_results_exactly(
     assert len(RESULT_TITLE.findall(html)) == 7
 
 
+def test_a_common_word_in_a_busy_place_is_estimated_from_the_place_s_own_postings(
+    client, sampled, monkeypatch, django_assert_max_num_queries
+):
+    """A sample of every posting holds too few of a city's to estimate a word's matches
+    there, and counting them exactly reads every match of the word: the place is sized and
+    sampled on its own (its postings in the same buckets), in as many queries."""
+    role = RoleFactory(title="Director of Operations", slug="director-of-operations")
+    postings = [
+        PostingFactory(role=role, title=f"Logistics lead {n}", city="Leeds", country="GB")
+        for n in range(120)
+    ]
+    postings += [
+        PostingFactory(role=role, title=f"Buyer {n}", city="Leeds", country="GB") for n in range(80)
+    ]
+    postings += [
+        PostingFactory(role=role, title=f"Logistics lead {n}", city="Cork", country="IE")
+        for n in range(100)
+    ]
+    sampled(postings)
+    # Half of Leeds's 200 postings in the sample, and the place counted in every bucket.
+    monkeypatch.setattr(facets, "PLACE_SAMPLE_FROM", 100)
+    monkeypatch.setattr(facets, "SAMPLE_SIZE", 100)
+    monkeypatch.setattr(facets, "PLACE_PROBE_BUCKETS", facets.SAMPLE_BUCKETS)
+
+    filterset = search("q=logistics&location=Leeds")
+    assert filterset.reading.query == "logistics"
+    with django_assert_max_num_queries(3):
+        total = filterset.count()
+
+    assert filterset.tally.estimated
+    assert filterset.tally.population == 200
+    assert 90 <= total <= 150
+    html = client.get(JOBS, {"q": "logistics", "location": "Leeds"}).content.decode()
+    assert re.search(r'<h2 id="results-heading">About [\d,]+ jobs, page 1 of \d+</h2>', html)
+    shown = RESULT_TITLE.findall(html)
+    assert len(shown) == 20
+    assert all(title.startswith("Logistics lead") for title in shown)
+    assert {posting.title for posting in Posting.objects.filter(title__in=shown)} == set(shown)
+    assert not Posting.objects.filter(title__in=shown, city="Cork").exists()
+
+
+def test_a_quiet_place_among_many_postings_is_counted_exactly(client, sampled, monkeypatch):
+    role = RoleFactory(title="Director of Operations", slug="director-of-operations")
+    postings = [PostingFactory(role=role, title=f"Logistics lead {n}") for n in range(190)]
+    postings += [
+        PostingFactory(role=role, title=f"Logistics lead {n}", city="Cork", country="IE")
+        for n in range(7)
+    ]
+    sampled(postings)
+    monkeypatch.setattr(facets, "PLACE_SAMPLE_FROM", 100)
+    monkeypatch.setattr(facets, "PLACE_PROBE_BUCKETS", facets.SAMPLE_BUCKETS)
+
+    filterset = search("q=logistics&location=Cork")
+
+    assert not filterset.tally.estimated
+    assert filterset.count() == 7
+    html = client.get(JOBS, {"q": "logistics", "location": "Cork"}).content.decode()
+    assert '<h2 id="results-heading">7 jobs</h2>' in html
+
+
 def test_the_estimate_is_the_same_on_every_request(client, sampled):
     """The sample is fixed by the postings' ids: the same search never shows two figures,
     however often it is counted afresh (the page cache is off here)."""
@@ -349,6 +410,25 @@ def test_a_search_is_common_when_one_posting_in_forty_or_more_matches(total, pop
     assert facets.Tally(total=total, population=population).common is common
 
 
+@pytest.mark.parametrize(
+    ("count", "population", "walkable"),
+    [
+        # "COO London" at 1,000,000 postings: 4,000 of London's 28,000, eight windows.
+        (4_000, 28_000, True),
+        # At 100,000: 400 of 2,800, dense, but the window holds them all.
+        (400, 2_800, False),
+        # Four windows of a place forty times as large: too sparse to walk.
+        (2_000, 81_000, False),
+        (2_000, 80_000, True),
+        (0, 0, False),
+    ],
+)
+def test_a_place_is_walked_when_its_results_are_dense_and_many_windows(count, population, walkable):
+    tally = facets.Tally(total=count, population=population)
+
+    assert tally.walkable(count, 500) is walkable
+
+
 def test_a_common_search_ranks_what_the_index_would_find_in_the_same_order(db):
     """Walking the newest postings and testing each (`common`) finds the same newest
     matches, ranked alike, as reading them from the full-text index."""
@@ -365,3 +445,47 @@ def test_a_common_search_ranks_what_the_index_would_find_in_the_same_order(db):
 
     assert ranked(common=True) == ranked(common=False)
     assert len(ranked(common=True)) == 5
+
+
+def test_a_common_search_in_a_place_ranks_what_the_index_would_find_in_the_same_order(db):
+    """Walking each part of a place (its city's postings, its region's) newest first and
+    keeping the newest of them all finds the same newest matches, and the same newest of
+    the favoured role, ranked alike, as reading them from the indexes of the words and the
+    role."""
+    lead, director = RoleFactory(title="Warehouse Lead"), RoleFactory(title="Site Director")
+    places_ = [("London", "England"), ("Croydon", "London"), ("Leeds", "England")]
+    for n in range(36):
+        city, region = places_[n % 3]
+        PostingFactory(
+            # The favoured role's postings in London are older than its newest ten matches.
+            role=director if n in (25, 30, 33) else lead,
+            title=f"Operations lead {n}" if n % 4 else f"Buyer {n}",
+            city=city,
+            region=region,
+            country="GB",
+            published_at=days_ago(n),
+        )
+    parts = places.location_parts("London")
+    everyone = Posting.objects.public()
+
+    def ranked(common: bool) -> list[int]:
+        found = full_text.ranked(
+            everyone,
+            "operations lead",
+            window=10,
+            favoured=Q(role=director),
+            common=common,
+            favoured_common=common,
+            within=parts,
+        )
+        return list(
+            found.order_by("-search_rank", "-published_at", "-pk").values_list("pk", flat=True)
+        )
+
+    shown = Posting.objects.in_bulk(ranked(common=True))
+    assert ranked(common=True) == ranked(common=False)
+    # The newest ten matches in London, and the newest two of the favoured there besides.
+    assert len(shown) == 12
+    assert {posting.city for posting in shown.values()} == {"London", "Croydon"}
+    first, second, third = (shown[pk] for pk in ranked(common=True)[:3])
+    assert first.role == second.role == director != third.role
