@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('postings', '0016_organisation_profile'),
+        ('postings', '0018_descriptions_keep_headings'),
     ]
 
     operations = [
