@@ -7,9 +7,6 @@ handler. Run by `make bench` (bench/run.py) in a process of its own per database
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import resource
 import sys
 import time
@@ -55,23 +52,18 @@ def run() -> dict[str, Any]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--output", type=Path, help="write the results here as JSON")
-    args = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobsite.settings")
-    import django
-
-    django.setup()
-    result = run()
-    if args.output:
-        args.output.write_text(json.dumps(result, indent=1))
-    print(
+def summary(result: dict[str, Any]) -> str:
+    return (
         f"rebuild: {result['jobs']:,} jobs in {result['rebuild_ms']:,} ms, peak +"
         f"{result['rebuild_peak_kb']:,} KB, {result['gzip_bytes']:,} bytes gzip; "
         f"request: {result['request_ms']} ms"
     )
-    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bench import in_process
+
+    return in_process.main(__doc__.split("\n\n")[0], run, summary, argv)
 
 
 if __name__ == "__main__":

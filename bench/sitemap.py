@@ -7,9 +7,6 @@ off. Run by `make bench` (bench/run.py) in a process of its own per database and
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import sys
 import time
 import tracemalloc
@@ -55,20 +52,17 @@ def run() -> dict[str, Any]:
     return {"files": files, "rows": rows}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--output", type=Path, help="write the results here as JSON")
-    args = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jobsite.settings")
-    import django
+def summary(result: dict[str, Any]) -> str:
+    return "\n".join(
+        f"{row['path']}: {row['ms']} ms, peak {row['peak_kb']} KB, {row['urls']} URLs"
+        for row in result["rows"]
+    )
 
-    django.setup()
-    result = run()
-    if args.output:
-        args.output.write_text(json.dumps(result, indent=1))
-    for row in result["rows"]:
-        print(f"{row['path']}: {row['ms']} ms, peak {row['peak_kb']} KB, {row['urls']} URLs")
-    return 0
+
+def main(argv: list[str] | None = None) -> int:
+    from bench import in_process
+
+    return in_process.main(__doc__.split("\n\n")[0], run, summary, argv)
 
 
 if __name__ == "__main__":
