@@ -19,11 +19,14 @@ server is unavailable. A request that sends mail never waits on the mail server.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from email.utils import make_msgid
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from huey.contrib.djhuey import db_task
+
+from jobsite.origin import site_domain
 
 logger = logging.getLogger(__name__)
 
@@ -41,15 +44,22 @@ def send_email(
     html_body: str = "",
     reply_to: Sequence[str] = (),
     from_email: str | None = None,
-) -> None:
+    headers: Mapping[str, str] | None = None,
+    message_id: str | None = None,
+) -> str:
     """Send a mail from the worker, once the current transaction commits (at once outside
     one): a rolled-back request sends nothing, and a request never waits on the mail server.
 
     `subject` must be one line; `body` is the plain text, `html_body` an optional HTML
-    alternative. Mail limits (postings.models.MailQuota) are for the caller to take first.
+    alternative; `headers` extra header lines (List-Unsubscribe, say). The Message-ID is
+    fixed here, not when the worker sends, so a retried message is recognisably the same
+    one; a caller that records what it sent may pass its own. Returns the Message-ID.
+    Mail limits (postings.models.MailQuota) are for the caller to take first.
     """
-    if "\n" in subject or "\r" in subject:
-        raise ValueError("A mail's subject is one line.")
+    header_lines = dict(headers or {})
+    if any("\n" in text or "\r" in text for text in [subject, *header_lines.values()]):
+        raise ValueError("A mail's subject and headers are one line each.")
+    message_id = message_id or new_message_id()
     message = {
         "subject": subject,
         "body": body,
@@ -57,8 +67,15 @@ def send_email(
         "html_body": html_body,
         "reply_to": list(reply_to),
         "from_email": from_email,
+        "headers": {**header_lines, "Message-ID": message_id},
     }
     transaction.on_commit(lambda: deliver_email(**message))
+    return message_id
+
+
+def new_message_id(idstring: str | None = None) -> str:
+    """A Message-ID on the site's own domain (not the worker's host name)."""
+    return make_msgid(idstring=idstring, domain=site_domain().split(":")[0])
 
 
 @db_task(retries=MAIL_RETRIES, retry_delay=MAIL_RETRY_DELAY)
@@ -70,11 +87,17 @@ def deliver_email(
     html_body: str,
     reply_to: list[str],
     from_email: str | None,
+    headers: dict[str, str] | None = None,
 ) -> None:
     """The worker's half of `send_email`: one message through Django's mail backend
     (EMAIL_URL). An error is raised again, for huey to retry the task."""
     message = EmailMultiAlternatives(
-        subject=subject, body=body, from_email=from_email, to=to, reply_to=reply_to
+        subject=subject,
+        body=body,
+        from_email=from_email,
+        to=to,
+        reply_to=reply_to,
+        headers=headers,
     )
     if html_body:
         message.attach_alternative(html_body, "text/html")

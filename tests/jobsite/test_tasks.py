@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
-from jobsite.tasks import send_email
+from jobsite.mail import one_click_unsubscribe
+from jobsite.tasks import new_message_id, send_email
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,45 @@ def test_a_rolled_back_request_sends_no_mail(mailoutbox, django_capture_on_commi
             pass
 
     assert mailoutbox == []
+
+
+def test_a_mail_over_real_smtp_has_its_headers_and_one_message_id(
+    smtp_inbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        message_id = send_email(
+            subject="Three new jobs",
+            body="Plain.",
+            html_body="<p>Rich.</p>",
+            to=["seeker@example.com"],
+            headers=one_click_unsubscribe("http://testserver/alerts/unsubscribe/abc/"),
+        )
+
+    (message,) = smtp_inbox.messages
+    assert message["Message-ID"] == message_id
+    assert message_id.endswith("@testserver>")
+    assert message["From"] == "Rolewise <jobs@localhost>"
+    assert message["List-Unsubscribe"] == "<http://testserver/alerts/unsubscribe/abc/>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.get_body(("plain",)).get_content().strip() == "Plain."
+    assert message.get_body(("html",)).get_content().strip() == "<p>Rich.</p>"
+
+
+def test_a_sender_that_records_its_mail_may_name_the_message_id(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    given = new_message_id("alert-7-2026-12-06")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = send_email(subject="Hi", body="", to=["a@example.com"], message_id=given)
+
+    assert sent == given
+    assert mailoutbox[0].extra_headers["Message-ID"] == given
+
+
+def test_a_header_of_two_lines_is_refused():
+    with pytest.raises(ValueError, match="one line"):
+        send_email(subject="Hi", body="", to=["a@example.com"], headers={"X-A": "b\nBcc: c"})
 
 
 def test_a_subject_of_two_lines_is_refused():
