@@ -9,6 +9,9 @@ NOT_WORD = re.compile(r"[\W_]+")
 def fold(text: str) -> str:
     """ "München, BY" → "munchen by": case, accents and punctuation set aside, single
     spaces. Casefolding turns ß into ss; letters without a decomposition (ø, ł) stay."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    bare = text.casefold()
+    # Most text is ASCII, which has nothing to decompose: searches fold every role name.
+    if not bare.isascii():
+        decomposed = unicodedata.normalize("NFKD", bare)
+        bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(NOT_WORD.sub(" ", bare).split())
