@@ -5,7 +5,7 @@ logging in."""
 
 import re
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from unittest import mock
 from urllib.parse import quote, urlsplit
@@ -587,3 +587,61 @@ def test_a_genuinely_signed_token_of_the_wrong_shape_is_refused(salt, payload, e
     unsubscribe = Client().post(reverse("recruiters:notification_unsubscribe", args=[token]))
 
     assert extend.status_code == unsubscribe.status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_the_reminders_run_once_a_day():
+    def runs(hour: int, minute: int) -> bool:
+        # The scheduler asks with naive UTC times (settings.HUEY's "utc").
+        moment = datetime(2026, 3, 2, hour, minute, tzinfo=UTC).replace(tzinfo=None)
+        return remind_expiring_postings.task_class().validate_datetime(moment)
+
+    assert runs(7, 0)
+    assert not runs(8, 0)
+    assert not runs(7, 5)
+
+
+def test_a_title_is_plain_text_in_the_subject_and_the_text_and_escaped_in_the_html(
+    team, mailoutbox, django_capture_on_commit_callbacks
+):
+    *_, posting = team
+    Posting.objects.filter(pk=posting.pk).update(title="R&D <Lead>")
+    posting.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        posting.approve(by=None, revision=posting.revision)
+
+    (message,) = mailoutbox
+    html_part = message.alternatives[0][0]
+    assert message.subject == "“R&D <Lead>” is approved and published"
+    assert "“R&D <Lead>”" in message.body
+    assert "R&amp;D &lt;Lead&gt;" in html_part
+    assert "<Lead>" not in html_part
+
+
+def test_the_link_pages_are_not_cached_and_each_visitor_gets_their_own_form_token(expiring):
+    path = reverse("recruiters:posting_extend_link", args=[notifications.extension_token(expiring)])
+    first, second = token_client(), token_client()
+
+    pages = [first.get(path), second.get(path)]
+
+    tokens = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+        for page in pages
+    ]
+    assert tokens[0] != tokens[1]
+    assert all("private" in page["Cache-Control"] for page in pages)
+
+
+def test_the_unsubscribe_page_runs_fixed_queries(team, django_assert_num_queries):
+    _, author, _ = team
+    path = reverse(
+        "recruiters:notification_unsubscribe",
+        args=[notifications.unsubscribe_token(author.user, Notification.POSTING_REVIEWED)],
+    )
+
+    # The user the link names.
+    with django_assert_num_queries(1):
+        Client().get(path)
+    # The user, then update_or_create: its select for update and insert, in two savepoints.
+    with django_assert_num_queries(7):
+        Client().post(path)
