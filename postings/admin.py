@@ -489,9 +489,9 @@ class NotificationPreferencesAdmin(admin.ModelAdmin):
 class ExpiryReminderAdmin(admin.ModelAdmin):
     """The expiry reminders sent: a record, for answering "did we tell them?"."""
 
-    list_display = ["sent_at", "posting", "valid_through", "message_id"]
+    list_display = ["sent_at", "posting", "valid_through", "message_ids"]
     list_select_related = ["posting"]
-    search_fields = ["posting__title", "message_id"]
+    search_fields = ["posting__title", "message_ids"]
     date_hierarchy = "sent_at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -1987,7 +1987,9 @@ class ExpiryReminder(models.Model):
 
     posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="+")
     valid_through = models.DateTimeField(help_text="The end date the reminder was about.")
-    message_id = models.CharField(max_length=255, blank=True)
+    message_ids = models.TextField(
+        blank=True, help_text="The Message-ID of each recruiter's copy, one a line."
+    )
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from jobsite.mail import one_click_unsubscribe, send_templated_email
 from jobsite.origin import absolute_url
-from jobsite.tasks import new_message_id
 from postings.models import (
     ExpiryReminder,
     Invitation,
@@ -87,17 +86,16 @@ def notify(
     users: QuerySet[User],
     template: str,
     context: dict[str, Any],
-    *,
-    message_id: str | None = None,
-) -> None:
+) -> list[str]:
     """Queue the message `template` to each of `users` who receives `kind`, with their own
-    unsubscribe link: one message each, since the link is theirs."""
+    unsubscribe link: one message each, since the link is theirs. Returns their Message-IDs."""
     receivers = users.exclude(**{f"notification_preferences__{kind}": False}).exclude(email="")
+    message_ids = []
     for user in receivers.order_by("pk"):
         unsubscribe_url = absolute_url(
             reverse("recruiters:notification_unsubscribe", args=[unsubscribe_token(user, kind)])
         )
-        send_templated_email(
+        sent = send_templated_email(
             template,
             {
                 **context,
@@ -108,8 +106,9 @@ def notify(
             },
             to=[user.email],
             headers=one_click_unsubscribe(unsubscribe_url),
-            message_id=message_id,
         )
+        message_ids.append(sent)
+    return message_ids
 
 
 # --- The notifications ----------------------------------------------------------------------
@@ -166,23 +165,23 @@ def expiring_postings(now: datetime) -> QuerySet[Posting]:
 def send_expiry_reminders() -> int:
     """Remind each posting ending within REMINDER_LEAD, once per end date: the reminder's row
     commits before its mail is queued (send_email waits for the commit), and a second run,
-    or one running beside it, finds the row and sends nothing. Returns how many were sent."""
+    or one running beside it, finds the row and sends nothing. Returns how many postings were
+    reminded."""
     sent = 0
     for posting in expiring_postings(timezone.now()):
         with transaction.atomic():
             reminder, created = ExpiryReminder.objects.get_or_create(
-                posting=posting,
-                valid_through=posting.valid_through,
-                defaults={"message_id": new_message_id(f"expiry-{posting.pk}")},
+                posting=posting, valid_through=posting.valid_through
             )
             if created:
-                posting_expiring(posting, message_id=reminder.message_id)
+                reminder.message_ids = "\n".join(posting_expiring(posting))
+                reminder.save(update_fields=["message_ids"])
                 sent += 1
     return sent
 
 
-def posting_expiring(posting: Posting, *, message_id: str | None = None) -> None:
-    notify(
+def posting_expiring(posting: Posting) -> list[str]:
+    return notify(
         Notification.POSTING_EXPIRING,
         posting_recruiters(posting),
         "email/posting_expiring",
@@ -195,7 +194,6 @@ def posting_expiring(posting: Posting, *, message_id: str | None = None) -> None
             "link_days": EXTEND_MAX_AGE.days,
             "manage_url": absolute_url(reverse("recruiters:posting_manage", args=[posting.pk])),
         },
-        message_id=message_id,
     )
 
 

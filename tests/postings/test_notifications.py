@@ -352,7 +352,7 @@ def test_the_daily_task_reminds_each_expiring_posting_once_per_end_date(
     assert smtp_inbox.recipients == [["author@example.com"]]
     reminder = ExpiryReminder.objects.get()
     assert (reminder.posting_id, reminder.valid_through) == (expiring.pk, expiring.valid_through)
-    assert message["Message-ID"] == reminder.message_id
+    assert reminder.message_ids == message["Message-ID"]
     assert subject(message).startswith("“Head of Logistics” expires on")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "Extend by 30 days" in html(message)
@@ -645,3 +645,20 @@ def test_the_unsubscribe_page_runs_fixed_queries(team, django_assert_num_queries
     # The user, then update_or_create: its select for update and insert, in two savepoints.
     with django_assert_num_queries(7):
         Client().post(path)
+
+
+def test_each_owner_gets_their_own_copy_with_their_own_links_and_message_id(
+    expiring, smtp_inbox, django_capture_on_commit_callbacks
+):
+    owner = expiring.organisation.memberships.get(access=Membership.Access.OWNER)
+    second = MembershipFactory(organisation=expiring.organisation, access="owner")
+    expiring.created_by.membership.delete()  # the author has left
+
+    with django_capture_on_commit_callbacks(execute=True):
+        remind_expiring_postings()
+
+    assert sorted(smtp_inbox.recipients) == sorted([[owner.user.email], [second.user.email]])
+    ids = [message["Message-ID"] for message in smtp_inbox.messages]
+    unsubscribe = {header(message, "List-Unsubscribe") for message in smtp_inbox.messages}
+    assert len(set(ids)) == len(unsubscribe) == 2
+    assert ExpiryReminder.objects.get().message_ids.splitlines() == ids
