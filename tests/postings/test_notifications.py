@@ -662,3 +662,22 @@ def test_each_owner_gets_their_own_copy_with_their_own_links_and_message_id(
     unsubscribe = {header(message, "List-Unsubscribe") for message in smtp_inbox.messages}
     assert len(set(ids)) == len(unsubscribe) == 2
     assert ExpiryReminder.objects.get().message_ids.splitlines() == ids
+
+
+def test_approving_twice_from_a_stale_list_mails_once(
+    team, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    *_, posting = team
+    client.force_login(StaffFactory())
+    changelist = reverse("admin:postings_posting_changelist")
+    page = client.get(changelist).content.decode()
+    listed = dict(re.findall(r'name="(revision-\d+)" value="(\d+)"', page))
+    action = {"action": "approve", ACTION_CHECKBOX_NAME: [posting.pk], **listed}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(changelist, action)
+        client.post(changelist, action)  # the same list, submitted again
+
+    posting.refresh_from_db()
+    assert posting.status == Posting.Status.PUBLISHED
+    assert [message.to for message in mailoutbox] == [["author@example.com"]]
