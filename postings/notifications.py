@@ -87,9 +87,14 @@ def notify(
     template: str,
     context: dict[str, Any],
 ) -> list[str]:
-    """Queue the message `template` to each of `users` who receives `kind`, with their own
-    unsubscribe link: one message each, since the link is theirs. Returns their Message-IDs."""
-    receivers = users.exclude(**{f"notification_preferences__{kind}": False}).exclude(email="")
+    """Queue the message `template` to each active one of `users` who receives `kind`, with
+    their own unsubscribe link: one message each, since the link is theirs. Returns their
+    Message-IDs."""
+    receivers = (
+        users.filter(is_active=True)
+        .exclude(email="")
+        .exclude(**{f"notification_preferences__{kind}": False})
+    )
     message_ids = []
     for user in receivers.order_by("pk"):
         unsubscribe_url = absolute_url(

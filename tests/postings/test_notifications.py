@@ -681,3 +681,16 @@ def test_approving_twice_from_a_stale_list_mails_once(
     posting.refresh_from_db()
     assert posting.status == Posting.Status.PUBLISHED
     assert [message.to for message in mailoutbox] == [["author@example.com"]]
+
+
+def test_a_deactivated_account_gets_no_notifications(
+    team, mailoutbox, django_capture_on_commit_callbacks
+):
+    _, author, posting = team
+    author.user.is_active = False
+    author.user.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        posting.approve(by=None, revision=posting.revision)
+
+    assert mailoutbox == []
