@@ -694,3 +694,14 @@ def test_a_deactivated_account_gets_no_notifications(
         posting.approve(by=None, revision=posting.revision)
 
     assert mailoutbox == []
+
+
+def test_pressing_extend_runs_fixed_queries(expiring, django_assert_num_queries):
+    path = reverse("recruiters:posting_extend_link", args=[notifications.extension_token(expiring)])
+
+    # The posting the link names; its row locked, updated and its history written, in
+    # savepoints (4 of them).
+    with django_assert_num_queries(8):
+        response = Client().post(path)
+
+    assert response.status_code == HTTPStatus.OK
