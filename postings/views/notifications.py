@@ -33,11 +33,14 @@ def link_refused(request: HttpRequest, reason: str) -> TemplateResponse:
 def notification_preferences(request: SignedInRequest, membership: Membership) -> HttpResponseBase:
     """The signed-in user's own choices: no other user's row is reachable from here."""
     preferences = NotificationPreferences.of(request.user)
-    form = NotificationPreferencesForm(request.POST or None, instance=preferences)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Your notification choices are saved.")
-        return redirect("recruiters:notification_preferences")
+    if request.method == "POST":
+        form = NotificationPreferencesForm(request.POST, instance=preferences)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your notification choices are saved.")
+            return redirect("recruiters:notification_preferences")
+    else:
+        form = NotificationPreferencesForm(instance=preferences)
     return TemplateResponse(request, "recruiters/notification_preferences.html", {"form": form})
 
 

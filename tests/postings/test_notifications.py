@@ -705,3 +705,19 @@ def test_pressing_extend_runs_fixed_queries(expiring, django_assert_num_queries)
         response = Client().post(path)
 
     assert response.status_code == HTTPStatus.OK
+
+
+def test_unticking_every_box_turns_every_notification_off(client):
+    member = MembershipFactory()
+    client.force_login(member.user)
+
+    client.post(PREFERENCES, {})
+
+    preferences = NotificationPreferences.objects.get(user=member.user)
+    assert not any(
+        [
+            preferences.posting_reviewed,
+            preferences.posting_expiring,
+            preferences.invitation_accepted,
+        ]
+    )
