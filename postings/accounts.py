@@ -4,6 +4,7 @@ owner's invitation list (postings.views.recruiters) use it.
 
 Account mail (verification, "you have an account", password reset, invitations) is sent in
 the request: the page that says "check your inbox" is only true once the backend has it.
+Notifications (an invitation accepted, postings.notifications) go through the task queue.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core import signing
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -25,6 +26,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jobsite.origin import absolute_url
+from jobsite.tasks import new_message_id
+from postings import notifications
 from postings.models import (
     EmailVerification,
     Invitation,
@@ -98,7 +101,8 @@ def send_account_mail(template: str, context: dict, to: str) -> None:
     subject = " ".join(render_to_string(f"registration/{template}_subject.txt", context).split())
     body = render_to_string(f"registration/{template}_email.txt", context)
     try:
-        send_mail(subject, body, None, [to])
+        # From DEFAULT_FROM_EMAIL, with a Message-ID on the site's domain like queued mail's.
+        EmailMessage(subject, body, None, [to], headers={"Message-ID": new_message_id()}).send()
     except MAIL_ERRORS as error:
         log.exception("The mail backend refused a %s mail", template)
         raise MailNotSent from error
@@ -356,4 +360,5 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         ) from error
     # The link reached the invited address, which is the user's: that verifies it.
     EmailVerification.verify(user)
+    notifications.invitation_accepted(invitation, membership)
     return membership

@@ -22,8 +22,10 @@ from postings.forms import RejectForm, TextLimitsMixin
 from postings.models import (
     ORGANISATION_TEXT_LIMITS,
     POSTING_TEXT_LIMITS,
+    ExpiryReminder,
     Invitation,
     Membership,
+    NotificationPreferences,
     Organisation,
     OrganisationQuerySet,
     Posting,
@@ -469,4 +471,33 @@ class PostingEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: PostingEvent | None = None) -> bool:
+        return False
+
+
+@admin.register(NotificationPreferences)
+class NotificationPreferencesAdmin(admin.ModelAdmin):
+    """Who has turned which notifications off (no row: every kind is sent)."""
+
+    list_display = ["user", "posting_reviewed", "posting_expiring", "invitation_accepted"]
+    list_filter = ["posting_reviewed", "posting_expiring", "invitation_accepted"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(ExpiryReminder)
+class ExpiryReminderAdmin(admin.ModelAdmin):
+    """The expiry reminders sent: a record, for answering "did we tell them?"."""
+
+    list_display = ["sent_at", "posting", "valid_through", "message_ids"]
+    list_select_related = ["posting"]
+    search_fields = ["posting__title", "message_ids"]
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: ExpiryReminder | None = None
+    ) -> bool:
         return False

@@ -23,6 +23,7 @@ from postings.models import (
     LIST_ITEM_LENGTH,
     LIST_ITEMS,
     POSTING_TEXT_LIMITS,
+    NotificationPreferences,
     Organisation,
     Posting,
     TextLimit,
@@ -516,3 +517,9 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Shown to the posting's recruiters on their dashboard. Say what to change.",
     )
+
+
+class NotificationPreferencesForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreferences
+        fields = ["posting_reviewed", "posting_expiring", "invitation_accepted"]

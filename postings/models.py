@@ -1582,10 +1582,15 @@ class Posting(models.Model):
                     f"{held.name} is held: its name is close to a verified employer's. Verify "
                     "the organisation or release the hold before approving its postings."
                 )
-            if posting.status == self.Status.IN_REVIEW:
-                posting._go_live(by=by, action=PostingEvent.Action.APPROVED)
-            else:
+            change = posting.status != self.Status.IN_REVIEW
+            if change:
                 posting._apply_pending(by=by)
+            else:
+                posting._go_live(by=by, action=PostingEvent.Action.APPROVED)
+            # Its recruiters hear of the decision once it is committed.
+            from postings import notifications  # here: it imports this module
+
+            notifications.posting_reviewed(posting, approved=True, change=change)
         self._take(posting)
 
     def _apply_pending(self, *, by: User | None) -> None:
@@ -1622,6 +1627,11 @@ class Posting(models.Model):
                     f"Only a posting in review, or a change waiting for review, can be sent "
                     f"back; this one is {posting.get_status_display().lower()}."
                 )
+            from postings import notifications  # here: it imports this module
+
+            notifications.posting_reviewed(
+                posting, approved=False, change=posting.status != self.Status.DRAFT
+            )
         self._take(posting)
 
     def _go_live(self, *, by: User | None, action: str) -> None:
@@ -1669,12 +1679,24 @@ class Posting(models.Model):
             posting.record(PostingEvent.Action.REOPENED, by=by, changes=changes)
         self._take(posting)
 
-    def extend(self, *, by: User | None, days: int, revision: int | None = None) -> None:
-        """Push the valid-through date `days` later, counting from now if it has passed."""
+    def extend(
+        self,
+        *,
+        by: User | None,
+        days: int,
+        revision: int | None = None,
+        expiring: datetime | None = None,
+    ) -> None:
+        """Push the valid-through date `days` later, counting from now if it has passed.
+
+        With `expiring`, only while the posting still expires at that moment: a reminder's
+        link (postings.notifications) extends once, and never again after any extension."""
         now = timezone.now()
         with transaction.atomic():
             posting = self._locked(self.Status.PUBLISHED, doing="extended", revision=revision)
             before = posting.valid_through
+            if expiring is not None:
+                posting.require_expiring(expiring)
             start = before if before is not None and before > now else now
             posting.valid_through = start + timedelta(days=days)
             posting._save_state("valid_through")
@@ -1684,6 +1706,18 @@ class Posting(models.Model):
                 changes={"valid_through": [_as_text(before), _as_text(posting.valid_through)]},
             )
         self._take(posting)
+
+    def require_expiring(self, expiring: datetime) -> None:
+        """Refuse (AlreadyDone) unless the posting still ends at `expiring`: what a reminder
+        was sent about has been extended since."""
+        if self.valid_through != expiring:
+            if self.valid_through is None:
+                raise AlreadyDone("This posting no longer has an end date to extend.")
+            until = timezone.localtime(self.valid_through)
+            raise AlreadyDone(
+                "This posting has been extended since the reminder was sent: it is open until "
+                f"{until.day} {until:%B %Y}."
+            )
 
     def duplicate(self, *, by: User | None, revision: int | None = None) -> Posting:
         """A new draft with this posting's content as its recruiters last wrote it, for the
@@ -1901,3 +1935,71 @@ def unique_slug(model: type[models.Model], text: str, max_length: int = 180) -> 
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+class Notification(models.TextChoices):
+    """The mail the site sends recruiters about their work: each kind one they may turn off
+    (NotificationPreferences), named by the field that keeps their choice."""
+
+    POSTING_REVIEWED = "posting_reviewed", "My posting is approved or sent back by staff"
+    POSTING_EXPIRING = "posting_expiring", "My posting expires in 3 days"
+    INVITATION_ACCEPTED = "invitation_accepted", "Someone accepts my invitation to join"
+
+
+class NotificationPreferences(models.Model):
+    """Which notifications a user receives. No row: every kind, as the defaults say."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    posting_reviewed = models.BooleanField(
+        default=True, verbose_name=Notification.POSTING_REVIEWED.label
+    )
+    posting_expiring = models.BooleanField(
+        default=True, verbose_name=Notification.POSTING_EXPIRING.label
+    )
+    invitation_accepted = models.BooleanField(
+        default=True, verbose_name=Notification.INVITATION_ACCEPTED.label
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user"]
+        verbose_name_plural = "notification preferences"
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.user}"
+
+    @classmethod
+    def of(cls, user: User) -> NotificationPreferences:
+        """The user's preferences, unsaved defaults when they have chosen none."""
+        return cls.objects.filter(user=user).first() or cls(user=user)
+
+    @classmethod
+    def turn_off(cls, user: User, kind: Notification) -> None:
+        """Stop one kind of notification to `user` (a second click changes nothing)."""
+        cls.objects.update_or_create(user=user, defaults={str(kind): False})
+
+
+class ExpiryReminder(models.Model):
+    """A posting's "expires in 3 days" mail, recorded (and committed) before it is queued:
+    one per posting per valid-through date, however often the daily task runs."""
+
+    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="+")
+    valid_through = models.DateTimeField(help_text="The end date the reminder was about.")
+    message_ids = models.TextField(
+        blank=True, help_text="The Message-ID of each recruiter's copy, one a line."
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["posting", "valid_through"],
+                name="%(app_label)s_%(class)s_once_per_end_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Expiry reminder for posting #{self.posting_id} ({self.valid_through:%Y-%m-%d})"

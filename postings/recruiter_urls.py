@@ -1,6 +1,6 @@
 from django.urls import path
 
-from postings.views import organisation_settings, recruiters
+from postings.views import notifications, organisation_settings, recruiters
 
 app_name = "recruiters"
 
@@ -34,6 +34,17 @@ urlpatterns = [
         organisation_settings.invitation_resend,
         name="invitation_resend",
     ),
+    path(
+        "notifications/",
+        notifications.notification_preferences,
+        name="notification_preferences",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notifications.notification_unsubscribe,
+        name="notification_unsubscribe",
+    ),
+    path("extend/<str:token>/", notifications.posting_extend_link, name="posting_extend_link"),
     path("postings/new/", recruiters.posting_create, name="posting_create"),
     path("postings/<int:pk>/", recruiters.posting_manage, name="posting_manage"),
     path("postings/<int:pk>/preview/", recruiters.posting_preview, name="posting_preview"),

@@ -1,5 +1,6 @@
 """The postings' tasks for the worker (jobsite/tasks.py says how tasks run): keeping the
-aggregator feed's file current (postings/aggregator.py)."""
+aggregator feed's file current (postings/aggregator.py), and reminding recruiters of
+postings about to expire (postings/notifications.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from huey.exceptions import TaskLockedException
 
-from postings import aggregator
+from postings import aggregator, notifications
 
 logger = logging.getLogger(__name__)
 
@@ -41,3 +42,11 @@ def check_aggregator_feed() -> None:
 def refresh_aggregator_feed() -> None:
     """Rebuild the feed now: when a request finds none yet, or an operator asks for it."""
     build_feed()
+
+
+@db_periodic_task(crontab(hour="7", minute="0"))
+def remind_expiring_postings() -> None:
+    """Each morning, mail the recruiters of postings that end within 3 days, once per posting
+    per end date (a second run, or a retry, sends nothing twice)."""
+    sent = notifications.send_expiry_reminders()
+    logger.info("Queued %d expiry reminder(s).", sent)

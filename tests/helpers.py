@@ -196,6 +196,24 @@ def fuzzing(examples: int) -> settings:
     )
 
 
+def notification_links(site: Any) -> dict[str, str]:
+    """The pages a notification's links open without logging in, for `build_site()`'s
+    posting and recruiter."""
+    from postings import notifications
+    from postings.models import Notification
+
+    return {
+        "extend link": reverse(
+            "recruiters:posting_extend_link", args=[notifications.extension_token(site.posting)]
+        ),
+        "unsubscribe link": reverse(
+            "recruiters:notification_unsubscribe",
+            args=[notifications.unsubscribe_token(site.recruiter, Notification.POSTING_EXPIRING)],
+        ),
+        "broken notification link": "/recruiters/extend/not-a-token/",
+    }
+
+
 # --- Real browsers -----------------------------------------------------------------------
 
 AXE_SCRIPT = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"

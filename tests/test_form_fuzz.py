@@ -27,7 +27,14 @@ from hypothesis import strategies as st
 
 from postings.accounts import invitation_token
 from postings.filters import PostingFilter
-from postings.models import Invitation, Membership, Organisation, Posting, PostingEvent
+from postings.models import (
+    Invitation,
+    Membership,
+    NotificationPreferences,
+    Organisation,
+    Posting,
+    PostingEvent,
+)
 from tests.factories import (
     PASSWORD,
     InvitationFactory,
@@ -438,6 +445,21 @@ def test_no_extend_input_fails(client, member, changes):
 
         assert response.status_code == HTTPStatus.FOUND
         assert response["Location"].startswith("/recruiters/")
+
+
+@FUZZ
+@given(changes=changes_to(["posting_reviewed", "posting_expiring", "invitation_accepted", "user"]))
+def test_no_notification_preferences_input_fails_or_touches_another_user(client, member, changes):
+    MembershipFactory(organisation=member.organisation)  # a colleague, whose row stays unmade
+    client.force_login(member.user)
+    with isolated():
+        response = client.post(reverse("recruiters:notification_preferences"), changes)
+
+        assert response.status_code == HTTPStatus.FOUND
+        assert response["Location"] == reverse("recruiters:notification_preferences")
+        assert list(NotificationPreferences.objects.values_list("user", flat=True)) == [
+            member.user.pk
+        ]
 
 
 # --- Public filter forms -----------------------------------------------------------------

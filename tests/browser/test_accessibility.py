@@ -15,7 +15,13 @@ from tests.factories import (
     UserFactory,
     build_site,
 )
-from tests.helpers import axe_violations, broken_references, image_bytes, log_in_browser
+from tests.helpers import (
+    axe_violations,
+    broken_references,
+    image_bytes,
+    log_in_browser,
+    notification_links,
+)
 
 PASSWORD = "a fine long passphrase 7"
 
@@ -90,15 +96,24 @@ def with_logo(site):
 
 
 def test_public_pages_have_no_accessibility_violations(live_server, page):
-    with_logo(build_site())
+    site = with_logo(build_site())
     paths = {
         **PUBLIC_PAGES,
         "email confirmation": urlsplit(
             accounts.verification_url(UserFactory(unverified=True))
         ).path,
+        **notification_links(site),
     }
+    found = violations_on(page, live_server, paths)
 
-    assert violations_on(page, live_server, paths) == {name: [] for name in paths}
+    # The pages after pressing each link's one button.
+    for name, button in [("unsubscribe link", "Unsubscribe"), ("extend link", "Extend by")]:
+        page.goto(live_server.url + paths[name])
+        page.get_by_role("button", name=button).click()
+        expect(page.get_by_role("heading", level=1)).not_to_have_text(button)
+        found[f"{name}, pressed"] = problems(page)
+
+    assert found == {name: [] for name in found}
 
 
 def test_forms_showing_errors_have_no_accessibility_violations(live_server, page):
@@ -138,6 +153,7 @@ def test_recruiter_pages_have_no_accessibility_violations(live_server, page):
             "dashboard": "/recruiters/",
             "organisation settings": "/recruiters/organisation/",
             "team": "/recruiters/invitations/",
+            "notification preferences": "/recruiters/notifications/",
             "role picker": "/recruiters/postings/new/",
             "new posting form": "/recruiters/postings/new/?role=chief-operating-officer",
             "posting form, filled": f"/recruiters/postings/{site.posting.pk}/",

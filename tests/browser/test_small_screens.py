@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import build_site
-from tests.helpers import log_in_browser
+from tests.helpers import log_in_browser, notification_links
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,7 +51,7 @@ def overflow(page, live_server, paths: dict[str, str]) -> dict[str, object]:
 
 def test_no_page_scrolls_sideways_on_a_320_pixel_screen(live_server, small_page):
     site = build_site()
-    found = overflow(small_page, live_server, PUBLIC_PAGES)
+    found = overflow(small_page, live_server, {**PUBLIC_PAGES, **notification_links(site)})
 
     log_in_browser(small_page, live_server, site.recruiter)
     found |= overflow(
@@ -59,6 +59,7 @@ def test_no_page_scrolls_sideways_on_a_320_pixel_screen(live_server, small_page)
         live_server,
         {
             "dashboard": "/recruiters/",
+            "notification preferences": "/recruiters/notifications/",
             "posting form": f"/recruiters/postings/{site.posting.pk}/",
             "posting preview": f"/recruiters/postings/{site.posting.pk}/preview/",
         },

@@ -16,7 +16,7 @@ from tests.factories import (
     UserFactory,
     build_site,
 )
-from tests.helpers import BASE_DIR, image_bytes, logo_upload
+from tests.helpers import BASE_DIR, image_bytes, logo_upload, notification_links
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +88,12 @@ def test_every_page_people_see_is_valid_html(client, tmp_path):
         "broken confirmation link": "/accounts/verify/not-a-token/",
         "password reset": "/accounts/password_reset/",
         "broken invitation link": "/accounts/invitations/not-a-token/",
+        **notification_links(site),
     }
     pages = {name: client.get(url).content.decode() for name, url in urls.items()}
+    pages["unsubscribed"] = client.post(urls["unsubscribe link"]).content.decode()
+    # Extended: the posting's history, on its form below, shows the extension.
+    pages["posting extended"] = client.post(urls["extend link"]).content.decode()
     pages["login with errors"] = client.post(
         "/accounts/login/", {"username": "nobody@example.com", "password": "wrong"}
     ).content.decode()
@@ -108,6 +112,7 @@ def test_every_page_people_see_is_valid_html(client, tmp_path):
         "posting preview": f"{manage}preview/",
         "organisation settings": "/recruiters/organisation/",
         "team": "/recruiters/invitations/",
+        "notification preferences": "/recruiters/notifications/",
     }
     pages |= {name: client.get(url).content.decode() for name, url in recruiter_urls.items()}
     pages["organisation settings with errors"] = client.post(
@@ -129,6 +134,7 @@ def test_every_page_people_see_is_valid_html(client, tmp_path):
     ):
         assert "Please correct the following" in pages[name], name
     assert "Harbour Foods: your postings" in pages["dashboard"]
+    assert "Extended" in pages["posting extended"]
     assert nu_errors(pages, tmp_path) == {name: [] for name in pages}
 
 

@@ -7,14 +7,21 @@ test-wide transaction, so each request commits (or waits) as it would on the sit
 """
 
 import threading
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from postings.models import Membership, Posting, PostingEvent
+from postings.models import ExpiryReminder, Membership, Posting, PostingEvent
+from postings.notifications import (
+    REMINDER_EXTENSION_DAYS,
+    extension_token,
+    send_expiry_reminders,
+)
 from tests.factories import MembershipFactory, PostingFactory, RoleFactory, StaffFactory
 from tests.helpers import posting_data
 
@@ -219,9 +226,10 @@ def test_six_new_postings_with_one_title_at_once_each_get_a_slug_of_their_own(me
     assert len(slugs) == len(set(slugs)) == AT_ONCE
 
 
-def test_six_approvals_on_the_change_page_at_once_approve_once():
+def test_six_approvals_on_the_change_page_at_once_approve_once_and_mail_once(mailoutbox):
     staff = StaffFactory()
     posting = PostingFactory(status=Posting.Status.IN_REVIEW, published_at=None)
+    owner = MembershipFactory(organisation=posting.organisation, access=Membership.Access.OWNER)
     review = reverse("admin:postings_posting_review", args=[posting.pk])
     data = {"revision": posting.revision, "decision": "approve"}
 
@@ -231,6 +239,7 @@ def test_six_approvals_on_the_change_page_at_once_approve_once():
     posting.refresh_from_db()
     assert posting.status == Posting.Status.PUBLISHED
     assert count(posting, PostingEvent.Action.APPROVED) == 1
+    assert [message.to for message in mailoutbox] == [[owner.user.email]]
 
 
 @pytest.mark.parametrize("action", ["approve", "reject"])
@@ -288,3 +297,33 @@ def test_two_owners_stepping_down_at_once_leave_one_owner():
         organisation=first.organisation, access=Membership.Access.OWNER
     )
     assert owners.count() == 1
+
+
+def test_six_presses_of_one_extend_link_at_once_extend_once(member):
+    posting = PostingFactory(organisation=member.organisation, created_by=member.user)
+    ends = posting.valid_through
+    path = reverse("recruiters:posting_extend_link", args=[extension_token(posting)])
+
+    _, answers = at_once(member.user, lambda client: client.post(path))
+
+    assert statuses(answers) == [HTTPStatus.OK] + [HTTPStatus.BAD_REQUEST] * (AT_ONCE - 1)
+    posting.refresh_from_db()
+    assert posting.valid_through == ends + timedelta(days=REMINDER_EXTENSION_DAYS)
+    assert posting.events.filter(action=PostingEvent.Action.EXTENDED).count() == 1
+
+
+def test_six_reminder_runs_at_once_remind_each_posting_once(member, mailoutbox):
+    PostingFactory(
+        organisation=member.organisation,
+        created_by=member.user,
+        valid_through=timezone.now() + timedelta(days=2),
+    )
+
+    def run(client):
+        return send_expiry_reminders()
+
+    _, answers = at_once(member.user, run)
+
+    assert sorted(answers) == [0] * (AT_ONCE - 1) + [1]
+    assert ExpiryReminder.objects.count() == 1
+    assert [message.to for message in mailoutbox] == [[member.user.email]]

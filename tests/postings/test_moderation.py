@@ -290,6 +290,8 @@ def test_admin_refuses_to_remove_a_published_postings_apply_route(staff_client):
         "admin:postings_membership_changelist",
         "admin:postings_invitation_changelist",
         "admin:postings_postingevent_changelist",
+        "admin:postings_notificationpreferences_changelist",
+        "admin:postings_expiryreminder_changelist",
         "admin:postings_posting_add",
         "admin:postings_organisation_add",
     ],
