@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -20,10 +21,9 @@ def account_delete(*, user: User) -> None:
     with transaction.atomic():
         membership = Membership.objects.select_related("organisation").filter(user=user).first()
         if membership is not None:
-            try:
-                # Takes the organisation's lock and refuses its last owner (LastOwner).
+            # Takes the organisation's lock and refuses its last owner (LastOwner); one an
+            # owner removed meanwhile (AlreadyDone) leaves nothing to keep.
+            with suppress(AlreadyDone):
                 membership.remove()
-            except AlreadyDone:
-                pass  # Removed by an owner meanwhile: nothing of it left to keep.
         user.delete()
 
