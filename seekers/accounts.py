@@ -26,4 +26,3 @@ def account_delete(*, user: User) -> None:
             with suppress(AlreadyDone):
                 membership.remove()
         user.delete()
-

@@ -25,9 +25,7 @@ class SavedJobQuerySet(models.QuerySet):
         and still reachable, by the rules of Posting's own querysets (one query)."""
         return self.select_related("posting__organisation").annotate(
             posting_is_open=Exists(Posting.objects.public().filter(pk=OuterRef("posting"))),
-            posting_is_reachable=Exists(
-                Posting.objects.reachable().filter(pk=OuterRef("posting"))
-            ),
+            posting_is_reachable=Exists(Posting.objects.reachable().filter(pk=OuterRef("posting"))),
         )
 
 
