@@ -1,7 +1,7 @@
 """Account pages beyond Django's auth views: sign-up (job seekers and recruiters) and its
-verification, logging in, password reset within the mail limits, invitations.
-Mounted before django.contrib.auth.urls, so the
-pages here take the place of Django's own under the same names."""
+verification, logging in, password reset within the mail limits, invitations. Mounted
+before django.contrib.auth.urls, so the pages here take the place of Django's own under the
+same names."""
 
 from django.urls import path
 
