@@ -81,6 +81,7 @@ def test_a_recruiter_signs_up_publishes_a_posting_and_finds_it_public(
     page.get_by_label("Email address").fill("sam@northwind.example")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_label("I’m hiring").check()
     page.get_by_label("Organisation name").fill("Northwind Freight")
     # The address is at the website's domain: once confirmed, the organisation is domain
     # verified and publishes without waiting for staff.
