@@ -8,7 +8,7 @@ address's owner only.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -73,7 +73,8 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
 
     def get_default_redirect_url(self) -> str:
-        return landing_url(self.request.user)
+        # Asked once the form has logged the user in.
+        return landing_url(cast("User", self.request.user))
 
 
 # --- Sign-up and verification ------------------------------------------------------------
