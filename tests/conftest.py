@@ -1,7 +1,12 @@
+import email
+import email.policy
+
 import pytest
+from aiosmtpd.controller import Controller
 
 from postings.models import Membership
 from tests.factories import MembershipFactory
+from tests.helpers import closed_port
 
 
 @pytest.fixture(scope="session")
@@ -56,3 +61,30 @@ def recruiter_client(client, membership):
     """The test client, logged in as `membership`'s user."""
     client.force_login(membership.user)
     return client
+
+
+class Inbox:
+    """What an SMTP server received: aiosmtpd's handler for the DATA command."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server in this process, and the site's SMTP backend pointed at it: the
+    mail goes through the same code as in production, headers and all."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=closed_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield inbox
+    controller.stop()

@@ -1,9 +1,6 @@
 """Accounts: sign-up, login and its throttling, logout, passwords, invitations."""
 
-import email
-import email.policy
 import re
-import socket
 import threading
 import time
 from datetime import timedelta
@@ -11,7 +8,6 @@ from http import HTTPStatus
 from unittest import mock
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
@@ -30,7 +26,7 @@ from tests.factories import (
     PostingFactory,
     UserFactory,
 )
-from tests.helpers import NEW_PASSWORD, signup_data
+from tests.helpers import NEW_PASSWORD, closed_port, signup_data
 
 pytestmark = pytest.mark.django_db
 
@@ -147,33 +143,6 @@ def test_an_expired_verification_link_says_so(client, mailoutbox):
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "expired" in response.content.decode()
-
-
-class Inbox:
-    """What an SMTP server received: aiosmtpd's handler for the DATA command."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append(message)
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_inbox(settings):
-    """A real SMTP server in this process, and the site's SMTP backend pointed at it: the
-    mail goes through the same code as in production, headers and all."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=closed_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    yield inbox
-    controller.stop()
 
 
 def path_of_link(message, name):
@@ -321,13 +290,6 @@ def test_signup_when_the_mail_cannot_be_sent_says_so_and_keeps_nothing(client, s
     assert "could not send mail" in " ".join(response.context["form"].errors["email"])
     assert not User.objects.exists()
     assert not Organisation.objects.exists()
-
-
-def closed_port():
-    """A local port nothing listens on: connecting to it is refused at once."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- Login, logout, throttling -----------------------------------------------------------

@@ -5,6 +5,7 @@ import re
 from http import HTTPStatus
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
@@ -12,13 +13,18 @@ from django.urls import reverse
 from postings.models import EmailVerification, Membership, Organisation
 from tests.factories import PASSWORD, MembershipFactory, PostingFactory, UserFactory
 from tests.helpers import NEW_PASSWORD, signup_data
-from tests.postings.test_accounts import path_of_link, smtp_inbox
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
 
-__all__ = ["smtp_inbox"]
+
+def path_of_link(message, name):
+    """The path of the `name` link in a mail received over SMTP, on the public origin."""
+    body = message.get_body(("plain",)).get_content()
+    url = re.search(rf"(https?://\S+)(/accounts/{name}/\S+/)", body)
+    assert url.group(1) == settings.SITE_URL
+    return url.group(2)
 
 
 def seeker_signup(**overrides):

@@ -8,7 +8,12 @@ from hypothesis import strategies as st
 
 from tests.factories import PostingFactory
 from tests.helpers import fuzzing, response_body
-from tests.test_fuzz_public_urls import query_strings
+
+hostile = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["\x00", "-1", "99999999999999999999", "<script>", "%", "x" * 10_000]),
+)
+query_strings = st.lists(st.tuples(st.text(max_size=10), hostile), max_size=6)
 
 pytestmark = pytest.mark.django_db
 
