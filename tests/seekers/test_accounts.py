@@ -180,3 +180,11 @@ def test_the_header_of_a_cached_page_is_the_same_for_every_anonymous_visitor(
     assert "csrfmiddlewaretoken" not in page
     assert f'href="{reverse("login")}"' in page
     assert "csrftoken" not in first.cookies
+
+
+def test_for_recruiters_leads_through_log_in_to_the_hiring_sign_up(client):
+    login_page = client.get(reverse("recruiters:dashboard"), follow=True).content.decode()
+    plain_login = client.get(reverse("login")).content.decode()
+
+    assert f'href="{reverse("signup")}?as=recruiter"' in login_page
+    assert f'href="{reverse("signup")}"' in plain_login
