@@ -15,7 +15,14 @@ from django.test import Client
 from django.urls import reverse
 
 from postings.models import Membership, Posting, PostingEvent
-from tests.factories import MembershipFactory, PostingFactory, RoleFactory, StaffFactory
+from seekers.models import SavedJob
+from tests.factories import (
+    MembershipFactory,
+    PostingFactory,
+    RoleFactory,
+    StaffFactory,
+    UserFactory,
+)
 from tests.helpers import posting_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -288,3 +295,16 @@ def test_two_owners_stepping_down_at_once_leave_one_owner():
         organisation=first.organisation, access=Membership.Access.OWNER
     )
     assert owners.count() == 1
+
+
+def test_six_saves_of_one_posting_at_once_keep_one_saved_job(db):
+    """A job seeker's double click on Save (seekers.SavedJob's unique constraint, and the
+    losing insert answered like the winning one)."""
+    seeker = UserFactory()
+    posting = PostingFactory()
+    url = reverse("seekers:saved_job_save", kwargs={"pk": posting.pk})
+
+    _, answers = at_once(seeker, lambda client: client.post(url))
+
+    assert statuses(answers) == [HTTPStatus.FOUND] * AT_ONCE
+    assert SavedJob.objects.filter(user=seeker, posting=posting).count() == 1
