@@ -149,7 +149,7 @@ def signup(
             make_password(password)  # as long as a new account takes
             return
         try:
-            user = account_with_organisation(
+            user = signup_account(
                 name=name,
                 email=email,
                 password=password,
@@ -186,7 +186,7 @@ def signup(
 
 
 @transaction.atomic
-def account_with_organisation(
+def signup_account(
     *, name: str, email: str, password: str, organisation_name: str, website: str
 ) -> User:
     """An unverified account; with an organisation it owns when `organisation_name` is set."""
