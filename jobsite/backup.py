@@ -2,8 +2,8 @@
 
 What a backup holds: users (with their password hashes, groups and permissions), roles and
 every part of them, organisations and their logos (the images; the files served are made from
-them again on restore), memberships, invitations, postings and their history,
-the roles' revision history, and the admin's log. Not kept: sessions, login-throttling
+them again on restore), memberships, invitations, postings and their history, job seekers'
+saved jobs, the roles' revision history, and the admin's log. Not kept: sessions, login-throttling
 records and mail quotas (they expire anyway), content types and permissions (`migrate`
 makes them; rows refer to them by natural key, so their ids may differ between databases).
 The search documents are not stored either: the database's triggers rebuild them as rows
@@ -52,6 +52,7 @@ BACKUP_MODELS = [
     "postings.Posting",
     "postings.RenderedDescription",
     "postings.PostingEvent",
+    "seekers.SavedJob",
     "reversion.Revision",
     "reversion.Version",
     "admin.LogEntry",

@@ -144,6 +144,8 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "roles",
     "postings",
+    # A job seeker's own pages and saved jobs; built on postings.
+    "seekers",
     # Last: what belongs to the whole site (page cache, Markdown, backups), used by both.
     "jobsite",
 ]
@@ -216,7 +218,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "recruiters:dashboard"
+# Where a job seeker lands after logging in; a recruiter lands on their dashboard
+# (postings.views.accounts.landing_url).
+LOGIN_REDIRECT_URL = "seekers:my_jobs"
 LOGOUT_REDIRECT_URL = "postings:home"
 
 LANGUAGE_CODE = "en"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("roles/", include("postings.role_urls")),
     path("companies/", include("postings.company_urls")),
     path("recruiters/", include("postings.recruiter_urls")),
+    path("me/", include("seekers.urls")),
     path("accounts/", include("postings.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
 
@@ -113,8 +114,26 @@ class AccountForm(forms.Form):
 
 
 class SignupForm(FieldsetsMixin, AccountForm):
-    """Whether the address has an account already is not the form's business: sign-up
+    """One sign-up for job seekers and recruiters: `intent` says which, and only a recruiter
+    names an organisation (the page hides its fieldset while "looking for a job" is chosen;
+    a seeker's answers there, if any, are dropped, so none can stop the sign-up).
+
+    Whether the address has an account already is not the form's business: sign-up
     answers the same for any address, and mails the address (postings.accounts.signup)."""
+
+    class Intent(models.TextChoices):
+        SEEKER = "seeker", "I’m looking for a job"
+        RECRUITER = "recruiter", "I’m hiring"
+
+    intent = forms.ChoiceField(
+        label="What brings you here?",
+        choices=Intent.choices,
+        initial=Intent.SEEKER,
+        widget=forms.RadioSelect,
+        help_text="Looking for a job: save jobs and keep track of them. Hiring: post jobs "
+        "for your organisation. You can do both later.",
+        error_messages={"required": "Choose whether you are looking for a job or hiring."},
+    )
 
     email = forms.EmailField(
         label="Email address",
@@ -125,15 +144,17 @@ class SignupForm(FieldsetsMixin, AccountForm):
     organisation_name = forms.CharField(
         label="Organisation name",
         max_length=150,
+        required=False,
         validators=[single_line_text],
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
         help_text="The employer your postings are published under.",
     )
     website = organisation_website_field()
 
+    ORGANISATION_FIELDS = ("organisation_name", "website")
     fieldsets = (
-        ("You", ("name", "email", "password1", "password2")),
-        ("Your organisation", ("organisation_name", "website")),
+        ("You", ("intent", "name", "email", "password1", "password2")),
+        ("Your organisation (only if you are hiring)", ORGANISATION_FIELDS),
     )
 
     def email_address(self) -> str:
@@ -141,6 +162,28 @@ class SignupForm(FieldsetsMixin, AccountForm):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+    @property
+    def is_hiring(self) -> bool:
+        return self.cleaned_data.get("intent") == self.Intent.RECRUITER
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.is_hiring:
+            if not cleaned.get("organisation_name", "").strip() and not self.has_error(
+                "organisation_name"
+            ):
+                self.add_error(
+                    "organisation_name",
+                    forms.ValidationError(
+                        "Name the organisation you are hiring for.", code="required"
+                    ),
+                )
+        elif "intent" in cleaned:
+            for name in self.ORGANISATION_FIELDS:
+                self.errors.pop(name, None)
+                cleaned[name] = ""
+        return cleaned
 
 
 class InvitationSignupForm(AccountForm):

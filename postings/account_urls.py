@@ -1,22 +1,17 @@
-"""Account pages beyond Django's auth views: recruiter sign-up and its verification, password
-reset within the mail limits, invitations. Mounted before django.contrib.auth.urls, so the
-pages here take the place of Django's own under the same names."""
+"""Account pages beyond Django's auth views: sign-up (job seekers and recruiters) and its
+verification, logging in, password reset within the mail limits, invitations. Mounted
+before django.contrib.auth.urls, so the pages here take the place of Django's own under the
+same names."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from postings.account_forms import LoginForm
 from postings.views import accounts
 
 urlpatterns = [
     path("signup/", accounts.signup, name="signup"),
     path("signup/done/", accounts.signup_done, name="signup_done"),
     path("verify/<str:token>/", accounts.email_verify, name="email_verify"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm),
-        name="login",
-    ),
+    path("login/", accounts.LoginView.as_view(), name="login"),
     path("password_reset/", accounts.password_reset, name="password_reset"),
     path("reset/<uidb64>/<token>/", accounts.password_reset_confirm, name="password_reset_confirm"),
     path("invitations/<str:token>/", accounts.invitation_accept, name="invitation_accept"),

@@ -134,12 +134,13 @@ def signup(
     name: str,
     email: str,
     password: str,
-    organisation_name: str,
+    organisation_name: str = "",
     website: str = "",
     client: str,
 ) -> None:
-    """A new, unverified user owning a new organisation, and a mail with the link that
-    verifies the address; for an address that has an account, a mail saying so instead.
+    """A new, unverified user (owning a new organisation, if `organisation_name` names one:
+    a recruiter; else a job seeker), and a mail with the link that verifies the address; for
+    an address that has an account, a mail saying so instead.
 
     The caller learns nothing about which happened, and neither may the person signing up:
     both answer "check your inbox", take about as long, and count against the same limits.
@@ -152,7 +153,7 @@ def signup(
             make_password(password)  # as long as a new account takes
             return
         try:
-            user = account_with_organisation(
+            user = signup_account(
                 name=name,
                 email=email,
                 password=password,
@@ -165,9 +166,10 @@ def signup(
         try:
             send_verification(user)
         except MailNotSent:
-            organisation = user.membership.organisation
+            organisation = Organisation.objects.filter(memberships__user=user).first()
             user.delete()
-            organisation.delete()
+            if organisation is not None:
+                organisation.delete()
             raise
         return
     make_password(password)
@@ -188,12 +190,14 @@ def signup(
 
 
 @transaction.atomic
-def account_with_organisation(
+def signup_account(
     *, name: str, email: str, password: str, organisation_name: str, website: str
 ) -> User:
+    """An unverified account; with an organisation it owns when `organisation_name` is set."""
     user = account_create(name=name, email=email, password=password)
     EmailVerification.objects.create(user=user)
-    Organisation.create_with_owner(owner=user, name=organisation_name, website=website)
+    if organisation_name:
+        Organisation.create_with_owner(owner=user, name=organisation_name, website=website)
     return user
 
 
@@ -206,13 +210,16 @@ def verification_url(user: User) -> str:
 
 
 def send_verification(user: User) -> None:
+    """The link that verifies a new account's address; a recruiter's mail names their
+    organisation, a job seeker's none."""
+    membership = Membership.objects.select_related("organisation").filter(user=user).first()
     send_account_mail(
         "verification",
         {
             "user": user,
             "url": verification_url(user),
             "days": VERIFICATION_MAX_AGE.days,
-            "organisation": user.membership.organisation,
+            "organisation": membership.organisation if membership else None,
         },
         user.email,
     )

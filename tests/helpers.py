@@ -86,6 +86,7 @@ NEW_PASSWORD = "a much better passphrase 42"
 def signup_data(**overrides: str) -> dict[str, str]:
     """A valid recruiter sign-up, with `overrides` typed in."""
     return {
+        "intent": "recruiter",
         "name": "Grace Hopper",
         "email": "Grace@Example.com",
         "password1": NEW_PASSWORD,

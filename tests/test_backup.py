@@ -20,6 +20,7 @@ from jobsite import backup
 from postings import logos
 from postings.models import Membership, Organisation, Posting, PostingEvent, SearchTerm
 from roles.models import Role
+from seekers.models import SavedJob
 from tests.factories import (
     PASSWORD,
     AlternateTitleFactory,
@@ -105,7 +106,9 @@ def site_data():
         action_flag=CHANGE,
         change_message=json.dumps([{"changed": {"fields": ["Brief answer"]}}]),
     )
-    UserFactory(username="plain@example.com", is_active=False)
+    SavedJob.objects.create(
+        user=UserFactory(username="plain@example.com", is_active=False), posting=live
+    )
 
 
 def snapshot():

@@ -25,6 +25,7 @@ from django.utils.html import escape
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from postings.account_forms import SignupForm
 from postings.accounts import invitation_token
 from postings.filters import PostingFilter
 from postings.models import (
@@ -35,6 +36,7 @@ from postings.models import (
     Posting,
     PostingEvent,
 )
+from seekers.models import SavedJob
 from tests.factories import (
     PASSWORD,
     InvitationFactory,
@@ -112,7 +114,7 @@ def changes_to(fields: list[str]):
     return st.dictionaries(keys, hostile_values, min_size=1, max_size=len(fields))
 
 
-TABLES = [Posting, PostingEvent, User, Organisation, Membership, Invitation]
+TABLES = [Posting, PostingEvent, User, Organisation, Membership, Invitation, SavedJob]
 
 
 def counts() -> dict[str, int]:
@@ -233,6 +235,68 @@ def test_no_invitation_sign_up_input_fails_or_saves_half_an_account(client, chan
             invitation.refresh_from_db()
             assert invitation.accepted_at is not None
             client.logout()
+
+
+SEEKER_SIGNUP = {
+    key: value
+    for key, value in signup_data(intent="seeker").items()
+    if key not in SignupForm.ORGANISATION_FIELDS
+}
+
+
+@FUZZ
+@given(changes=changes_to([*SEEKER_SIGNUP, *SignupForm.ORGANISATION_FIELDS]))
+def test_no_seeker_sign_up_input_fails_or_saves_half_an_account(client, changes):
+    with isolated():
+        before = counts()
+        response = client.post(reverse("signup"), as_post_data(SEEKER_SIGNUP, changes))
+
+        check_answer(response, before)
+        if response.status_code == HTTPStatus.FOUND:
+            # An account, and an organisation with its ownership only for "I'm hiring".
+            after = counts()
+            assert after["User"] == before["User"] + 1
+            made = after["Organisation"] - before["Organisation"]
+            assert after["Membership"] - before["Membership"] == made
+            assert made == (changes.get("intent") == "recruiter")
+
+
+# --- A job seeker's own pages -------------------------------------------------------------
+
+
+@FUZZ
+@given(changes=changes_to(["password"]))
+def test_no_account_delete_input_fails_or_deletes_without_the_password(client, changes):
+    seeker = UserFactory(username="ada@example.com", email="ada@example.com")
+    with isolated():
+        client.force_login(seeker)
+        before = counts()
+        response = client.post(
+            reverse("seekers:account_delete"), as_post_data({"password": PASSWORD}, changes)
+        )
+
+        check_answer(response, before)
+        if response.status_code == HTTPStatus.FOUND:
+            assert changes.get("password", PASSWORD) == PASSWORD
+            assert not User.objects.filter(pk=seeker.pk).exists()
+        client.logout()
+
+
+@FUZZ
+@given(changes=changes_to(["next"]))
+def test_no_save_or_remove_input_fails_or_leaves_the_site(client, changes):
+    seeker = UserFactory(username="ada@example.com", email="ada@example.com")
+    posting = PostingFactory()
+    client.force_login(seeker)
+    for name in ("seekers:saved_job_save", "seekers:saved_job_remove"):
+        with isolated():
+            before = counts()
+            response = client.post(
+                reverse(name, kwargs={"pk": posting.pk}), as_post_data({}, changes)
+            )
+
+            assert response.status_code == HTTPStatus.FOUND
+            check_answer(response, before)
 
 
 # --- The recruiter side ------------------------------------------------------------------

@@ -8,14 +8,15 @@ address's owner only.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -25,6 +26,7 @@ from postings import accounts
 from postings.account_forms import (
     EmailConfirmForm,
     InvitationSignupForm,
+    LoginForm,
     PasswordResetForm,
     SignupForm,
 )
@@ -55,6 +57,26 @@ def unverified_refusal(request: SignedInRequest, redirect_to: str) -> HttpRespon
     return redirect(redirect_to)
 
 
+def landing_url(user: User) -> str:
+    """Where an account lands after logging in: a recruiter (who may also be looking for a
+    job) on the dashboard, which links to their saved jobs; anyone else on
+    LOGIN_REDIRECT_URL, a job seeker's own page."""
+    if Membership.objects.filter(user=user).exists():
+        return resolve_url("recruiters:dashboard")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, asking for the email address, landing where `landing_url` says
+    unless a safe `next` names a page."""
+
+    authentication_form = LoginForm
+
+    def get_default_redirect_url(self) -> str:
+        # Asked once the form has logged the user in.
+        return landing_url(cast("User", self.request.user))
+
+
 # --- Sign-up and verification ------------------------------------------------------------
 
 
@@ -62,7 +84,7 @@ def unverified_refusal(request: SignedInRequest, redirect_to: str) -> HttpRespon
 @never_cache
 def signup(request: HttpRequest) -> HttpResponseBase:
     if request.user.is_authenticated:
-        return redirect("recruiters:dashboard")
+        return redirect(landing_url(request.user))
     if request.method == "POST":
         form = SignupForm(request.POST)
         if form.is_valid():
@@ -84,7 +106,9 @@ def signup(request: HttpRequest) -> HttpResponseBase:
             else:
                 return redirect("signup_done")
     else:
-        form = SignupForm()
+        # "For recruiters" links here with ?as=recruiter; anything else is a job seeker.
+        hiring = request.GET.get("as") == SignupForm.Intent.RECRUITER
+        form = SignupForm(initial={"intent": SignupForm.Intent.RECRUITER} if hiring else {})
     return TemplateResponse(request, "registration/signup.html", {"form": form})
 
 
@@ -113,7 +137,7 @@ def email_verify(request: HttpRequest, token: str) -> HttpResponseBase:
     if form.is_valid():
         login(request, user, backend=BACKEND)
         messages.success(request, "Your email address is confirmed. Welcome!")
-        return redirect("recruiters:dashboard")
+        return redirect(landing_url(user))
     return TemplateResponse(
         request, "registration/email_verify.html", {"account": user, "form": form}
     )

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from postings import accounts, logos
+from seekers.models import SavedJob
 from tests.factories import (
     InvitationFactory,
     MembershipFactory,
@@ -133,6 +134,7 @@ def test_forms_showing_errors_have_no_accessibility_violations(live_server, page
     page.get_by_label("Email address").fill(site.recruiter.username)
     page.get_by_label("Password", exact=True).fill("password")
     page.get_by_label("Password again").fill("different")
+    page.get_by_label("I’m hiring").check()
     page.get_by_label("Organisation name").fill("Harbour Foods")
     page.get_by_role("button", name="Create my account").click()
     expect(page.get_by_role("alert")).to_be_visible()
@@ -180,6 +182,32 @@ def test_recruiter_pages_have_no_accessibility_violations(live_server, page):
     assert found == {name: [] for name in found}
 
 
+def test_job_seeker_pages_have_no_accessibility_violations(live_server, page):
+    site = with_logo(build_site())
+    seeker = UserFactory(username="ada@example.com", email="ada@example.com", first_name="Ada")
+    SavedJob.objects.create(user=seeker, posting=site.posting)
+    log_in_browser(page, live_server, seeker)
+    found = violations_on(
+        page,
+        live_server,
+        {
+            "my jobs": "/me/",
+            "save a job": f"/me/saved/{site.posting.pk}/save/",
+            "delete account": "/me/delete/",
+            "posting detail, signed in": site.posting.get_absolute_url(),
+            "search, signed in": "/jobs/?q=COO",
+        },
+    )
+
+    page.goto(live_server.url + "/me/delete/")
+    page.get_by_label("Your password").fill("not my password")
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    found["delete account with errors"] = problems(page)
+
+    assert found == {name: [] for name in found}
+
+
 def test_focused_links_and_buttons_show_a_visible_outline(live_server, page):
     page.goto(live_server.url + "/")
     outlines = {}
@@ -206,6 +234,7 @@ def test_a_form_with_errors_announces_them_and_ties_each_to_its_field(live_serve
     page.get_by_label("Email address").fill("sam@northwind.example")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD + " but different")
+    page.get_by_label("I’m hiring").check()
     page.get_by_label("Organisation name").fill("Northwind Freight")
     page.get_by_role("button", name="Create my account").click()
 

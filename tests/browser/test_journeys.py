@@ -81,6 +81,7 @@ def test_a_recruiter_signs_up_publishes_a_posting_and_finds_it_public(
     page.get_by_label("Email address").fill("sam@northwind.example")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_label("I’m hiring").check()
     page.get_by_label("Organisation name").fill("Northwind Freight")
     # The address is at the website's domain: once confirmed, the organisation is domain
     # verified and publishes without waiting for staff.
@@ -128,3 +129,58 @@ def test_a_recruiter_signs_up_publishes_a_posting_and_finds_it_public(
     page.goto(live_server.url + "/jobs/?q=Northwind")
     page.get_by_role("link", name=posting.title).click()
     expect(page).to_have_url(live_server.url + posting.get_absolute_url())
+
+
+def test_a_job_seeker_signs_up_saves_a_job_from_the_search_and_finds_it_in_my_jobs(
+    live_server, any_page, mailoutbox, settings, request
+):
+    build_site()
+    settings.SITE_URL = live_server.url
+    page = any_page
+    page.goto(live_server.url + "/jobs/?q=COO")
+    first = page.locator(".result").first
+    title = first.get_by_role("heading", level=3).inner_text()
+
+    # Anonymous: "Save" leads to logging in, and from there to signing up.
+    first.get_by_role("link", name=re.compile("^Save")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    page.get_by_role("link", name="Sign up").last.click()
+    expect(page.get_by_label("I’m looking for a job")).to_be_checked()
+    page.get_by_label("Your name").fill("Ada Lovelace")
+    page.get_by_label("Email address").fill("ada@example.com")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+
+    [message] = mailoutbox
+    page.goto(re.search(r"https?://\S+/accounts/verify/\S+/", message.body).group(0))
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm my address").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My jobs")
+    expect(page.get_by_text("Signed in as Ada")).to_be_visible()
+
+    page.goto(live_server.url + "/jobs/?q=COO")
+    page.locator(".result").first.get_by_role("button", name=re.compile("^Save")).click()
+    expect(page.get_by_text(f"Saved “{title}” to My jobs.")).to_be_visible()
+    page.get_by_role("link", name="My jobs").first.click()
+    saved = page.locator(".saved-job")
+    expect(saved).to_have_count(1)
+    expect(saved.get_by_role("link", name=title)).to_be_visible()
+    expect(saved.get_by_text("Open", exact=True)).to_be_visible()
+
+    # The posting's share row: email and LinkedIn work as links; "Copy link" needs JavaScript.
+    saved.get_by_role("link", name=title).click()
+    expect(page.get_by_role("link", name="Email", exact=True)).to_have_attribute(
+        "href", re.compile(r"^mailto:\?subject=")
+    )
+    copy = page.get_by_role("button", name="Copy link")
+    if "without" in request.node.callspec.params["any_page"]:
+        expect(copy).to_be_hidden()
+    else:
+        expect(copy).to_be_visible()
+
+    page.goto(live_server.url + "/me/")
+    saved.get_by_role("button", name=re.compile("^Remove")).click()
+    expect(page.get_by_text("Removed from your saved jobs.")).to_be_visible()
+    expect(page.locator(".saved-job")).to_have_count(0)

@@ -62,6 +62,10 @@ def test_no_page_scrolls_sideways_on_a_320_pixel_screen(live_server, small_page)
             "notification preferences": "/recruiters/notifications/",
             "posting form": f"/recruiters/postings/{site.posting.pk}/",
             "posting preview": f"/recruiters/postings/{site.posting.pk}/preview/",
+            "my jobs": "/me/",
+            "posting detail, signed in": site.posting.get_absolute_url(),
+            "search, signed in": "/jobs/?q=COO",
+            "delete account": "/me/delete/",
         },
     )
 

@@ -7,8 +7,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from postings import accounts, logos
+from postings.models import Posting
+from seekers.models import SavedJob
 from tests.factories import (
     PASSWORD,
     InvitationFactory,
@@ -125,7 +128,28 @@ def test_every_page_people_see_is_valid_html(client, tmp_path):
         manage, {"title": "", "salary_min": "90000", "salary_max": "10", "country": "XX"}
     ).content.decode()
 
+    # A job seeker's pages, and public pages as a signed-in visitor sees them (forms).
+    seeker = UserFactory(username="ada@example.com", email="ada@example.com", first_name="Ada")
+    SavedJob.objects.create(user=seeker, posting=posting)
+    SavedJob.objects.create(user=seeker, posting=Posting.objects.get(slug="closed-coo"))
+    client.force_login(seeker)
+    seeker_urls = {
+        "my jobs": "/me/",
+        "save a job": f"/me/saved/{posting.pk}/save/",
+        "delete account": "/me/delete/",
+        "posting detail, signed in": posting.get_absolute_url(),
+        "search, signed in": "/jobs/?q=COO",
+    }
+    pages |= {name: client.get(url).content.decode() for name, url in seeker_urls.items()}
+    pages["delete account with errors"] = client.post(
+        "/me/delete/", {"password": "not it"}
+    ).content.decode()
+    pages["sign-up as a recruiter"] = (
+        Client().get("/accounts/signup/?as=recruiter").content.decode()
+    )
+
     for name in (
+        "delete account with errors",
         "login with errors",
         "sign-up with errors",
         "posting form with errors",

@@ -195,7 +195,7 @@ def test_signup_page_has_labelled_fields_with_help(client):
         ({"password1": "12345678", "password2": "12345678"}, "password1", "too common"),
         ({"password1": "short", "password2": "short"}, "password1", "too short"),
         ({"email": "not-an-email"}, "email", "Enter a valid email address"),
-        ({"organisation_name": ""}, "organisation_name", "This field is required"),
+        ({"organisation_name": ""}, "organisation_name", "Name the organisation you are"),
         ({"organisation_name": "x" * 151}, "organisation_name", "at most 150 characters"),
         ({"website": "not a url"}, "website", "Enter a valid URL"),
         ({"name": "Your bank\r\nBcc: everyone@example.com"}, "name", "no line breaks"),

@@ -22,7 +22,14 @@ from postings.notifications import (
     extension_token,
     send_expiry_reminders,
 )
-from tests.factories import MembershipFactory, PostingFactory, RoleFactory, StaffFactory
+from seekers.models import SavedJob
+from tests.factories import (
+    MembershipFactory,
+    PostingFactory,
+    RoleFactory,
+    StaffFactory,
+    UserFactory,
+)
 from tests.helpers import posting_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -327,3 +334,16 @@ def test_six_reminder_runs_at_once_remind_each_posting_once(member, mailoutbox):
     assert sorted(answers) == [0] * (AT_ONCE - 1) + [1]
     assert ExpiryReminder.objects.count() == 1
     assert [message.to for message in mailoutbox] == [[member.user.email]]
+
+
+def test_six_saves_of_one_posting_at_once_keep_one_saved_job(db):
+    """A job seeker's double click on Save (seekers.SavedJob's unique constraint, and the
+    losing insert answered like the winning one)."""
+    seeker = UserFactory()
+    posting = PostingFactory()
+    url = reverse("seekers:saved_job_save", kwargs={"pk": posting.pk})
+
+    _, answers = at_once(seeker, lambda client: client.post(url))
+
+    assert statuses(answers) == [HTTPStatus.FOUND] * AT_ONCE
+    assert SavedJob.objects.filter(user=seeker, posting=posting).count() == 1

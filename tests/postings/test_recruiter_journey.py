@@ -47,6 +47,7 @@ def test_sign_up_post_from_a_role_publish_and_close(client, mailoutbox):
     response = client.post(
         reverse("signup"),
         {
+            "intent": "recruiter",
             "name": "Mira Patel",
             "email": "mira@harbourfoods.example",
             "password1": PASSWORD,
