@@ -37,7 +37,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
-from tests.helpers import fuzzing
+from tests.helpers import fuzzing, signup_data
 
 pytestmark = pytest.mark.django_db
 
@@ -516,17 +516,7 @@ def test_when_the_inviter_has_left_the_owners_hear(mailoutbox, django_capture_on
 
 
 def test_account_mail_sent_in_the_request_has_a_message_id_and_the_sites_sender(client, smtp_inbox):
-    client.post(
-        reverse("signup"),
-        {
-            "name": "Mira",
-            "email": "mira@example.com",
-            "password1": "a long new password",
-            "password2": "a long new password",
-            "organisation_name": "Harbour Foods",
-            "website": "",
-        },
-    )
+    client.post(reverse("signup"), signup_data(name="Mira", email="mira@example.com"))
     client.post(reverse("password_reset"), {"email": "mira@example.com"})
 
     assert len(smtp_inbox.messages) == 2
