@@ -144,6 +144,8 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "roles",
     "postings",
+    # Search alerts by email: builds on postings' search (alerts/).
+    "alerts",
     # Last: what belongs to the whole site (page cache, Markdown, backups), used by both.
     "jobsite",
 ]

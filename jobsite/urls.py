@@ -13,6 +13,7 @@ urlpatterns = [
     path("companies/", include("postings.company_urls")),
     path("recruiters/", include("postings.recruiter_urls")),
     path("accounts/", include("postings.account_urls")),
+    path("alerts/", include("alerts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     # An index of section files, each at most 50,000 URLs (postings/sitemaps.py). Cached like
