@@ -37,8 +37,12 @@ def confirm_url(alert: Alert) -> str:
     return absolute_url(reverse("alerts:alert_confirm", args=[token(alert, CONFIRM_SALT)]))
 
 
+def manage_path(alert: Alert) -> str:
+    return reverse("alerts:alert_manage", args=[token(alert, MANAGE_SALT)])
+
+
 def manage_url(alert: Alert) -> str:
-    return absolute_url(reverse("alerts:alert_manage", args=[token(alert, MANAGE_SALT)]))
+    return absolute_url(manage_path(alert))
 
 
 def unsubscribe_url(alert: Alert) -> str:

@@ -71,7 +71,7 @@ def alert_confirm(request: HttpRequest, token: str) -> HttpResponseBase:
         return invalid_link(request)
     if request.method == "POST":
         alert.confirm()
-        return redirect(links.manage_url(alert))
+        return redirect(links.manage_path(alert))
     return TemplateResponse(request, "alerts/alert_confirm.html", {"alert": alert})
 
 
@@ -123,5 +123,5 @@ def alert_list(request: SignedInRequest) -> TemplateResponse:
     """The signed-in visitor's own alerts, each with its manage link."""
     alerts = list(Alert.objects.of_user(request.user))
     for alert in alerts:
-        alert.manage_url = links.manage_url(alert)
+        alert.manage_url = links.manage_path(alert)
     return TemplateResponse(request, "alerts/alert_list.html", {"alerts": alerts})
