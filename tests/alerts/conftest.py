@@ -1,11 +1,11 @@
 from datetime import timedelta
 
 import pytest
+from django.http import QueryDict
 from django.utils import timezone
 
 from alerts.models import Alert
 from alerts.searches import AlertSearch
-from django.http import QueryDict
 
 
 def make_alert(query: str = "workplace=remote", *, days_ago: float = 1, **fields) -> Alert:

@@ -1,9 +1,9 @@
 """Signing up for an alert: from the search page's link, with an address (double opt-in) or
 an account, within the mail limits; the signed links and who may reach what."""
 
+import re
 from datetime import timedelta
 from http import HTTPStatus
-import re
 
 import pytest
 from django.core import signing
@@ -47,7 +47,8 @@ def test_the_alert_page_names_the_search_in_words(client, django_assert_num_quer
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()
     assert "Remote Chief Operating Officer jobs in London" in page
-    assert 'name="email"' in page and 'value="weekly"' in page
+    assert 'name="email"' in page
+    assert 'value="weekly"' in page
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
