@@ -61,6 +61,8 @@ ALERTS_PER_BATCH = 100
 class RunCounts:
     searches: int = 0
     alerts: int = 0
+    # New postings read for the searches (at most MAX_READ each).
+    found: int = 0
     messages: int = 0
     postings_listed: int = 0
     refused: int = 0
@@ -94,11 +96,12 @@ def run_searches(queries: Sequence[str], now: datetime) -> RunCounts:
             for query in queries:
                 counts.add(run_search(query, now, role_ids=role_ids, mail=mail))
     logger.info(
-        "Alert run %s: %d searches, %d alerts, %d messages listing %d postings, "
-        "%d refused, %d queries",
+        "Alert run %s: %d searches, %d alerts, %d new postings found, %d messages listing "
+        "%d postings, %d refused, %d queries",
         now.isoformat(),
         counts.searches,
         counts.alerts,
+        counts.found,
         counts.messages,
         counts.postings_listed,
         counts.refused,
@@ -123,6 +126,7 @@ def run_search(
         .select_related("organisation")
         .order_by("-published_at", "-pk")[:MAX_READ]
     )
+    counts.found = len(postings)
     if postings:
         listings = Listings()
         for batch in (
