@@ -182,3 +182,27 @@ def test_unsubscribe_page_answers_a_get_with_a_button(run_alerts, mailoutbox):
     response = Client().get(url.removeprefix("http://testserver"))
     assert response.status_code == HTTPStatus.OK
     assert Alert.objects.exists()
+
+
+def test_a_refused_message_is_logged_and_queued_to_try_again(monkeypatch, caplog, mailoutbox):
+    import smtplib
+
+    from django.core.mail import EmailMultiAlternatives
+
+    make_alert("workplace=remote")
+    posted(workplace="remote")
+    queued = []
+
+    def refuse(self, fail_silently=False):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
+    monkeypatch.setattr(runs, "deliver_email", lambda **message: queued.append(message))
+    counts = runs.run_searches(["workplace=remote"], timezone.now())
+
+    assert counts.refused == 1
+    (message,) = queued
+    delivery = Delivery.objects.get()
+    assert message["headers"]["Message-ID"] == delivery.message_id
+    assert f"Recorded alert message {delivery.message_id}" in caplog.text
+    assert "refused; queued to try again" in caplog.text
