@@ -10,8 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from alerts import runs
-from tests.alerts.conftest import make_alert
-from tests.alerts.test_runs import posted
+from tests.alerts.helpers import make_alert, posted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

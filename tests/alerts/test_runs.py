@@ -13,14 +13,10 @@ from django.utils import timezone
 
 from alerts import runs
 from alerts.models import Alert, Delivery, Frequency
-from tests.alerts.conftest import days_pass, make_alert
-from tests.factories import PostingFactory, RoleFactory
+from tests.alerts.helpers import days_pass, make_alert, posted
+from tests.factories import RoleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def posted(hours_ago: float = 1, **fields):
-    return PostingFactory(published_at=timezone.now() - timedelta(hours=hours_ago), **fields)
 
 
 def listed(message) -> list[str]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from alerts import links
 from alerts.models import Alert, Frequency
 from alerts.tasks import forget_unconfirmed_alerts
-from tests.alerts.conftest import make_alert
+from tests.alerts.helpers import make_alert
 from tests.factories import PostingFactory, RoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,6 @@ import os
 import shutil
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -66,27 +65,3 @@ def any_page(request) -> Page:
 def small_page(browser: Browser) -> Iterator[Page]:
     """A 320-pixel-wide phone screen, the narrowest WCAG's reflow rule asks for."""
     yield from page_in_new_context(browser, viewport={"width": 320, "height": 640}, bypass_csp=True)
-
-
-def alert_pages() -> dict[str, str]:
-    """The alert pages a visitor without an account sees, for one alert of each state."""
-    from alerts import links
-    from alerts.models import Alert
-
-    waiting = Alert.objects.create(
-        query="q=coo&workplace=remote",
-        description="Remote jobs matching “coo”",
-        email="a@example.com",
-    )
-    confirmed = Alert.objects.create(
-        query="workplace=hybrid", description="Hybrid jobs", email="b@example.com"
-    )
-    confirmed.confirm()
-    return {
-        "alert sign-up": "/alerts/new/?q=coo&workplace=remote",
-        "alert sign-up sent": "/alerts/new/sent/",
-        "alert confirmation": urlsplit(links.confirm_url(waiting)).path,
-        "alert manage page": links.manage_path(confirmed),
-        "alert unsubscribe page": urlsplit(links.unsubscribe_url(confirmed)).path,
-        "alert broken link": "/alerts/manage/not-a-token/",
-    }

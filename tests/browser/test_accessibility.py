@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from postings import accounts, logos
-from tests.browser.conftest import alert_pages
+from tests.alerts.helpers import alert_pages
 from tests.factories import (
     InvitationFactory,
     MembershipFactory,

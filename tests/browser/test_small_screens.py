@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import alert_pages
+from tests.alerts.helpers import alert_pages
 from tests.factories import build_site
 from tests.helpers import log_in_browser
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from postings import accounts, logos
-from tests.browser.conftest import alert_pages
+from tests.alerts.helpers import alert_pages
 from tests.factories import (
     PASSWORD,
     InvitationFactory,
