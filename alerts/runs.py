@@ -3,8 +3,9 @@ last run that its search finds, each posting at most once ever.
 
 Work goes by distinct search: the alerts that share a search share its new postings, so a
 search is run once for all of them (alerts/tasks.py hands each worker task a batch of
-searches). Per search: one query for its due alerts, one for the new postings, one to move
-the alerts' watermark; per 100 alerts, one statement that records what their messages list.
+searches). Per search: one query for its due alerts and one for the new postings; per 100
+alerts, one statement that records what their messages list; per task, one query for the
+published roles and one that moves the watermark of every alert it ran (per 10,000).
 
 Record, then send. The (alert, posting) rows of a batch of alerts are inserted in one
 statement that skips the pairs already recorded (alerts_delivery_once_per_alert) and returns
@@ -34,6 +35,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from alerts import links, searches
@@ -55,6 +57,8 @@ MAX_LISTED = 20
 MAX_READ = 100
 # Alerts recorded per statement.
 ALERTS_PER_BATCH = 100
+# Alerts whose watermark one statement moves.
+ALERTS_PER_UPDATE = 10_000
 
 
 @dataclass
@@ -88,13 +92,21 @@ def due_searches(now: datetime) -> list[str]:
 
 def run_searches(queries: Sequence[str], now: datetime) -> RunCounts:
     """Run each search in `queries` once for its alerts due at `now`, over one connection
-    to the mail server. One query for the published roles, then those of each search."""
+    to the mail server. One query for the published roles, then those of each search, then
+    the alerts' watermark moved to `now`: last, so that alerts a crash left out are due
+    again at the next run and find their postings (those recorded already are not listed
+    again)."""
     counts = RunCounts()
+    run: list[int] = []
     with counting_queries(counts):
         role_ids = dict(Role.objects.published().values_list("slug", "pk"))
         with get_connection() as mail:
             for query in queries:
-                counts.add(run_search(query, now, role_ids=role_ids, mail=mail))
+                counts.add(run_search(query, now, role_ids=role_ids, mail=mail, run=run))
+        for start in range(0, len(run), ALERTS_PER_UPDATE):
+            Alert.objects.filter(pk__in=run[start : start + ALERTS_PER_UPDATE]).update(
+                last_run_at=now
+            )
     logger.info(
         "Alert run %s: %d searches, %d alerts, %d new postings found, %d messages listing "
         "%d postings, %d refused, %d queries",
@@ -111,13 +123,20 @@ def run_searches(queries: Sequence[str], now: datetime) -> RunCounts:
 
 
 def run_search(
-    query: str, now: datetime, *, role_ids: dict[str, int], mail: BaseEmailBackend
+    query: str,
+    now: datetime,
+    *,
+    role_ids: dict[str, int],
+    mail: BaseEmailBackend,
+    run: list[int],
 ) -> RunCounts:
+    """Send the alerts of `query` due at `now` their new postings; their ids go to `run`."""
     counts = RunCounts(searches=1)
     due = Alert.objects.due(now).filter(query=query)
     alerts = list(due.select_related("user").order_by("pk"))
     if not alerts:
         return counts
+    run.extend(alert.pk for alert in alerts)
     counts.alerts = len(alerts)
     since = min(alert.last_run_at for alert in alerts if alert.last_run_at)
     postings = list(
@@ -133,13 +152,12 @@ def run_search(
             alerts[i : i + ALERTS_PER_BATCH] for i in range(0, len(alerts), ALERTS_PER_BATCH)
         ):
             messages = record(batch, postings, now)
-            for message in messages:
-                counts.refused += not send(message, listings, mail)
-                counts.messages += 1
-                counts.postings_listed += len(message.postings)
-    # Moved last: alerts a crash left out are due again at the next run, and find their
-    # postings (those recorded already are not listed again).
-    due.filter(pk__lte=alerts[-1].pk).update(last_run_at=now)
+            refused = sum(not send(message, listings, mail) for message in messages)
+            if messages:
+                logger.info("Sent %d of %d alert messages", len(messages) - refused, len(messages))
+            counts.refused += refused
+            counts.messages += len(messages)
+            counts.postings_listed += sum(len(message.postings) for message in messages)
     return counts
 
 
@@ -181,11 +199,12 @@ def record(alerts: Sequence[Alert], postings: list[Posting], now: datetime) -> l
     found = [message for message in messages.values() if message.postings]
     for message in found:
         message.postings.sort(key=lambda p: (p.published_at, p.pk), reverse=True)
+    if found:
+        # What a crash before the batch's "Sent" line loses.
         logger.info(
-            "Recorded alert message %s: %d postings for alert %d",
-            message.message_id,
-            len(message.postings),
-            message.alert.pk,
+            "Recorded %d alert messages: %s",
+            len(found),
+            " ".join(message.message_id for message in found),
         )
     return found
 
@@ -223,7 +242,8 @@ def send(message: Message, listings: Listings, mail: BaseEmailBackend) -> bool:
     tried again)."""
     alert = message.alert
     text, html = listings.of(message.postings)
-    unsubscribe = links.unsubscribe_url(alert)
+    token = links.token(alert, links.MANAGE_SALT)
+    unsubscribe = absolute_url(reverse("alerts:alert_unsubscribe", args=[token]))
     subject, body, html_body = render_email(
         "alerts/email/alert",
         {
@@ -233,7 +253,7 @@ def send(message: Message, listings: Listings, mail: BaseEmailBackend) -> bool:
             "postings_text": mark_safe(text),  # noqa: S308  # rendered from escaped templates
             "postings_html": mark_safe(html),  # noqa: S308
             "search_url": absolute_url(alert.search_url()),
-            "manage_url": links.manage_url(alert),
+            "manage_url": absolute_url(reverse("alerts:alert_manage", args=[token])),
             "unsubscribe_url": unsubscribe,
         },
     )
@@ -256,7 +276,6 @@ def send(message: Message, listings: Listings, mail: BaseEmailBackend) -> bool:
             headers=headers,
         )
         return False
-    logger.info("Sent alert message %s", message.message_id)
     return True
 
 

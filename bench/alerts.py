@@ -16,6 +16,7 @@ end. Run by `make bench` (bench/run.py) on each database, or alone:
 from __future__ import annotations
 
 import copy
+import logging
 import os
 import random
 import re
@@ -139,7 +140,7 @@ def searches(postings: list[Any], rng: random.Random) -> list[str]:
     candidates = [
         combination
         for combination, count in counted.items()
-        if AIM / 2 <= count <= AIM * 2 and all(value for _, value in combination)
+        if AIM / 2 <= count <= AIM * 1.5 and all(value for _, value in combination)
     ]
     rng.shuffle(candidates)
     for combination in candidates:
@@ -200,6 +201,8 @@ def run() -> dict[str, Any]:
     made = make_alerts(queries, rng)
     setup_seconds = time.perf_counter() - started
 
+    # The server's own lines, five a message, would cost the sink more than the messages.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=int(os.environ["BENCH_SMTP_PORT"]))
     controller.start()
