@@ -166,6 +166,7 @@ def record(alerts: Sequence[Alert], postings: list[Posting], now: datetime) -> l
     insert made: one statement, committed (autocommit) before anything is sent."""
     messages = {}
     rows: list[Any] = []
+    recorded_at = connection.ops.adapt_datetimefield_value(now)
     for alert in alerts:
         if not alert.address:
             continue
@@ -176,7 +177,7 @@ def record(alerts: Sequence[Alert], postings: list[Posting], now: datetime) -> l
         message_id = new_message_id(f"alert{alert.pk}.{now:%Y%m%d%H%M%S}")
         messages[alert.pk] = Message(alert, [], len(new) - MAX_LISTED, message_id)
         for posting in new[:MAX_LISTED]:
-            rows.extend((alert.pk, posting.pk, message_id, now))
+            rows.extend((alert.pk, posting.pk, message_id, recorded_at))
     if not rows:
         return []
     table = connection.ops.quote_name(Delivery._meta.db_table)
@@ -186,12 +187,8 @@ def record(alerts: Sequence[Alert], postings: list[Posting], now: datetime) -> l
         f"VALUES {values} ON CONFLICT (alert_id, posting_id) DO NOTHING "
         "RETURNING alert_id, posting_id"
     )
-    params = [
-        connection.ops.adapt_datetimefield_value(value) if isinstance(value, datetime) else value
-        for value in rows
-    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, rows)
         inserted = cursor.fetchall()
     by_pk = {posting.pk: posting for posting in postings}
     for alert_pk, posting_pk in inserted:
