@@ -242,3 +242,15 @@ def test_unsubscribing_takes_a_post_with_no_login_and_no_csrf_token(django_asser
     # Again (a mail client retrying): the same answer.
     assert mail_client.post(url).status_code == HTTPStatus.OK
     assert mail_client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_admin_lists_alerts_and_what_they_were_sent(admin_client, run_alerts):
+    make_alert("workplace=remote", email="ada@example.com")
+    PostingFactory(workplace="remote", published_at=timezone.now() - timedelta(hours=1))
+    run_alerts()
+    alerts = admin_client.get("/admin/alerts/alert/")
+    assert alerts.status_code == HTTPStatus.OK
+    assert "ada@example.com" in alerts.content.decode()
+    deliveries = admin_client.get("/admin/alerts/delivery/")
+    assert deliveries.status_code == HTTPStatus.OK
+    assert "@testserver" in deliveries.content.decode()
