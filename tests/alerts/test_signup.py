@@ -254,3 +254,16 @@ def test_the_admin_lists_alerts_and_what_they_were_sent(admin_client, run_alerts
     deliveries = admin_client.get("/admin/alerts/delivery/")
     assert deliveries.status_code == HTTPStatus.OK
     assert "@testserver" in deliveries.content.decode()
+
+
+def test_the_search_reads_as_typed_in_the_mail_and_escaped_in_its_html(
+    client, smtp_inbox, committed
+):
+    with committed():
+        client.post("/alerts/new/?q=R%26D+%3Cb%3E", {"frequency": "daily", "email": "a@b.example"})
+    (message,) = smtp_inbox.messages
+    assert message["Subject"].strip() == "Confirm your job alert: Jobs matching “R&D <b>”"
+    assert "new jobs matching “R&D <b>”" in message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "R&amp;D &lt;b&gt;" in html
+    assert "<b>" not in html
