@@ -263,7 +263,7 @@ def test_the_search_reads_as_typed_in_the_mail_and_escaped_in_its_html(
         client.post("/alerts/new/?q=R%26D+%3Cb%3E", {"frequency": "daily", "email": "a@b.example"})
     (message,) = smtp_inbox.messages
     assert message["Subject"].strip() == "Confirm your job alert: Jobs matching “R&D <b>”"
-    assert "new jobs matching “R&D <b>”" in message.get_body(("plain",)).get_content()
+    assert "daily: Jobs matching “R&D <b>”." in message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert "R&amp;D &lt;b&gt;" in html
     assert "<b>" not in html
