@@ -9,7 +9,10 @@ For each database (PostgreSQL, SQLite) and size (10,000 and 100,000 postings by 
 2. Search latency in the server (bench/latency.py): the fixed query mix through Django's
    handler in-process, cache off, p50/p95/p99, and the plan of each search's SQL in
    bench/out/plans/.
-3. Throughput: gunicorn (2 sync workers, DJANGO_DEBUG=0) on 127.0.0.1 under
+3. Search alerts (bench/alerts.py): one day's run of 100,000 alerts over about 2,000
+   searches and 10,000 new postings, by 2 task workers to an SMTP sink in the process; its
+   time and queries per 1,000 alerts. What it adds to the database it deletes again.
+4. Throughput: gunicorn (2 sync workers, DJANGO_DEBUG=0) on 127.0.0.1 under
    `wrk -t2 -c8 --latency` for home, an explainer, a search and a posting, with the cache off
    (a dummy cache, the page cache at 0 s), in local memory (the default) and, with
    PostgreSQL, in Redis if it answers; beside them a bare WSGI app and a trivial Django view
@@ -271,6 +274,23 @@ def measure_feed(database: str, size: int, secret: str) -> dict[str, Any]:
     return json.loads(output.read_text())
 
 
+def measure_alerts(database: str, size: int, secret: str) -> dict[str, Any]:
+    """One day's search-alert run: 2 task workers, a local SMTP sink (bench/alerts.py)."""
+    log(f"{database} {size:,}: one day's search alerts, 2 workers")
+    output = OUT / f"alerts-{database}-{size}.json"
+    env = site_env(
+        database_url(database, size),
+        OFF,
+        secret,
+        BENCH_WORKER_LOG=str(OUT / "logs" / f"alerts-workers-{database}-{size}.log"),
+        **CACHE_OFF,
+    )
+    (OUT / "logs").mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "bench.alerts", "--output", str(output)]
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    return json.loads(output.read_text())
+
+
 # -- Throughput under load --------------------------------------------------------------
 
 
@@ -517,6 +537,15 @@ def results_table(runs: list[dict[str, Any]]) -> str:
                 f"| {database} | {size} | aggregator feed in server: `/jobs/feed.xml` (gzip) "
                 f"| off | | | {number(feed['request_ms'])} | | | | "
                 f"{feed['request_bytes'] / 1024:.0f} |"
+            )
+        alerts = run.get("alerts")
+        if alerts:
+            lines.append(
+                f"| {database} | {size} | search alerts, one day's run by 2 workers: "
+                f"{alerts['alerts']:,} alerts over {alerts['searches']:,} searches, "
+                f"{alerts['messages']:,} messages; {alerts['queries_per_1000_alerts']} queries "
+                f"per 1,000 alerts ({alerts['queries']:,} of at most {alerts['query_budget']:,}) "
+                f"| off | | | {number(1000 * alerts['run_seconds'])} | | | | |"
             )
         throughput = run.get("throughput")
         if not throughput:
@@ -918,6 +947,7 @@ def run_all(args) -> dict[str, Any]:
                 run["latency"] = measure_latency(database, size, secret, args)
                 run["sitemap"] = measure_sitemap(database, size, secret)
                 run["feed"] = measure_feed(database, size, secret)
+                run["alerts"] = measure_alerts(database, size, secret)
                 if not args.skip_load:
                     pages = {row["key"]: row["path"] for row in run["latency"]["pages"]}
                     pages = {

@@ -146,6 +146,8 @@ INSTALLED_APPS = [
     "postings",
     # A job seeker's own pages and saved jobs; built on postings.
     "seekers",
+    # Search alerts by email: builds on postings' search (alerts/).
+    "alerts",
     # Last: what belongs to the whole site (page cache, Markdown, backups), used by both.
     "jobsite",
 ]

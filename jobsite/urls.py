@@ -14,6 +14,7 @@ urlpatterns = [
     path("recruiters/", include("postings.recruiter_urls")),
     path("me/", include("seekers.urls")),
     path("accounts/", include("postings.account_urls")),
+    path("alerts/", include("alerts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     # An index of section files, each at most 50,000 URLs (postings/sitemaps.py). Cached like

@@ -2,8 +2,8 @@
 
 Each part of the site that keeps something about a person adds a section with `section()`
 (in its AppConfig.ready(), say): a name and a function from the user to what is kept,
-built from plain JSON types, in a fixed number of queries. The account and the saved jobs
-are here; an app that keeps more (search alerts) registers its own section.
+built from plain JSON types, in a fixed number of queries: the account, the saved jobs and
+the search alerts.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
+from alerts.models import Alert
 from jobsite.origin import absolute_url
 from postings.models import EmailVerification, Membership
 from seekers.models import SavedJob
@@ -80,4 +81,19 @@ def saved_jobs(user: User) -> list[dict[str, Any]]:
             "saved_at": moment(saved.saved_at),
         }
         for saved in SavedJob.objects.of(user).with_state()
+    ]
+
+
+@section("alerts")
+def alerts(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "search": alert.description,
+            "url": absolute_url(alert.search_url()),
+            "frequency": alert.frequency,
+            "created_at": moment(alert.created_at),
+            "confirmed_at": moment(alert.confirmed_at),
+            "last_sent_up_to": moment(alert.last_run_at),
+        }
+        for alert in Alert.objects.of_user(user)
     ]

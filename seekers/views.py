@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alerts.links import alerts_of
 from postings.models import LastOwner, Membership, Posting
 from seekers.accounts import account_delete as delete_account
 from seekers.data import personal_data as data_of
@@ -47,13 +48,15 @@ def next_or(request: HttpRequest, default: str) -> str:
 @login_required
 def my_jobs(request: SignedInRequest) -> TemplateResponse:
     """The saved jobs, newest first, each with its state (SavedJob.with_state: one query
-    however many there are), and the links to the person's data and account."""
+    however many there are), the search alerts (one query), and the links to the person's
+    data and account."""
     saved_jobs = list(SavedJob.objects.of(request.user).with_state())
     return TemplateResponse(
         request,
         "seekers/my_jobs.html",
         {
             "saved_jobs": saved_jobs,
+            "alerts": alerts_of(request.user),
             "is_recruiter": Membership.objects.filter(user=request.user).exists(),
         },
     )

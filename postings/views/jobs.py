@@ -84,6 +84,8 @@ def posting_list(request: HttpRequest) -> HttpResponseBase:
             "noindex": not filterset.is_worth_indexing(page.number),
             "rss_url": filterset.feed_url("postings:posting_feed_rss"),
             "atom_url": filterset.feed_url("postings:posting_feed_atom"),
+            # The alerts app's page for this search (a link: no form on a cached page).
+            "alert_url": filterset.feed_url("alerts:alert_create"),
             "reading_currency": reading,
             "rates_text": currencies.rates_text(),
             "role_answer": presentation.role_answer(role) if role else None,

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from postings import accounts, logos
 from seekers.models import SavedJob
+from tests.alerts.helpers import alert_pages
 from tests.factories import (
     InvitationFactory,
     MembershipFactory,
@@ -113,6 +114,23 @@ def test_public_pages_have_no_accessibility_violations(live_server, page):
         page.get_by_role("button", name=button).click()
         expect(page.get_by_role("heading", level=1)).not_to_have_text(button)
         found[f"{name}, pressed"] = problems(page)
+
+    assert found == {name: [] for name in found}
+
+
+def test_alert_pages_have_no_accessibility_violations(live_server, page):
+    build_site()
+    paths = alert_pages()
+    found = violations_on(page, live_server, paths)
+
+    page.goto(live_server.url + paths["alert sign-up"])
+    page.get_by_label("Your email address").fill("not-an-address@")
+    page.get_by_role("button", name="Email me these jobs").click()
+    found["alert sign-up with errors"] = problems(page)
+
+    user = UserFactory()
+    log_in_browser(page, live_server, user)
+    found |= violations_on(page, live_server, {"alert list": "/alerts/"})
 
     assert found == {name: [] for name in found}
 

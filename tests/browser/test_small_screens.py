@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.alerts.helpers import alert_pages
 from tests.factories import build_site
 from tests.helpers import log_in_browser, notification_links
 
@@ -70,6 +71,11 @@ def test_no_page_scrolls_sideways_on_a_320_pixel_screen(live_server, small_page)
     )
 
     assert found == {}
+
+
+def test_no_alert_page_scrolls_sideways_on_a_320_pixel_screen(live_server, small_page):
+    build_site()
+    assert overflow(small_page, live_server, alert_pages()) == {}
 
 
 def test_navigation_and_search_work_on_a_320_pixel_screen(live_server, small_page):

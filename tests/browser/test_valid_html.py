@@ -12,6 +12,7 @@ from django.test import Client
 from postings import accounts, logos
 from postings.models import Posting
 from seekers.models import SavedJob
+from tests.alerts.helpers import alert_pages
 from tests.factories import (
     PASSWORD,
     InvitationFactory,
@@ -159,6 +160,18 @@ def test_every_page_people_see_is_valid_html(client, tmp_path):
         assert "Please correct the following" in pages[name], name
     assert "Harbour Foods: your postings" in pages["dashboard"]
     assert "Extended" in pages["posting extended"]
+    assert nu_errors(pages, tmp_path) == {name: [] for name in pages}
+
+
+def test_alert_pages_are_valid_html(client, tmp_path):
+    build_site()
+    pages = {name: client.get(url).content.decode() for name, url in alert_pages().items()}
+    pages["alert sign-up with errors"] = client.post(
+        "/alerts/new/?q=coo", {"frequency": "hourly", "email": "nope"}
+    ).content.decode()
+    assert "Please correct the following" in pages["alert sign-up with errors"]
+    client.force_login(UserFactory())
+    pages["alert list"] = client.get("/alerts/").content.decode()
     assert nu_errors(pages, tmp_path) == {name: [] for name in pages}
 
 

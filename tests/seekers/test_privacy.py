@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from postings.models import Membership, Organisation
 from seekers.models import SavedJob
-from tests.factories import PASSWORD, MembershipFactory, PostingFactory
+from tests.alerts.helpers import make_alert
+from tests.factories import PASSWORD, MembershipFactory, PostingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,12 +55,26 @@ def test_a_recruiters_data_names_their_organisation(client):
 def test_the_download_runs_a_fixed_number_of_queries(
     seeker_client, seeker, count, django_assert_num_queries
 ):
-    """Guards a query per saved job: session, user, verification, membership, saved jobs."""
-    for _ in range(count):
+    """Guards a query per saved job or alert: session, user, verification, membership,
+    saved jobs, alerts."""
+    for number in range(count):
         SavedJob.objects.create(user=seeker, posting=PostingFactory())
+        make_alert(f"q=operations+{number}", user=seeker)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         seeker_client.get(DATA)
+
+
+def test_the_download_holds_the_persons_alerts_and_no_one_elses(seeker_client, seeker):
+    make_alert("q=coo&workplace=remote", user=seeker)
+    make_alert("q=cfo", user=UserFactory())
+    make_alert("q=cto", email="someone@example.com")
+
+    [alert] = json.loads(seeker_client.get(DATA).content)["alerts"]
+
+    assert alert["url"] == "http://testserver/jobs/?q=coo&workplace=remote"
+    assert "coo" in alert["search"].lower()
+    assert alert["frequency"] == "daily"
 
 
 def test_the_download_needs_a_login(client):

@@ -10,8 +10,10 @@ from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 
+from alerts import links
 from postings.models import Posting
 from seekers.models import SavedJob, SavedJobQuerySet
+from tests.alerts.helpers import make_alert
 from tests.factories import PASSWORD, OrganisationFactory, PostingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -254,16 +256,31 @@ def test_my_jobs_runs_a_fixed_number_of_queries(
     seeker_client, seeker, count, django_assert_num_queries
 ):
     """Guards the N+1 of each saved job fetching its posting, employer or state one by one:
-    session, user, saved jobs with their state, membership."""
-    for _ in range(count):
+    session, user, saved jobs with their state, alerts, membership."""
+    for number in range(count):
         SavedJob.objects.create(
             user=seeker, posting=PostingFactory(organisation=OrganisationFactory())
         )
+        make_alert(f"q=operations+{number}", user=seeker)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = seeker_client.get(reverse("seekers:my_jobs"))
 
     assert len(response.context["saved_jobs"]) == count
+    assert len(response.context["alerts"]) == count
+
+
+def test_my_jobs_lists_the_persons_alerts_with_their_manage_links_and_no_one_elses(
+    seeker_client, seeker
+):
+    mine = make_alert("q=coo&workplace=remote", user=seeker)
+    make_alert("q=chief+financial+officer", user=UserFactory())
+
+    page = seeker_client.get(reverse("seekers:my_jobs")).content.decode()
+
+    assert mine.description in page
+    assert links.manage_path(mine) in page
+    assert "financial" not in page.lower()
 
 
 @pytest.mark.parametrize("count", [1, 12])
