@@ -1,5 +1,6 @@
 """The postings' tasks for the worker (jobsite/tasks.py says how tasks run): keeping the
-aggregator feed's file current (postings/aggregator.py)."""
+aggregator feed's file current (postings/aggregator.py), and collecting the views and apply
+clicks counted on the request path into the daily table (postings/counting.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from huey.exceptions import TaskLockedException
 
-from postings import aggregator
+from postings import aggregator, counting
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +21,10 @@ FEED_CHECK_MINUTES = 5
 # One build at a time, whichever worker runs it. A worker killed while building leaves the
 # lock behind: `run_huey --flush-locks` (as `make run` starts it) clears it.
 FEED_LOCK = HUEY.lock_task("aggregator-feed")
+# How often views and apply clicks reach the dashboard.
+COUNTS_MINUTES = 5
+# One collection at a time: two would each add what they read, before either subtracted it.
+COUNTS_LOCK = HUEY.lock_task("posting-counts")
 
 
 def build_feed() -> None:
@@ -41,3 +46,16 @@ def check_aggregator_feed() -> None:
 def refresh_aggregator_feed() -> None:
     """Rebuild the feed now: when a request finds none yet, or an operator asks for it."""
     build_feed()
+
+
+@db_periodic_task(crontab(minute=f"*/{COUNTS_MINUTES}"))
+def collect_counts() -> None:
+    """Move the shared counters of views and apply clicks into DailyCount."""
+    try:
+        with COUNTS_LOCK:
+            moved = counting.collect()
+    except TaskLockedException:
+        logger.info("The counts are being collected already.")
+        return
+    if moved:
+        logger.info("Collected %d views and apply clicks", moved)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -37,14 +38,19 @@ from postings.forms import (
 from postings.models import (
     AlreadyCreated,
     AlreadyDone,
+    DailyCount,
     Membership,
     Organisation,
     Posting,
     PostingChanged,
 )
+from postings.tasks import COUNTS_MINUTES
 from postings.views.accounts import SignedInRequest, unverified_refusal
 from postings.views.detail import render_posting_page
 from roles.models import Role
+
+# The dashboard's views and apply clicks: the last this many days (today among them), and all.
+COUNTS_DAYS = 30
 
 # The dashboard's groups, in the order a recruiter works through them.
 STATUS_GROUPS = [
@@ -105,8 +111,12 @@ def dashboard(request: SignedInRequest) -> TemplateResponse:
         .order_by("-updated_at", "-pk")
     )
     now = timezone.now()
+    counts = DailyCount.objects.filter(posting__organisation=membership.organisation).per_posting(
+        since=now.date() - timedelta(days=COUNTS_DAYS - 1)
+    )
     for posting in postings:
         posting.completeness = check_posting(posting, now=now)
+        posting.counts = counts.get(posting.pk)
     groups = [
         {
             "status": status,
@@ -125,6 +135,8 @@ def dashboard(request: SignedInRequest) -> TemplateResponse:
             "expired_count": sum(posting.is_expired for posting in postings),
             "extend_form": ExtendForm(),
             "review_required": membership.organisation.postings_need_review(),
+            "counts_days": COUNTS_DAYS,
+            "counts_minutes": COUNTS_MINUTES,
         },
     )
 
