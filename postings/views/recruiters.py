@@ -17,8 +17,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jobsite.clients import client_address
 from postings import accounts
-from postings.completeness import check_posting
+from postings.completeness import Completeness, check_posting
 from postings.forms import (
     ExtendForm,
     InvitationForm,
@@ -262,14 +263,56 @@ def posting_form_page(
         "extend_form": ExtendForm(),
         "review_required": membership.organisation.postings_need_review(),
     }
-    if posting is not None:
+    if form.is_bound:
+        # What was sent, errors and all: the checklist stays beside the errors.
+        context["completeness"] = checklist_of(form)
+    elif posting is not None:
         context["completeness"] = check_posting(posting.proposed())
-        context["events"] = history(posting)
     elif role is not None:
-        draft = Posting(organisation=membership.organisation, **form.initial)
-        context["completeness"] = check_posting(draft)
-        context["role"] = role
+        context["completeness"] = check_posting(
+            Posting(organisation=membership.organisation, **form.initial)
+        )
+    if posting is not None:
+        context["events"] = history(posting)
+    context["role"] = role
     return TemplateResponse(request, "recruiters/posting_form.html", context)
+
+
+def checklist_of(form: PostingForm) -> Completeness | None:
+    """The checklist of a bound form's posting as sent: the fields that were valid, as
+    they would be saved. None without a valid role, which the role's checks need."""
+    form.is_valid()
+    return check_posting(form.instance) if form.instance.role_id else None
+
+
+@require_POST
+@never_cache
+@member_required
+def posting_checklist(
+    request: SignedInRequest, membership: Membership, pk: int | None = None
+) -> JsonResponse:
+    """The checklist and the title's warning for the form as the recruiter is typing it
+    (static/js/posting_form.js asks as they type): nothing is saved."""
+    instance = (
+        own_posting(membership, pk).proposed()
+        if pk is not None
+        else Posting(organisation=membership.organisation)
+    )
+    form = PostingForm(request.POST, instance=instance)
+    completeness = checklist_of(form)
+    return JsonResponse(
+        {
+            "checklist": render_to_string(
+                "recruiters/includes/_completeness.html",
+                {"completeness": completeness, "link_fields": True},
+            )
+            if completeness
+            else "",
+            "title_places": render_to_string(
+                "recruiters/includes/_title_places.html", {"form": form}
+            ),
+        }
+    )
 
 
 def history(posting: Posting) -> list[dict[str, Any]]:
