@@ -281,8 +281,30 @@ class CountryField(forms.ChoiceField):
 # What ISO 4217 lists beside currencies: funds, precious metals, the testing and "no
 # currency" codes. A salary is in none of them.
 NOT_CURRENCIES = frozenset(
-    "BOV CHE CHW CLF COU MXV USN UYI UYW XAG XAU XBA XBB XBC XBD XDR XPD XPT XSU XTS XUA XXX"
-    .split()
+    [
+        "BOV",
+        "CHE",
+        "CHW",
+        "CLF",
+        "COU",
+        "MXV",
+        "USN",
+        "UYI",
+        "UYW",
+        "XAG",
+        "XAU",
+        "XBA",
+        "XBB",
+        "XBC",
+        "XBD",
+        "XDR",
+        "XPD",
+        "XPT",
+        "XSU",
+        "XTS",
+        "XUA",
+        "XXX",
+    ]
 )
 # Symbols people type for the currencies they name.
 CURRENCY_SYMBOLS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "CHF": "CHF"}
@@ -327,7 +349,7 @@ class AmountInput(forms.NumberInput):
                 return super().format_value(value)
             if amount.is_finite():
                 whole = amount.to_integral_value()
-                return str(whole) if amount == whole else str(amount.normalize())
+                return str(whole) if amount == whole else str(amount)
         return super().format_value(value)
 
 
@@ -481,13 +503,11 @@ class PostingForm(FieldsetsMixin, TextLimitsMixin, forms.ModelForm):
     def keep_stored_currency(self) -> None:
         """A posting stored in a currency the list leaves out keeps it on the list."""
         stored = self.instance.salary_currency
-        field = cast(CurrencyField, self.fields["salary_currency"])
-        offered = {code for _, group in field.choices for code, _ in group}  # type: ignore[misc]
+        choices = currency_choices()
+        offered = {code for _, group in choices for code, _ in group}
         if stored and stored not in offered:
-            field.choices = [
-                *field.choices,
-                ("As stored", [(stored, currencies.currency_label(stored))]),
-            ]
+            stored_choice = ("As stored", [(stored, currencies.currency_label(stored))])
+            self.fields["salary_currency"].choices = [*choices, stored_choice]  # type: ignore[attr-defined]
 
     @property
     def title_places(self) -> list[str]:
