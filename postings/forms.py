@@ -507,7 +507,8 @@ class PostingForm(FieldsetsMixin, TextLimitsMixin, forms.ModelForm):
         offered = {code for _, group in choices for code, _ in group}
         if stored and stored not in offered:
             stored_choice = ("As stored", [(stored, currencies.currency_label(stored))])
-            self.fields["salary_currency"].choices = [*choices, stored_choice]  # type: ignore[attr-defined]
+            field = cast(CurrencyField, self.fields["salary_currency"])
+            field.choices = [*choices, stored_choice]
 
     @property
     def title_places(self) -> list[str]:
