@@ -52,6 +52,8 @@ BACKUP_MODELS = [
     "postings.Posting",
     "postings.RenderedDescription",
     "postings.PostingEvent",
+    # The views and apply clicks recruiters see on their dashboard.
+    "postings.DailyCount",
     "reversion.Revision",
     "reversion.Version",
     "admin.LogEntry",
