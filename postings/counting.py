@@ -16,15 +16,19 @@ whether its copy is current. The dashboard says so.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
 from crawlerdetect import CrawlerDetect
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from redis import RedisError
 
 from jobsite import counters
 from postings.models import DailyCount, Posting
+
+logger = logging.getLogger(__name__)
 
 VIEW = "view"
 APPLY = "apply"
@@ -58,13 +62,20 @@ def group(kind: str, day: date) -> str:
 
 def count(request: HttpRequest, kind: str, slug: str) -> None:
     """Count one `kind` for the posting at `slug` today, if the request is a person's."""
-    if is_counted(request):
+    if not is_counted(request):
+        return
+    try:
         counters.increment(group(kind, timezone.now().date()), slug)
+    except (DatabaseError, RedisError):
+        # A count is not worth a failed page: the store unreachable, or its table not yet
+        # made after an upgrade (createcachetable makes it).
+        logger.warning("Could not count a %s of %s", kind, slug, exc_info=True)
 
 
 def collect(today: date | None = None) -> int:
     """Add the shared counters of the last days to DailyCount; return how many counts moved.
-    Run by one worker at a time (postings/tasks.py)."""
+    Run by one worker at a time (postings/tasks.py). The counters are settled after the
+    rows are stored: a worker killed in between counts that round again, never loses it."""
     today = today or timezone.now().date()
     moved = 0
     for back in range(DAYS_COLLECTED, -1, -1):

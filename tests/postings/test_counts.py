@@ -3,6 +3,7 @@ collected by the worker's task, shown to the posting's own organisation only."""
 
 from datetime import timedelta
 from http import HTTPStatus
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -298,3 +299,17 @@ def test_dashboard_queries_do_not_grow_with_postings_or_days(
     add_postings(5)
     with django_assert_num_queries(DASHBOARD_QUERIES):
         recruiter_client.get("/recruiters/")
+
+
+def test_a_count_that_cannot_be_made_never_fails_the_page(client, caplog):
+    """Say the counters' table is missing after an upgrade: the page is still served."""
+    from django.db import OperationalError
+
+    posting = PostingFactory()
+    with mock.patch("jobsite.counters.increment", side_effect=OperationalError("no table")):
+        page = client.get(posting.get_absolute_url(), HTTP_USER_AGENT=BROWSER)
+        click = client.get(f"/jobs/{posting.slug}/apply/", HTTP_USER_AGENT=BROWSER)
+
+    assert page.status_code == HTTPStatus.OK
+    assert click.status_code == HTTPStatus.FOUND
+    assert "Could not count a view" in caplog.text
