@@ -130,6 +130,18 @@ def test_apply_click_counts_and_goes_to_the_postings_apply_page(client):
     assert collected(posting) == (0, 1)
 
 
+def test_an_apply_click_costs_one_read_and_one_counter_increment(
+    client, django_assert_num_queries
+):
+    """The posting's apply address, read by its slug, and the counter's UPDATE: nothing
+    grows with the postings or the clicks."""
+    posting = PostingFactory()
+    client.get(f"/jobs/{posting.slug}/apply/", HTTP_USER_AGENT=BROWSER)  # makes the counter
+
+    with django_assert_num_queries(2):
+        client.get(f"/jobs/{posting.slug}/apply/", HTTP_USER_AGENT=BROWSER)
+
+
 def test_apply_by_email_goes_to_a_mailto_address(client):
     posting = PostingFactory(apply_url="", apply_email="jobs@acme.example", title="COO")
 
