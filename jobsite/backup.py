@@ -53,6 +53,8 @@ BACKUP_MODELS = [
     "postings.RenderedDescription",
     "postings.PostingEvent",
     "seekers.SavedJob",
+    # The views and apply clicks recruiters see on their dashboard.
+    "postings.DailyCount",
     "reversion.Revision",
     "reversion.Version",
     "admin.LogEntry",

@@ -37,6 +37,8 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /admin/",
         "Disallow: /accounts/",
         "Disallow: /recruiters/",
+        # The apply buttons' counter, which forwards to the employer: not a page.
+        "Disallow: /jobs/*/apply/",
         f"Sitemap: {absolute_url(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

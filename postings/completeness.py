@@ -170,12 +170,26 @@ def search_engine_checks(posting: Posting, now: datetime) -> list[Check]:
     return checks
 
 
+def as_compared(line: str) -> str:
+    return " ".join(line.split()).casefold()
+
+
 def role_checks(posting: Posting) -> list[Check]:
+    """Whether the posting covers what the role usually asks. The role's own lines, which
+    a new posting starts from, count only once the recruiter has edited them: left as they
+    are, they say nothing about this job."""
     role = posting.role
     checks: list[Check] = []
-    lines = [words(line) for line in posting.responsibility_list]
+    responsibilities = list(role.responsibilities.all())
+    qualifications = list(role.qualifications.all())
+    template = {as_compared(item.text) for item in [*responsibilities, *qualifications]}
+
+    def own(lines: list[str]) -> list[str]:
+        return [line for line in lines if as_compared(line) not in template]
+
+    lines = [words(line) for line in own(posting.responsibility_list)]
     by_area: dict[str, list[Responsibility]] = {}
-    for responsibility in role.responsibilities.all():
+    for responsibility in responsibilities:
         by_area.setdefault(responsibility.area, []).append(responsibility)
     for area, responsibilities in by_area.items():
         covered = any(covers(lines, item.text) for item in responsibilities)
@@ -191,9 +205,10 @@ def role_checks(posting: Posting) -> list[Check]:
             )
         )
 
-    qualification_lines = [words(line) for line in posting.qualification_list]
+    written_qualifications = own(posting.qualification_list)
+    qualification_lines = [words(line) for line in written_qualifications]
     by_kind: dict[str, list[Qualification]] = {}
-    for qualification in role.qualifications.all():
+    for qualification in qualifications:
         by_kind.setdefault(qualification.kind, []).append(qualification)
 
     def asked_for(kind: str, telling_words: re.Pattern[str], advice: str) -> Check:
@@ -202,7 +217,7 @@ def role_checks(posting: Posting) -> list[Check]:
         own = by_kind.pop(kind, [])  # checked here, not again below
         return Check(
             f"Qualifications: {kind}",
-            bool(telling_words.search(posting.qualifications))
+            any(telling_words.search(line) for line in written_qualifications)
             or any(covers(qualification_lines, item.text) for item in own),
             Level.ROLE,
             advice,

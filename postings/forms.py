@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
+from decimal import Decimal
 from itertools import islice
 from typing import Any, cast
 
+import pycountry
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
+from django_countries import countries
 
 from jobsite.forms import FieldsetsMixin
-from postings import regions
+from postings import currencies, places, regions
 from postings.account_forms import organisation_website_field, single_line_text
-from postings.display import country_name
 from postings.models import (
     LIST_ITEM_LENGTH,
     LIST_ITEMS,
@@ -243,15 +245,137 @@ class RemoteAreaField(forms.MultipleChoiceField):
                 raise country_code_error(item)
 
 
+def country_choices() -> list[tuple[str, str]]:
+    """Every ISO 3166-1 country by its English name, in alphabetical order (django-countries'
+    list): the form shows names, the database keeps the codes."""
+    return [(country.code, country.name) for country in countries]
+
+
 def remote_area_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """The regions, then every country by name."""
-    countries = sorted(
-        ((code, country_name(code)) for code in ISO_COUNTRY_CODES), key=lambda choice: choice[1]
-    )
     return [
         ("Regions", [(key, region.name) for key, region in regions.regions().items()]),
-        ("Countries", countries),
+        ("Countries", country_choices()),
     ]
+
+
+class CountryField(forms.ChoiceField):
+    """A country chosen by name and kept as its code; a code or a common name sent by a
+    script or an old form ("gb", "UK") is read too."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=[("", "Choose a country"), *country_choices()], **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value).strip()
+        if not text:
+            return ""
+        found = places.countries_named(text, codes_in_any_case=True)
+        return found[0] if found else text
+
+    def validate(self, value: Any) -> None:
+        super(forms.ChoiceField, self).validate(value)  # required, not the choices' message
+        if value and value not in ISO_COUNTRY_CODES:
+            raise country_code_error(value)
+
+
+# What ISO 4217 lists beside currencies: funds, precious metals, the testing and "no
+# currency" codes. A salary is in none of them.
+NOT_CURRENCIES = frozenset(
+    [
+        "BOV",
+        "CHE",
+        "CHW",
+        "CLF",
+        "COU",
+        "MXV",
+        "USN",
+        "UYI",
+        "UYW",
+        "XAG",
+        "XAU",
+        "XBA",
+        "XBB",
+        "XBC",
+        "XBD",
+        "XDR",
+        "XPD",
+        "XPT",
+        "XSU",
+        "XTS",
+        "XUA",
+        "XXX",
+    ]
+)
+# Symbols people type for the currencies they name.
+CURRENCY_SYMBOLS = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "CHF": "CHF"}
+
+
+def currency_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """ISO 4217's currencies by code and name: those the site converts (salaries in them
+    compare and sort with all others) first, then the rest."""
+    every = sorted(
+        currency.alpha_3
+        for currency in pycountry.currencies
+        if currency.alpha_3 not in NOT_CURRENCIES
+    )
+    rated = currencies.rated()
+    label = currencies.currency_label
+    return [
+        ("Compared across currencies", [(code, label(code)) for code in every if code in rated]),
+        ("Other currencies", [(code, label(code)) for code in every if code not in rated]),
+    ]
+
+
+class CurrencyField(forms.ChoiceField):
+    """A currency chosen from ISO 4217 by name, kept as its code; a code in any case or a
+    symbol ("£") sent by a script is read too."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=currency_choices, **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value).strip()
+        return CURRENCY_SYMBOLS.get(text, text.upper())
+
+
+class AmountInput(forms.NumberInput):
+    """An amount as it was typed: 160000, not the 160000.00 a DecimalField stores."""
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal | int | float | str) and value != "":
+            try:
+                amount = Decimal(str(value))
+            except ArithmeticError:
+                return super().format_value(value)
+            if amount.is_finite():
+                whole = amount.to_integral_value()
+                return str(whole) if amount == whole else str(amount)
+        return super().format_value(value)
+
+
+# Where a title says a place: in brackets, after a dash, bar or comma, or as its last words.
+TITLE_PLACE_PARTS = re.compile(r"[(\[]([^)\]]+)[)\]]|(?:\s[-–—|]\s*|,\s*)([^,(\[\-–—|]+)$")
+PLACE_LIST_SPLIT = re.compile(r"\s*(?:&|/|\+|\band\b|,)\s*")
+
+
+def places_in_title(title: str) -> list[str]:
+    """The places a job title names ("Office Manager (Frankfurt)", "COO — UK & Ireland",
+    "Office Manager London"), as written: they belong in the location fields."""
+    marked = [part for match in TITLE_PLACE_PARTS.finditer(title) for part in match.groups()]
+    words = title.split()
+    # Unmarked last words: only a well-known place, not a small town named like a word.
+    last = [" ".join(words[-count:]) for count in (2, 1) if len(words) > count]
+    found: list[str] = []
+    for candidate, names_place in [
+        *((text, places.read) for text in marked if text),
+        *((text, places.is_well_known) for text in last),
+    ]:
+        for part in PLACE_LIST_SPLIT.split(candidate.strip()):
+            if part and part[0].isupper() and part not in found and names_place(part):
+                found.append(part)
+    # "London" is found in "(London)" and as the last word: once.
+    return [part for part in found if not any(part != other and part in other for other in found)]
 
 
 def remote_area_initial(posting: Posting) -> list[str]:
@@ -289,10 +413,13 @@ class PostingForm(FieldsetsMixin, TextLimitsMixin, forms.ModelForm):
     valid_through = forms.DateField(
         label="Valid through",
         required=False,
+        # The date picker shows the day in the visitor's own order; it sends ISO 8601.
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="The last day applications are open (YYYY-MM-DD). Empty: 60 days after "
-        "publishing.",
+        help_text="The last day applications are open: the posting closes at the end of it. "
+        "Empty: 60 days after publishing.",
     )
+    country = CountryField(label="Country", required=False)
+    salary_currency = CurrencyField(label="Salary currency", required=False)
     # One list of regions and countries; the model keeps them apart (remote_regions, and
     # remote_countries with every country they add up to), see clean_remote_countries.
     remote_countries = RemoteAreaField(
@@ -316,11 +443,9 @@ class PostingForm(FieldsetsMixin, TextLimitsMixin, forms.ModelForm):
         fields = list(Posting.REVIEWED_FIELDS)
         labels = {
             "title": "Job title",
-            "country": "Country code",
             "postal_code": "Postal code",
             "salary_min": "Salary from",
             "salary_max": "Salary up to",
-            "salary_currency": "Salary currency",
             "salary_period": "Salary period",
             "apply_email": "Apply by email",
         }
@@ -336,6 +461,9 @@ class PostingForm(FieldsetsMixin, TextLimitsMixin, forms.ModelForm):
             "apply_email": "Or an address applications go to. One of the two is needed to publish.",
         }
         widgets = {
+            "title": forms.TextInput(attrs={"class": "field__input--wide"}),
+            "salary_min": AmountInput,
+            "salary_max": AmountInput,
             "description": forms.Textarea(attrs={"rows": 10}),
             "responsibilities": forms.Textarea(attrs={"rows": 8}),
             "qualifications": forms.Textarea(attrs={"rows": 8}),
@@ -353,13 +481,13 @@ class PostingForm(FieldsetsMixin, TextLimitsMixin, forms.ModelForm):
         for name in ("salary_min", "salary_max"):
             self.fields[name].validators.append(MinValueValidator(0))
             self.fields[name].widget.attrs["min"] = "0"
-        self.fields["country"].widget.attrs.update({"autocomplete": "country", "size": 4})
+        self.fields["country"].widget.attrs["autocomplete"] = "country"
         self.fields["postal_code"].widget.attrs.update({"autocomplete": "postal-code", "size": 10})
         # Chosen with remote_countries, in one list (clean_remote_countries).
         del self.fields["remote_regions"]
         self.initial["remote_countries"] = remote_area_initial(self.instance)
         self.remote_regions = self.instance.remote_regions
-        self.fields["salary_currency"].widget.attrs["size"] = 5
+        self.keep_stored_currency()
         if self.instance.valid_through:
             self.initial["valid_through"] = timezone.localdate(self.instance.valid_through)
 
@@ -373,14 +501,27 @@ class PostingForm(FieldsetsMixin, TextLimitsMixin, forms.ModelForm):
             data[name] = "" if value is None else value
         return cls(data, instance=posting, publishing=publishing)
 
+    def keep_stored_currency(self) -> None:
+        """A posting stored in a currency the list leaves out keeps it on the list."""
+        stored = self.instance.salary_currency
+        choices = currency_choices()
+        offered = {code for _, group in choices for code, _ in group}
+        if stored and stored not in offered:
+            stored_choice = ("As stored", [(stored, currencies.currency_label(stored))])
+            field = cast(CurrencyField, self.fields["salary_currency"])
+            field.choices = [*choices, stored_choice]
+
+    @property
+    def title_places(self) -> list[str]:
+        """The places the title names (see places_in_title), as the form holds it now."""
+        if self.is_bound:
+            title = self.cleaned_data.get("title", "") if hasattr(self, "cleaned_data") else ""
+        else:
+            title = self.initial.get("title") or self.instance.title
+        return places_in_title(str(title or ""))
+
     def clean_title(self) -> str:
         return self.cleaned_data["title"].strip()
-
-    def clean_country(self) -> str:
-        code = self.cleaned_data["country"].strip().upper()
-        if code and code not in ISO_COUNTRY_CODES:
-            raise country_code_error(code)
-        return code
 
     def clean_remote_countries(self) -> str:
         """The regions chosen go to `remote_regions`; the countries chosen and those of the

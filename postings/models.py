@@ -6,7 +6,7 @@ import copy
 import secrets
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -22,6 +22,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, Length
@@ -1852,6 +1853,41 @@ class PostingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.posting} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class DailyCountQuerySet(models.QuerySet):
+    def per_posting(self, *, since: date) -> dict[int, dict[str, int]]:
+        """Each posting's views and apply clicks, in all and from `since` on, by posting id:
+        one grouped query whatever the number of days."""
+        recent = Q(day__gte=since)
+        rows = self.values("posting_id").annotate(
+            total_views=Sum("views"),
+            total_apply_clicks=Sum("apply_clicks"),
+            recent_views=Coalesce(Sum("views", filter=recent), 0),
+            recent_apply_clicks=Coalesce(Sum("apply_clicks", filter=recent), 0),
+        )
+        return {row.pop("posting_id"): row for row in rows.order_by()}
+
+
+class DailyCount(models.Model):
+    """A posting's views and apply clicks on one day (UTC), as the worker collected them
+    from the shared counters (postings/counting.py)."""
+
+    posting = models.ForeignKey(Posting, on_delete=models.CASCADE, related_name="daily_counts")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+    apply_clicks = models.PositiveIntegerField(default=0)
+
+    objects = DailyCountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["posting", "-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["posting", "day"], name="postings_dailycount_one_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id} on {self.day}: {self.views} views, {self.apply_clicks} clicks"
 
 
 class SearchTermQuerySet(models.QuerySet):

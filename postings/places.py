@@ -145,6 +145,20 @@ def readings(text: str) -> list[Place]:
     return found
 
 
+def is_well_known(text: str) -> bool:
+    """Whether `text` names a country, a region, or a city of ALTERNATES_FROM people or more:
+    what a word at the end of a job title means ("Office Manager London"), where a small
+    town's name is more likely a word ("Officer", Victoria)."""
+    for place in readings(text):
+        if place.kind != CITY:
+            return True
+        index = city_index()
+        numbers = index.by_name.get(fold(place.name), ())
+        if any(index.cities[number].population >= ALTERNATES_FROM for number in numbers[:1]):
+            return True
+    return False
+
+
 def plain(text: str) -> list[Place]:
     key = fold(text)
     if not key:

@@ -46,6 +46,12 @@ urlpatterns = [
     ),
     path("extend/<str:token>/", notifications.posting_extend_link, name="posting_extend_link"),
     path("postings/new/", recruiters.posting_create, name="posting_create"),
+    path("postings/new/checklist/", recruiters.posting_checklist, name="posting_checklist"),
+    path(
+        "postings/<int:pk>/checklist/",
+        recruiters.posting_checklist,
+        name="posting_checklist",
+    ),
     path("postings/<int:pk>/", recruiters.posting_manage, name="posting_manage"),
     path("postings/<int:pk>/preview/", recruiters.posting_preview, name="posting_preview"),
     path("postings/<int:pk>/publish/", recruiters.posting_publish, name="posting_publish"),

@@ -1,6 +1,7 @@
 """The postings' tasks for the worker (jobsite/tasks.py says how tasks run): keeping the
-aggregator feed's file current (postings/aggregator.py), and reminding recruiters of
-postings about to expire (postings/notifications.py)."""
+aggregator feed's file current (postings/aggregator.py), reminding recruiters of
+postings about to expire (postings/notifications.py), and collecting the views and
+apply clicks counted on the request path into the daily table (postings/counting.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 from huey.exceptions import TaskLockedException
 
-from postings import aggregator, notifications
+from postings import aggregator, counting, notifications
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +22,10 @@ FEED_CHECK_MINUTES = 5
 # One build at a time, whichever worker runs it. A worker killed while building leaves the
 # lock behind: `run_huey --flush-locks` (as `make run` starts it) clears it.
 FEED_LOCK = HUEY.lock_task("aggregator-feed")
+# How often views and apply clicks reach the dashboard.
+COUNTS_MINUTES = 5
+# One collection at a time: two would each add what they read, before either subtracted it.
+COUNTS_LOCK = HUEY.lock_task("posting-counts")
 
 
 def build_feed() -> None:
@@ -50,3 +55,16 @@ def remind_expiring_postings() -> None:
     per end date (a second run, or a retry, sends nothing twice)."""
     sent = notifications.send_expiry_reminders()
     logger.info("Queued %d expiry reminder(s).", sent)
+
+
+@db_periodic_task(crontab(minute=f"*/{COUNTS_MINUTES}"))
+def collect_counts() -> None:
+    """Move the shared counters of views and apply clicks into DailyCount."""
+    try:
+        with COUNTS_LOCK:
+            moved = counting.collect()
+    except TaskLockedException:
+        logger.info("The counts are being collected already.")
+        return
+    if moved:
+        logger.info("Collected %d views and apply clicks", moved)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("jobs/feed/atom/", feeds.PostingAtomFeed(), name="posting_feed_atom"),
     path("jobs/feed.xml", aggregator.aggregator_feed, name="posting_feed_xml"),
     path("jobs/<slug:slug>/", detail.posting_detail, name="posting_detail"),
+    path("jobs/<slug:slug>/apply/", detail.posting_apply, name="posting_apply"),
 ]

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from functools import reduce
+from functools import reduce, wraps
+from http import HTTPStatus
 from typing import cast
 from urllib.parse import quote
 
 from django.db.models import Value
-from django.http import HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.text import Truncator
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from jobsite.caching import expires_with, public_page
-from postings import jsonld
+from postings import counting, jsonld
 from postings.display import RESULT_FIELDS, place_text, salary_text
 from postings.models import Posting
 
@@ -33,13 +37,50 @@ def last_changed(response: HttpResponseBase) -> datetime:
     return max(reduce(getattr, path.split("__"), posting) for path in PAGE_DATES)
 
 
+def counts_views(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Count a view of a posting's page, outside the page cache so that a page served from
+    it counts too. Only a page sent whole counts: not a 304, an error or a redirect."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str) -> HttpResponseBase:
+        response = view(request, slug)
+        if response.status_code == HTTPStatus.OK:
+            counting.count(request, counting.VIEW, slug)
+        return response
+
+    return wrapper
+
+
 @require_safe
+@counts_views
 @public_page(last_modified=last_changed)
 def posting_detail(request: HttpRequest, slug: str) -> HttpResponseBase:
     posting = get_object_or_404(
         Posting.objects.reachable().select_related("organisation", "role", "rendered"), slug=slug
     )
     return render_posting_page(request, posting)
+
+
+class ApplyRedirect(HttpResponseRedirect):
+    # An apply address is a web page or an email address (apply_href says which).
+    allowed_schemes = ["https", "http", "mailto"]
+
+
+@require_safe
+@never_cache
+def posting_apply(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """The apply buttons' link: count the click, then go to the posting's own apply address,
+    never anywhere a request names. Only an open posting has one."""
+    posting = get_object_or_404(
+        Posting.objects.public().only("slug", "title", "apply_url", "apply_email"), slug=slug
+    )
+    href = apply_href(posting)
+    if not href:
+        raise Http404("This posting has no apply address.")
+    counting.count(request, counting.APPLY, slug)
+    response = ApplyRedirect(href)
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def render_posting_page(
@@ -58,6 +99,11 @@ def render_posting_page(
         "place": place_text(posting),
         "salary": salary_text(posting),
         "apply_href": apply_href(posting),
+        # The buttons go through the click counter; a preview's straight to the address (a
+        # draft has no counter). JSON-LD keeps the posting's own page as its url.
+        "apply_link": apply_href(posting)
+        if preview
+        else reverse("postings:posting_apply", kwargs={"slug": posting.slug}),
         "meta_description": meta_description(posting),
         "similar_postings": similar_postings,
         "job_posting_data": jsonld.job_posting(posting) if is_open and not preview else None,

@@ -10,14 +10,16 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jobsite.clients import client_address
 from postings import accounts
-from postings.completeness import check_posting
+from postings.completeness import Completeness, check_posting
 from postings.forms import (
     ExtendForm,
     InvitationForm,
@@ -37,14 +39,19 @@ from postings.forms import (
 from postings.models import (
     AlreadyCreated,
     AlreadyDone,
+    DailyCount,
     Membership,
     Organisation,
     Posting,
     PostingChanged,
 )
+from postings.tasks import COUNTS_MINUTES
 from postings.views.accounts import SignedInRequest, unverified_refusal
 from postings.views.detail import render_posting_page
 from roles.models import Role
+
+# The dashboard's views and apply clicks: the last this many days (today among them), and all.
+COUNTS_DAYS = 30
 
 # The dashboard's groups, in the order a recruiter works through them.
 STATUS_GROUPS = [
@@ -105,8 +112,12 @@ def dashboard(request: SignedInRequest) -> TemplateResponse:
         .order_by("-updated_at", "-pk")
     )
     now = timezone.now()
+    counts = DailyCount.objects.filter(posting__organisation=membership.organisation).per_posting(
+        since=now.date() - timedelta(days=COUNTS_DAYS - 1)
+    )
     for posting in postings:
         posting.completeness = check_posting(posting, now=now)
+        posting.counts = counts.get(posting.pk)
     groups = [
         {
             "status": status,
@@ -125,6 +136,8 @@ def dashboard(request: SignedInRequest) -> TemplateResponse:
             "expired_count": sum(posting.is_expired for posting in postings),
             "extend_form": ExtendForm(),
             "review_required": membership.organisation.postings_need_review(),
+            "counts_days": COUNTS_DAYS,
+            "counts_minutes": COUNTS_MINUTES,
         },
     )
 
@@ -250,14 +263,56 @@ def posting_form_page(
         "extend_form": ExtendForm(),
         "review_required": membership.organisation.postings_need_review(),
     }
-    if posting is not None:
+    if form.is_bound:
+        # What was sent, errors and all: the checklist stays beside the errors.
+        context["completeness"] = checklist_of(form)
+    elif posting is not None:
         context["completeness"] = check_posting(posting.proposed())
-        context["events"] = history(posting)
     elif role is not None:
-        draft = Posting(organisation=membership.organisation, **form.initial)
-        context["completeness"] = check_posting(draft)
-        context["role"] = role
+        context["completeness"] = check_posting(
+            Posting(organisation=membership.organisation, **form.initial)
+        )
+    if posting is not None:
+        context["events"] = history(posting)
+    context["role"] = role
     return TemplateResponse(request, "recruiters/posting_form.html", context)
+
+
+def checklist_of(form: PostingForm) -> Completeness | None:
+    """The checklist of a bound form's posting as sent: the fields that were valid, as
+    they would be saved. None without a valid role, which the role's checks need."""
+    form.is_valid()
+    return check_posting(form.instance) if form.instance.role_id else None
+
+
+@require_POST
+@never_cache
+@member_required
+def posting_checklist(
+    request: SignedInRequest, membership: Membership, pk: int | None = None
+) -> JsonResponse:
+    """The checklist and the title's warning for the form as the recruiter is typing it
+    (static/js/posting_form.js asks as they type): nothing is saved."""
+    instance = (
+        own_posting(membership, pk).proposed()
+        if pk is not None
+        else Posting(organisation=membership.organisation)
+    )
+    form = PostingForm(request.POST, instance=instance)
+    completeness = checklist_of(form)
+    return JsonResponse(
+        {
+            "checklist": render_to_string(
+                "recruiters/includes/_completeness.html",
+                {"completeness": completeness, "link_fields": True},
+            )
+            if completeness
+            else "",
+            "title_places": render_to_string(
+                "recruiters/includes/_title_places.html", {"form": form}
+            ),
+        }
+    )
 
 
 def history(posting: Posting) -> list[dict[str, Any]]:

@@ -107,7 +107,7 @@ def test_a_recruiter_signs_up_publishes_a_posting_and_finds_it_public(
     page.get_by_label("Job title").fill("Chief Operating Officer, Northwind Freight")
     page.get_by_label("Description").fill("Run our depots and fleet across the north.")
     page.get_by_label("City").fill("Leeds")
-    page.get_by_label("Country code").fill("GB")
+    page.get_by_label("Country").select_option(label="United Kingdom")
     page.get_by_label("Apply link").fill("https://northwind.example/jobs/coo")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()

@@ -120,18 +120,22 @@ def test_a_domain_verified_organisation_says_which_domain(client):
     assert "Verified employer" not in html
 
 
-def test_apply_button_links_to_the_employers_page(client, director_posting):
+def test_apply_button_leads_to_the_employers_page(client, director_posting):
     html = page(client, director_posting)
+    link = f"/jobs/{director_posting.slug}/apply/"
 
-    assert 'class="button" href="https://example.com/apply"' in html
+    assert f'class="button" href="{link}" rel="nofollow noopener"' in html
+    assert client.get(link).headers["Location"] == "https://example.com/apply"
 
 
 def test_apply_by_email_when_the_posting_has_no_apply_url(client):
     posting = PostingFactory(apply_url="", apply_email="jobs@northwind.example", title="COO")
 
-    html = page(client, posting)
+    response = client.get(f"/jobs/{posting.slug}/apply/")
 
-    assert 'href="mailto:jobs@northwind.example?subject=Application%3A%20COO"' in html
+    assert response.headers["Location"] == (
+        "mailto:jobs@northwind.example?subject=Application%3A%20COO"
+    )
 
 
 def test_posting_links_to_its_roles_explainer(client, director_posting):

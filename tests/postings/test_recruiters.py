@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from postings.completeness import check_posting
+from postings.completeness import Level, check_posting
 from postings.models import Membership, Organisation, Posting, PostingEvent
 from roles.models import EducationLevel, Qualification, Responsibility
 from tests.factories import (
@@ -119,7 +119,7 @@ def test_dashboard_query_count_does_not_grow_with_the_number_of_postings(
     """Guards the N+1 of checking each posting's completeness: the role's responsibilities
     and qualifications are prefetched for all postings at once."""
     PostingFactory.create_batch(3, organisation=membership.organisation, role=role)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert recruiter_client.get(reverse("recruiters:dashboard")).status_code == HTTPStatus.OK
 
     other_role = RoleFactory()
@@ -128,7 +128,7 @@ def test_dashboard_query_count_does_not_grow_with_the_number_of_postings(
     PostingFactory.create_batch(
         15, organisation=membership.organisation, role=other_role, draft=True
     )
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = recruiter_client.get(reverse("recruiters:dashboard"))
     assert sum(len(group["postings"]) for group in response.context["groups"]) == 33
 
@@ -315,9 +315,10 @@ def test_preview_renders_the_posting_page_marked_as_a_preview(recruiter_client, 
         ({"valid_through": "2001-01-01"}, "valid_through", "This date has passed"),
         ({"valid_through": "not a date"}, "valid_through", "Enter a valid date"),
         ({"country": "XX"}, "country", "not an ISO 3166-1 country code"),
-        ({"country": "GBR"}, "country", "at most 2 characters"),
+        ({"country": "Narnia"}, "country", "not an ISO 3166-1 country code"),
         ({"remote_countries": "GB ZZ"}, "remote_countries", "“ZZ” is not an ISO"),
-        ({"salary_currency": "pounds"}, "salary_currency", "at most 3 characters"),
+        ({"salary_currency": "pounds"}, "salary_currency", "Select a valid choice"),
+        ({"salary_currency": "XAU"}, "salary_currency", "Select a valid choice"),
         ({"title": "x" * 151}, "title", "the limit is 150"),
         ({"title": "   "}, "title", "This field is required"),
         ({"role": "999999"}, "role", "Select a valid choice"),
@@ -681,10 +682,10 @@ def test_checklist_is_satisfied_by_a_posting_that_covers_its_role(role):
     posting = PostingFactory.build(
         role=role,
         description="A" * 400,
-        responsibilities="Run the daily operations of several sites.\nControl the budget and "
+        responsibilities="Run the daily operations of our three sites.\nControl the budget and "
         "set the operating budget.",
-        qualifications="Eight years in operations.\nA bachelor's degree.\nNegotiating with "
-        "suppliers.",
+        qualifications="Eight years in warehouse operations.\nA bachelor's degree.\nNegotiating "
+        "with suppliers and carriers.",
         salary_min=Decimal(1),
         salary_max=Decimal(2),
     )
@@ -693,6 +694,38 @@ def test_checklist_is_satisfied_by_a_posting_that_covers_its_role(role):
 
     assert completeness.missing == []
     assert completeness.is_complete
+
+
+def test_checklist_counts_the_roles_own_lines_only_once_edited(role):
+    """A new posting starts from the role's lines: left as they are, they are not done."""
+    untouched = PostingFactory.build(
+        role=role,
+        responsibilities="Run the daily operations of several sites.\n"
+        "  set and CONTROL the operating budget. ",
+        qualifications="Eight years in operations.\nNegotiating with suppliers.",
+    )
+    edited = PostingFactory.build(
+        role=role,
+        responsibilities="Run the daily operations of several sites in the north.\n"
+        "Set and control the operating budget.",
+        qualifications="Eight years in operations.\nNegotiating with suppliers.",
+    )
+
+    def role_lines_done(posting):
+        return {
+            check.label: check.ok
+            for check in check_posting(posting).checks
+            if check.level == Level.ROLE
+        }
+
+    assert not any(role_lines_done(untouched).values())
+    assert role_lines_done(edited) == {
+        "Responsibilities: operations": True,
+        "Responsibilities: finance and budget": False,
+        "Qualifications: education": False,
+        "Qualifications: experience": False,
+        "Qualifications: skill": False,
+    }
 
 
 def test_checklist_asks_a_remote_posting_for_countries_rather_than_a_city(role):
