@@ -52,7 +52,13 @@ BACKUP_MODELS = [
     "postings.Posting",
     "postings.RenderedDescription",
     "postings.PostingEvent",
+    # What each recruiter chose to receive, and the reminders sent (none is sent twice).
+    "postings.NotificationPreferences",
+    "postings.ExpiryReminder",
     "seekers.SavedJob",
+    # Search alerts and what each has listed (no posting is mailed twice after a restore).
+    "alerts.Alert",
+    "alerts.Delivery",
     # The views and apply clicks recruiters see on their dashboard.
     "postings.DailyCount",
     "reversion.Revision",

@@ -16,11 +16,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from alerts.models import Delivery
 from jobsite import backup
 from postings import logos
 from postings.models import (
     DailyCount,
+    ExpiryReminder,
     Membership,
+    NotificationPreferences,
     Organisation,
     Posting,
     PostingEvent,
@@ -28,6 +31,7 @@ from postings.models import (
 )
 from roles.models import Role
 from seekers.models import SavedJob
+from tests.alerts.helpers import make_alert
 from tests.factories import (
     PASSWORD,
     AlternateTitleFactory,
@@ -117,6 +121,13 @@ def site_data():
     SavedJob.objects.create(
         user=UserFactory(username="plain@example.com", is_active=False), posting=live
     )
+    NotificationPreferences.objects.create(user=owner.user, posting_expiring=False)
+    ExpiryReminder.objects.create(
+        posting=live, valid_through=live.valid_through, message_ids="<1.2@testserver>"
+    )
+    alert = make_alert("q=coo+%E2%80%9Cops%E2%80%9D&workplace=remote", user=owner.user)
+    make_alert("location=M%C3%BCnchen", email="seeker@example.com")
+    Delivery.objects.create(alert=alert, posting=live, message_id="<alert.1@testserver>")
 
 
 def snapshot():
