@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from postings import aggregator, tasks
-from postings.models import Workplace
+from postings.models import Posting, RenderedDescription, Workplace
 from roles.models import EducationLevel
 from tests.factories import PostingFactory, RoleFactory
 
@@ -250,6 +250,77 @@ def test_a_build_runs_a_fixed_number_of_queries(django_assert_num_queries):
         manifest = aggregator.rebuild()
 
     assert manifest.jobs == 15
+
+
+def test_a_build_reads_the_postings_a_chunk_at_a_time_in_order(client, monkeypatch):
+    """Keyset pagination: each chunk starts after the last one's (moment, id), ties too."""
+    monkeypatch.setattr(aggregator, "CHUNK_SIZE", 2)
+    moment = timezone.now() - timedelta(hours=1)
+    tied = [PostingFactory(title=f"Tied {n}", published_at=moment) for n in range(3)]
+    PostingFactory(title="Newer", published_at=moment + timedelta(minutes=5))
+    PostingFactory(title="Older", published_at=moment - timedelta(minutes=5))
+
+    titles = [job.findtext("title") for job in jobs(client)]
+
+    assert titles == ["Newer", *(p.title for p in reversed(tied)), "Older"]
+
+
+def test_the_feed_keeps_each_description_it_makes(client, django_assert_num_queries):
+    """A posting saved before the feed kept descriptions (or written around the model)
+    has no kept copy: the build makes it, stores it, and the next build only reads it."""
+    posting = PostingFactory(description="**Bold** move", qualifications="A bachelor's degree")
+    RenderedDescription.objects.update(feed_html=None, feed_source=None)
+
+    with django_assert_num_queries(4):  # roles, postings, the kept copies, scheduled
+        aggregator.rebuild()
+    with django_assert_num_queries(3):
+        aggregator.rebuild()
+
+    kept = RenderedDescription.objects.get(posting=posting).feed_html
+    (job,) = jobs(client)
+    assert job.findtext("description") == kept
+    assert "<strong>Bold</strong> move" in kept
+    assert "<li>A bachelor's degree</li>" in kept
+
+
+def test_a_list_changed_around_save_shows_in_the_next_build(client):
+    """The kept copy is checked against the texts it was made from, whatever wrote them."""
+    posting = PostingFactory(responsibilities="Run the sites")
+    jobs(client)
+
+    Posting.objects.filter(pk=posting.pk).update(responsibilities="Close the books")
+    (job,) = jobs(client)
+
+    assert "<li>Close the books</li>" in job.findtext("description")
+    assert "Run the sites" not in job.findtext("description")
+
+
+def test_a_saved_posting_keeps_its_feed_copy_from_the_start(client):
+    posting = PostingFactory(description="Hello", responsibilities="Run the sites")
+    posting.responsibilities = "Close the books"
+    posting.save(update_fields=["responsibilities"])
+
+    kept = RenderedDescription.objects.get(posting=posting).feed_html
+    assert "<li>Close the books</li>" in kept
+
+
+def test_a_posting_written_without_a_rendering_is_still_described(client):
+    posting = PostingFactory(description="Written *around* the model")
+    RenderedDescription.objects.filter(posting=posting).delete()
+
+    (job,) = jobs(client)
+
+    assert "Written <em>around</em> the model" in job.findtext("description")
+
+
+def test_a_cache_that_keeps_nothing_still_builds_and_always_checks(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    PostingFactory(title="Open Job")
+
+    manifest = aggregator.rebuild()
+
+    assert [job.findtext("title") for job in jobs(client)] == ["Open Job"]
+    assert aggregator.is_out_of_date(manifest, timezone.now())
 
 
 def test_the_same_postings_build_the_same_file_and_dates(client):
