@@ -538,6 +538,9 @@ def aggregator_feed(request: HttpRequest) -> HttpResponseBase:
             if packed:
                 response = FileResponse(path.open("rb"), content_type="application/xml")
                 del response.headers["Content-Disposition"]  # The file's own name is no one's.
+                # The server's file wrapper reads in these (4 KB by default): 16 times fewer
+                # reads where it cannot hand the file to the kernel (sendfile).
+                response.block_size = READ_SIZE
             else:
                 unpacked = gzip.open(path, "rb")  # noqa: SIM115 - decompressed() closes it
                 response = StreamingHttpResponse(decompressed(unpacked))
