@@ -28,7 +28,10 @@ would a static file, with no query.
   those that do not.
 
 Text goes in CDATA sections, with characters rather than HTML entities: Indeed reads no
-entities. A "]]>" in the text is split across two sections.
+entities. A "]]>" in the text is split across two sections. Dates are ISO 8601 in UTC, as
+the reference recommends. The description holds only the tags Indeed's job description
+formatting guidelines list (docs.indeed.com/job-sync-api/formatting-guidelines; see
+postings/descriptions.py).
 """
 
 from __future__ import annotations
@@ -314,6 +317,8 @@ class FeedWriter:
                 element("requisitionid", reference),
                 element("url", self.url.replace(SLUG, row["slug"])),
                 text_element("company", row["organisation__name"]),
+                # The employer whose jobs these are, as Indeed groups them for claiming.
+                text_element("sourcename", row["organisation__name"]),
                 text_element("city", city),
                 text_element("state", state),
                 element("country", row["country"]),

@@ -15,6 +15,7 @@ import html
 import re
 from collections.abc import Sequence
 
+import nh3
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -31,6 +32,16 @@ TAG = re.compile(r"<[^>]*>")
 # in them escaped.
 WRITTEN_TAG = re.compile(r'(</?[a-z][a-z0-9]*(?:\s+[a-z-]+="[^"]*")*\s*/?>)')
 AMPERSAND = re.compile("&")
+# The tags Indeed's formatting guidelines for job descriptions list (headings, paragraphs,
+# line breaks, bold, emphasis, bulleted lists, simple tables): it may reject or misread
+# others. Of the sanitiser's (jobsite/markup.py), these are renamed to their nearest; the
+# rest (links, code, quotations, rules) leave their text alone.
+INDEED_TAGS = {
+    "p", "br", "b", "strong", "em", "ul", "li", "h2", "h3", "h4", "h5", "h6",
+    "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+RENAMED_TAGS = {"i": "em", "ol": "ul", "pre": "p"}
+RENAMED_TAG = re.compile(r"<(/?)(i|ol|pre)>")
 TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
 
@@ -98,13 +109,19 @@ def html_with_characters(markup: str) -> str:
     return "".join(parts)
 
 
+def indeed_html(markup: str) -> str:
+    """Sanitised HTML in the tags Indeed's job description formatting guidelines list
+    (INDEED_TAGS): the others become the nearest of those, or their bare text."""
+    renamed = RENAMED_TAG.sub(lambda tag: f"<{tag[1]}{RENAMED_TAGS[tag[2]]}>", markup)
+    return nh3.clean(renamed, tags=INDEED_TAGS, attributes={})
+
+
 def feed_copy(rendered: str, responsibilities: Sequence[str], qualifications: Sequence[str]) -> str:
-    """The whole description as the aggregator feed holds it: HTML with characters rather
-    than entities (Indeed reads no entities), and nothing XML forbids. Still to be put in a
-    CDATA section, which splits any "]]>"."""
-    return xml_safe(
-        html_with_characters(whole_description(rendered, responsibilities, qualifications))
-    )
+    """The whole description as the aggregator feed holds it: HTML in the tags Indeed reads,
+    with characters rather than entities (Indeed reads no entities), and nothing XML
+    forbids. Still to be put in a CDATA section, which splits any "]]>"."""
+    whole = whole_description(rendered, responsibilities, qualifications)
+    return xml_safe(html_with_characters(indeed_html(whole)))
 
 
 def feed_source(rendered: str, responsibilities: str, qualifications: str) -> str:

@@ -26,6 +26,7 @@ JOB_ELEMENTS = [
     "requisitionid",
     "url",
     "company",
+    "sourcename",
     "city",
     "state",
     "country",
@@ -113,7 +114,7 @@ def test_a_job_has_the_references_elements_in_order(client):
     assert [child.tag for child in job] == JOB_ELEMENTS
     assert job.findtext("referencenumber") == job.findtext("requisitionid") == str(posting.pk)
     assert job.findtext("url") == f"http://testserver{posting.get_absolute_url()}"
-    assert job.findtext("company") == "Northwind"
+    assert job.findtext("company") == job.findtext("sourcename") == "Northwind"
     assert (job.findtext("city"), job.findtext("state")) == ("Manchester", "England")
     assert (job.findtext("country"), job.findtext("postalcode")) == ("GB", "M1 1AE")
     assert job.findtext("salary") == "£60,000–£80,000 per year"
@@ -234,6 +235,27 @@ def test_description_headings_are_h2_and_h3_and_lists_are_not_repeated(client):
     assert "<h3>What you will do</h3>" in description
     assert description.count("Run the sites") == 1
     assert "<li>Set the budget</li>" in description
+
+
+def test_the_description_uses_only_the_tags_indeed_reads(client):
+    """Indeed's formatting guidelines list headings, paragraphs, breaks, bold, emphasis,
+    bulleted lists and tables; the page's links, numbered lists, quotes and code are not."""
+    PostingFactory(
+        description="*Slanted* [our site](https://example.com/about)\n\n1. First\n2. Second"
+        "\n\n> Quoted\n\n---\n\n    code()\n",
+        responsibilities="",
+        qualifications="",
+    )
+
+    (job,) = jobs(client)
+    description = job.findtext("description")
+
+    assert "<em>Slanted</em> our site" in description
+    assert "<ul>\n<li>First</li>" in description
+    assert "<p>Quoted</p>" in description
+    assert "<p>code()" in description
+    tags = set(re.findall(r"</?([a-z0-9]+)", description))
+    assert tags <= {"p", "em", "strong", "ul", "li", "h2", "h3"}, tags
 
 
 # --- The build ------------------------------------------------------------------------------
