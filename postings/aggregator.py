@@ -5,8 +5,13 @@ A file, not a page: the task worker writes it (`rebuild`, from postings/tasks.py
 something it lists may have changed, and every web process serves that one file as it
 would a static file, with no query.
 
-- Building. The open postings are read in chunks and written straight into a gzip file, so
-  memory stays flat whatever their number. The body is a function of the postings alone
+- Building. The open postings are read as values, a chunk at a time along the public
+  list's index (each chunk starts after the last one's moment and id), and written straight
+  into a gzip file, so memory stays flat whatever their number. No Markdown is rendered:
+  each description's copy for the feed is kept beside its rendering (postings/
+  descriptions.py), made when the posting is saved, or by the build where it is missing or
+  was made from other texts. Companies, places and salaries repeat: their elements are
+  remembered, a bounded number of them. The body is a function of the postings alone
   (no build time in it): an unchanged feed builds to the same bytes, and the file is then
   left as it is. A changed one goes to a new file, named by the digest of its XML, and the
   small manifest beside it (`aggregator-feed.json`) is replaced in one rename: a reader
@@ -23,23 +28,26 @@ would a static file, with no query.
   those that do not.
 
 Text goes in CDATA sections, with characters rather than HTML entities: Indeed reads no
-entities. A "]]>" in the text is split across two sections.
+entities. A "]]>" in the text is split across two sections. Dates are ISO 8601 in UTC, as
+the reference recommends. The description holds only the tags Indeed's job description
+formatting guidelines list (docs.indeed.com/job-sync-api/formatting-guidelines; see
+postings/descriptions.py).
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import html
 import io
 import json
 import logging
 import os
-import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -60,10 +68,18 @@ from django.views.decorators.http import require_safe
 
 from jobsite import caching
 from jobsite.origin import absolute_url
-from postings.display import salary_text
+from postings import descriptions
+from postings.display import salary_range_text
 from postings.feeds import feed_text, xml_safe
-from postings.jsonld import description_html
-from postings.models import EmploymentType, Posting, Workplace
+from postings.models import (
+    EmploymentType,
+    Posting,
+    RenderedDescription,
+    Workplace,
+    open_q,
+    rendered_description,
+    shown_list,
+)
 from roles.models import EducationLevel, Role
 
 logger = logging.getLogger(__name__)
@@ -72,19 +88,28 @@ MANIFEST = "aggregator-feed.json"
 FILE_PREFIX = "aggregator-feed-"
 # Postings read per round trip while building.
 CHUNK_SIZE = 1000
-# gzip's level: 6 makes the file about as small as 9 does, in half the time.
-COMPRESS_LEVEL = 6
+# Distinct companies, places, titles and salaries whose elements a build remembers: a
+# bounded number, so that memory stays flat whatever the number of postings.
+REPEATED_VALUES = 4096
+# gzip's level: compressing took half of a build's time at 6; 4 takes half as long for a
+# file 12% larger (3.3 MB rather than 2.9 for 20 MB of XML).
+COMPRESS_LEVEL = 4
 # What a request reads at a time of a file it decompresses for a client without gzip.
 READ_SIZE = 64 * 1024
 
 JOB_TYPES: dict[str, str] = {
-    EmploymentType.FULL_TIME: "fulltime",
-    EmploymentType.PART_TIME: "parttime",
-    EmploymentType.CONTRACT: "contract",
-    EmploymentType.TEMPORARY: "temporary",
-    EmploymentType.INTERNSHIP: "internship",
+    EmploymentType.FULL_TIME.value: "fulltime",
+    EmploymentType.PART_TIME.value: "parttime",
+    EmploymentType.CONTRACT.value: "contract",
+    EmploymentType.TEMPORARY.value: "temporary",
+    EmploymentType.INTERNSHIP.value: "internship",
 }
-REMOTE_TYPES: dict[str, str] = {Workplace.REMOTE: "Fully remote", Workplace.HYBRID: "Hybrid remote"}
+REMOTE_TYPES: dict[str, str] = {
+    Workplace.REMOTE.value: "Fully remote",
+    Workplace.HYBRID.value: "Hybrid remote",
+}
+# Plain strings, as the rows hold them: an enum member costs a lookup on every use.
+REMOTE = Workplace.REMOTE.value
 SLUG = "slug-of-the-posting"
 # A remote job without a place of its own: Indeed asks for a city and a state all the same.
 REMOTE_PLACE = "Remote"
@@ -92,15 +117,9 @@ REMOTE_PLACE = "Remote"
 
 def iso_moment(moment: datetime | None) -> str:
     """ "2014-12-19T22:49:39Z": ISO 8601 in UTC, the format the reference recommends."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
-
-
-# --- Text in CDATA -----------------------------------------------------------------------
-
-# A tag as nh3 writes it: attribute values are double-quoted, with any '"' in them escaped.
-TAG = re.compile(r'(</?[a-z][a-z0-9]*(?:\s+[a-z-]+="[^"]*")*\s*/?>)')
-AMPERSAND = re.compile("&")
-TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+    if moment is None:
+        return ""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def cdata(text: str) -> str:
@@ -108,32 +127,117 @@ def cdata(text: str) -> str:
     return "<![CDATA[" + xml_safe(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
-def plain_ampersands(text: str) -> str:
-    """`text` (characters, no entities) as HTML in which an "&" stays a plain "&" wherever
-    an HTML reader would take it as one: only an "&" that starts a character reference
-    ("&amp;", "&#38;", "&copy") is written as "&amp;"."""
-
-    def written(match: re.Match[str]) -> str:
-        window = text[match.start() : match.start() + 40]
-        return "&" if html.unescape(window).startswith(window[:2]) else "&amp;"
-
-    return AMPERSAND.sub(written, text) if "&" in text else text
+def element(name: str, text: str) -> str:
+    return f"<{name}>{cdata(text)}</{name}>"
 
 
-def html_with_characters(markup: str) -> str:
-    """Sanitised HTML (nh3's, format_html's) with its text's entities turned into the
-    characters they stand for: "bachelor's", "R&D", "5 < 6". Only what would otherwise be
-    read as markup keeps an entity: a "<" that would open a tag, an "&" that would start a
-    reference. Tags are kept as they are."""
-    if "&" not in markup:  # No entity: nothing to change (a "<" in text is one).
-        return markup
-    parts = TAG.split(markup)
-    for index in range(0, len(parts), 2):  # The text between the tags.
-        if "&" not in parts[index]:
+@lru_cache(maxsize=REPEATED_VALUES)
+def text_element(name: str, text: str, optional: bool = False) -> str:
+    """An element of typed words (feeds.feed_text), "" for an optional one with none.
+    Remembered: a company, a place or a title comes back job after job."""
+    words = feed_text(text)
+    return "" if optional and not words else element(name, words)
+
+
+@lru_cache(maxsize=REPEATED_VALUES)
+def salary_element(low: Decimal | None, high: Decimal | None, currency: str, period: str) -> str:
+    """The <salary> of a range as the posting's page words it; "" for none."""
+    text = salary_range_text(low, high, currency, period)
+    return element("salary", text) if text else ""
+
+
+def role_elements(role: Role) -> tuple[str, str, str]:
+    """A role's <education>, <category> and <experience> ("" where it has none)."""
+    education = ""
+    if role.education_level != EducationLevel.NONE:
+        education = element("education", role.get_education_level_display())
+    experience = ""
+    if years := role.experience_years_min:
+        experience = element("experience", f"{years}+ year{'s' if years > 1 else ''}")
+    return education, text_element("category", role.title), experience
+
+
+# --- Reading the open postings ---------------------------------------------------------------
+
+# What a job is written from, read as values (no model instances): a build reads every
+# open posting.
+JOB_COLUMNS = (
+    "pk",
+    "title",
+    "slug",
+    "role_id",
+    "organisation__name",
+    "rendered__html",
+    "rendered__feed_html",
+    "rendered__feed_source",
+    "responsibilities",
+    "qualifications",
+    "employment_type",
+    "workplace",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "published_at",
+    "valid_through",
+)
+
+
+def open_postings(now: datetime) -> Iterator[list[dict[str, Any]]]:
+    """Every posting open at `now`, newest first, a chunk at a time. Each chunk is one query
+    that starts where the previous one ended, along the public list's index (keyset
+    pagination): the last chunk costs what the first does, and no cursor holds the whole
+    result, in the database or here."""
+    listed = Posting.objects.filter(open_q(now)).newest_first().values(*JOB_COLUMNS)
+    chunk = list(listed[:CHUNK_SIZE])
+    while chunk:
+        yield chunk
+        if len(chunk) < CHUNK_SIZE:
+            return
+        last = chunk[-1]
+        after = listed.filter(published_at__lte=last["published_at"]).exclude(
+            published_at=last["published_at"], pk__gte=last["pk"]
+        )
+        chunk = list(after[:CHUNK_SIZE])
+
+
+def with_descriptions(chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The chunk, each row with its "description" as the feed holds it: the stored copy
+    where it was made from the texts as they are now, else made and stored (one write for
+    the chunk). A row written around the model, with no rendering, is rendered here."""
+    unrendered = [row["pk"] for row in chunk if row["rendered__html"] is None]
+    descriptions_by_pk = dict(
+        Posting.objects.filter(pk__in=unrendered).values_list("pk", "description")
+        if unrendered
+        else ()
+    )
+    stale = []
+    for row in chunk:
+        rendered = row["rendered__html"]
+        if rendered is None:
+            rendered = rendered_description(descriptions_by_pk.get(row["pk"], ""))["html"]
+        source = descriptions.feed_source(rendered, row["responsibilities"], row["qualifications"])
+        if source == row["rendered__feed_source"] and row["rendered__feed_html"] is not None:
+            row["description"] = row["rendered__feed_html"]
             continue
-        text = html.unescape(parts[index])
-        parts[index] = TAG_START.sub("&lt;", plain_ampersands(text))
-    return "".join(parts)
+        row["description"] = descriptions.feed_copy(
+            rendered, shown_list(row["responsibilities"]), shown_list(row["qualifications"])
+        )
+        if row["rendered__html"] is not None:
+            stale.append(
+                RenderedDescription(
+                    posting_id=row["pk"], feed_html=row["description"], feed_source=source
+                )
+            )
+    if stale:
+        # Derived columns no page shows: no bump of the page cache (a plain QuerySet). A
+        # write racing this one leaves a copy whose digest tells the next build.
+        RenderedDescription.objects.bulk_update(stale, ["feed_html", "feed_source"])
+    return chunk
 
 
 # --- Writing the document ----------------------------------------------------------------
@@ -172,101 +276,76 @@ class FeedWriter:
 
     def __init__(self, out: IO[str], roles: dict[int, Role]) -> None:
         self.out = out
-        self.roles = roles
+        self.roles = {pk: role_elements(role) for pk, role in roles.items()}
         # reverse() once, not per job: a job's address is this with its slug in.
         self.url = absolute_url(reverse("postings:posting_detail", kwargs={"slug": SLUG}))
         self.jobs = 0
         self.first_expiry: datetime | None = None
 
-    def element(self, name: str, text: str) -> None:
-        self.out.write(f"<{name}>{cdata(text)}</{name}>")
-
-    def optional(self, name: str, text: str) -> None:
-        if text:
-            self.element(name, text)
-
-    def document(self, postings: Iterable[Posting]) -> None:
+    def document(self, chunks: Iterable[list[dict[str, Any]]]) -> None:
         self.out.write('<?xml version="1.0" encoding="utf-8"?>\n<source>')
-        self.out.write(f"<publisher>{cdata(settings.SITE_NAME)}</publisher>")
-        self.out.write(f"<publisherurl>{cdata(absolute_url(reverse('postings:home')))}")
-        self.out.write("</publisherurl>\n")
-        for posting in postings:
-            self.job(posting)
+        self.out.write(element("publisher", settings.SITE_NAME))
+        self.out.write(element("publisherurl", absolute_url(reverse("postings:home"))))
+        self.out.write("\n")
+        for chunk in chunks:
+            # One write per chunk: the text stream's cost is per call.
+            self.out.write("".join(map(self.job, with_descriptions(chunk))))
         self.out.write("</source>\n")
 
-    def job(self, posting: Posting) -> None:
-        role = self.roles[posting.role_id]
-        city, state = posting.city, posting.region
-        if posting.is_remote and not city:
+    def job(self, row: dict[str, Any]) -> str:
+        """One <job>, its elements in the reference's order (each optional one only where
+        there is a value)."""
+        education, category, experience = self.roles[row["role_id"]]
+        city, state = row["city"], row["region"]
+        if row["workplace"] == REMOTE and not city:
             city, state = REMOTE_PLACE, state or REMOTE_PLACE
-        self.out.write("<job>")
-        self.element("title", feed_text(posting.title))
-        self.element("date", iso_moment(posting.published_at))
-        self.element("referencenumber", str(posting.pk))
-        # One posting is one requisition here: a duplicate is a job of its own.
-        self.element("requisitionid", str(posting.pk))
-        self.element("url", self.url.replace(SLUG, posting.slug))
-        self.element("company", feed_text(posting.organisation.name))
-        self.element("city", feed_text(city))
-        self.element("state", feed_text(state))
-        self.element("country", posting.country)
-        self.optional("postalcode", feed_text(posting.postal_code))
-        self.element("description", html_with_characters(description_html(posting)))
-        self.optional("salary", salary_text(posting))
-        if role.education_level != EducationLevel.NONE:
-            self.element("education", role.get_education_level_display())
-        self.element("jobtype", JOB_TYPES.get(posting.employment_type, ""))
-        self.element("category", feed_text(role.title))
-        if role.experience_years_min:
-            years = role.experience_years_min
-            self.element("experience", f"{years}+ year{'s' if years > 1 else ''}")
-        self.optional("expirationdate", iso_moment(posting.valid_through))
-        self.optional("remotetype", REMOTE_TYPES.get(posting.workplace, ""))
-        self.out.write("</job>\n")
+        reference = str(row["pk"])
+        valid_through = row["valid_through"]
+        description = row["description"]
+        if "]]>" in description:  # Stored XML-safe; only the CDATA end needs splitting.
+            description = description.replace("]]>", "]]]]><![CDATA[>")
         self.jobs += 1
-        if posting.valid_through and (
-            self.first_expiry is None or posting.valid_through < self.first_expiry
-        ):
-            self.first_expiry = posting.valid_through
-
-
-def open_postings() -> Iterator[Posting]:
-    """Every open posting, newest first, in chunks: the columns the feed writes."""
-    return (
-        Posting.objects.public()
-        .select_related("organisation", "rendered")
-        .only(
-            "title",
-            "slug",
-            "role",
-            "organisation__name",
-            "rendered__html",
-            "description",
-            "responsibilities",
-            "qualifications",
-            "employment_type",
-            "workplace",
-            "city",
-            "region",
-            "postal_code",
-            "country",
-            "salary_min",
-            "salary_max",
-            "salary_currency",
-            "salary_period",
-            "published_at",
-            "valid_through",
+        if valid_through and (self.first_expiry is None or valid_through < self.first_expiry):
+            self.first_expiry = valid_through
+        return "".join(
+            (
+                "<job>",
+                text_element("title", row["title"]),
+                element("date", iso_moment(row["published_at"])),
+                element("referencenumber", reference),
+                # One posting is one requisition here: a duplicate is a job of its own.
+                element("requisitionid", reference),
+                element("url", self.url.replace(SLUG, row["slug"])),
+                text_element("company", row["organisation__name"]),
+                # The employer whose jobs these are, as Indeed groups them for claiming.
+                text_element("sourcename", row["organisation__name"]),
+                text_element("city", city),
+                text_element("state", state),
+                element("country", row["country"]),
+                text_element("postalcode", row["postal_code"], optional=True),
+                f"<description><![CDATA[{description}]]></description>",
+                salary_element(
+                    row["salary_min"],
+                    row["salary_max"],
+                    row["salary_currency"],
+                    row["salary_period"],
+                ),
+                education,
+                element("jobtype", JOB_TYPES.get(row["employment_type"], "")),
+                category,
+                experience,
+                element("expirationdate", iso_moment(valid_through)) if valid_through else "",
+                element("remotetype", REMOTE_TYPES[row["workplace"]])
+                if row["workplace"] in REMOTE_TYPES
+                else "",
+                "</job>\n",
+            )
         )
-        .newest_first()
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
 
 
-def write_feed(target: IO[bytes]) -> Written:
-    """The feed of every open posting, gzip-compressed into `target`."""
-    roles = Role.objects.only(
-        "title", "education_level", "experience_years_min", "fields_of_study"
-    ).in_bulk()
+def write_feed(target: IO[bytes], now: datetime) -> Written:
+    """The feed of every posting open at `now`, gzip-compressed into `target`."""
+    roles = Role.objects.only("title", "education_level", "experience_years_min").in_bulk()
     # No name and no time in the gzip header: the same feed is the same bytes.
     with gzip.GzipFile(
         filename="", fileobj=target, mode="wb", compresslevel=COMPRESS_LEVEL, mtime=0
@@ -276,7 +355,7 @@ def write_feed(target: IO[bytes]) -> Written:
             io.BufferedWriter(digest, buffer_size=READ_SIZE), encoding="utf-8", newline="\n"
         )
         writer = FeedWriter(text, roles)
-        writer.document(open_postings())
+        writer.document(open_postings(now))
         text.flush()
     return Written(digest.digest.hexdigest(), digest.size, writer.jobs, writer.first_expiry)
 
@@ -295,8 +374,9 @@ class Manifest:
     size: int
     gzip_size: int
     jobs: int
-    # The page cache's version when it was built: a write since bumped it.
-    version: int
+    # The page cache's version when it was built: a write since bumped it. None with a
+    # cache that keeps nothing (a development setting), where every check builds.
+    version: int | None
     # When the feed changes with no write: the first listed posting expires, or the first
     # scheduled one is published (seconds since the epoch; None: never).
     changes_at: float | None
@@ -335,7 +415,8 @@ def is_out_of_date(manifest: Manifest | None, now: datetime) -> bool:
     was built, or a moment passed at which it changes by itself."""
     if manifest is None:
         return True
-    if caching.version() != manifest.version:
+    version = caching.version()
+    if version is None or version != manifest.version:  # None: a cache that keeps nothing
         return True
     return manifest.changes_at is not None and now.timestamp() >= manifest.changes_at
 
@@ -361,7 +442,7 @@ def rebuild() -> Manifest:
     previous = read_manifest()
     with tempfile.NamedTemporaryFile(dir=folder, prefix=".building-", delete=False) as target:
         try:
-            written = write_feed(target)
+            written = write_feed(target, now)
         except BaseException:
             os.unlink(target.name)
             raise
@@ -390,11 +471,11 @@ def rebuild() -> Manifest:
     return manifest
 
 
-def changed_at(previous: Manifest | None, version: int, now: datetime) -> int:
+def changed_at(previous: Manifest | None, version: int | None, now: datetime) -> int:
     """When the feed changed, in whole seconds: the newest write (the page cache's version
     is the moment of it) or the passing moment that made it change, and always after the
     previous feed's, so that "modified since?" tells them apart."""
-    moments = [min(version / 1e9, now.timestamp())]
+    moments = [now.timestamp() if version is None else min(version / 1e9, now.timestamp())]
     if previous is not None:
         if previous.changes_at is not None and previous.changes_at <= now.timestamp():
             moments.append(previous.changes_at)
@@ -462,6 +543,9 @@ def aggregator_feed(request: HttpRequest) -> HttpResponseBase:
             if packed:
                 response = FileResponse(path.open("rb"), content_type="application/xml")
                 del response.headers["Content-Disposition"]  # The file's own name is no one's.
+                # The server's file wrapper reads in these (4 KB by default): 16 times fewer
+                # reads where it cannot hand the file to the kernel (sendfile).
+                response.block_size = READ_SIZE
             else:
                 unpacked = gzip.open(path, "rb")  # noqa: SIM115 - decompressed() closes it
                 response = StreamingHttpResponse(decompressed(unpacked))

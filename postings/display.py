@@ -157,8 +157,13 @@ def money(amount: Decimal, currency: str) -> str:
 
 def salary_text(posting: Posting) -> str:
     """ "£60,000–£80,000 per year", "From $40 per hour", or "" when no salary is given."""
-    low, high = posting.salary_min, posting.salary_max
-    currency = posting.salary_currency
+    return salary_range_text(
+        posting.salary_min, posting.salary_max, posting.salary_currency, posting.salary_period
+    )
+
+
+def salary_range_text(low: Decimal | None, high: Decimal | None, currency: str, period: str) -> str:
+    """salary_text of a posting's four salary columns, for code that reads them alone."""
     if low is not None and high is not None:
         amount = (
             money(low, currency)
@@ -171,8 +176,16 @@ def salary_text(posting: Posting) -> str:
         amount = f"Up to {money(high, currency)}"
     else:
         return ""
-    period = posting.get_salary_period_display() if posting.salary_period else ""
+    # As get_salary_period_display() words it: a stored value it has no label for as it is.
+    period = period_labels().get(period, period) if period else ""
     return f"{amount} {period}".strip()
+
+
+@cache
+def period_labels() -> dict[str, str]:
+    from postings.models import SalaryPeriod
+
+    return dict(SalaryPeriod.choices)
 
 
 def converted_salary_text(posting: Posting, reading: str) -> str:

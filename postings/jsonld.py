@@ -8,16 +8,14 @@ template prints it with `{% json_ld data %}`, which escapes every value.
 
 from __future__ import annotations
 
-import html
-import re
 from decimal import Decimal
 from typing import Any
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from jobsite.markup import feed_headings, plain_text, web_address
+from jobsite.markup import plain_text, web_address
 from jobsite.origin import absolute_url
+from postings.descriptions import whole_description
 from postings.display import country_name
 from postings.models import EmploymentType, Organisation, Posting, SalaryPeriod
 from roles.jsonld import CREDENTIAL_CATEGORY
@@ -77,39 +75,11 @@ def job_posting(posting: Posting) -> dict[str, Any]:
     return prune(data)
 
 
-LIST_ITEM = re.compile(r"<li>(.*?)</li>", re.DOTALL)
-TAG = re.compile(r"<[^>]*>")
-
-
 def description_html(posting: Posting) -> SafeString:
-    """The sanitised description, its headings one level up (no page heading stands above
-    them), then the responsibilities and qualifications it does not list already: Google
-    asks for the whole description, and allows HTML in it. As the page shows them: cut at
-    their limits. For JSON-LD and the aggregator feed."""
-    description = feed_headings(posting.shown_description_html)
-    # The sanitiser's HTML: its tags hold no ">", so dropping them leaves the item's text.
-    listed = {words(TAG.sub("", item)) for item in LIST_ITEM.findall(description)}
-    parts = [description]
-    for heading, all_items in (
-        ("Responsibilities", posting.responsibility_list),
-        ("Qualifications", posting.qualification_list),
-    ):
-        items = [item for item in all_items if words(item) not in listed]
-        if items:
-            parts.append(
-                format_html(
-                    "<h3>{}</h3><ul>{}</ul>",
-                    heading,
-                    format_html_join("", "<li>{}</li>", ((item,) for item in items)),
-                )
-            )
-    return mark_safe("\n".join(parts))  # noqa: S308 - sanitised, and escaped by format_html
-
-
-def words(text: str) -> str:
-    """A list item's words, to tell whether two say the same: case, spacing and final
-    punctuation aside."""
-    return " ".join(html.unescape(text).casefold().split()).rstrip(".;:!")
+    """The whole description (postings/descriptions.py) of `posting`, as its page shows it."""
+    return whole_description(
+        posting.shown_description_html, posting.responsibility_list, posting.qualification_list
+    )
 
 
 def education_requirements(role: Role) -> dict[str, Any] | None:

@@ -101,6 +101,18 @@ def rendered_description(description: str) -> dict[str, str]:
     return {"html": rendered, "text": text_of(rendered)}
 
 
+def feed_copy_columns(rendered: str, responsibilities: str, qualifications: str) -> dict[str, str]:
+    """A RenderedDescription's feed columns, for its rendering and the lists as stored."""
+    from postings import descriptions
+
+    return {
+        "feed_html": descriptions.feed_copy(
+            rendered, shown_list(responsibilities), shown_list(qualifications)
+        ),
+        "feed_source": descriptions.feed_source(rendered, responsibilities, qualifications),
+    }
+
+
 def list_items(text: str) -> list[str]:
     """A one-item-a-line text as its items, without bullets: all of them, uncut."""
     return [line.strip(" -*\t") for line in text.splitlines() if line.strip()]
@@ -648,6 +660,9 @@ REFIGURE_BATCH = 1000
 # The columns whose words the search's vocabulary learns (postings/vocabulary.py) when they
 # are written: the place, and the status that makes a posting's words count.
 VOCABULARY_FIELDS = PLACE_FIELDS | {"status"}
+# The columns a posting's RenderedDescription is made from: its rendering from the first,
+# its feed copy from all three.
+RENDERED_FROM = ("description", "responsibilities", "qualifications")
 
 
 def open_q(now: datetime) -> Q:
@@ -675,7 +690,7 @@ class PostingQuerySet(InvalidatingQuerySet):
         # already keeps its own description (unless update_conflicts rewrote it).
         written = Q(pk__in=[posting.pk for posting in postings if posting.pk is not None])
         written |= Q(slug__in=[posting.slug for posting in postings if posting.pk is None])
-        if "description" in (kwargs.get("update_fields") or ()):
+        if not set(RENDERED_FROM).isdisjoint(kwargs.get("update_fields") or ()):
             RenderedDescription.objects.filter(
                 posting__in=self.model.objects.filter(written)
             ).delete()
@@ -683,12 +698,12 @@ class PostingQuerySet(InvalidatingQuerySet):
 
         vocabulary.note_places(postings, using=self.db)
         unrendered = self.model.objects.filter(written, rendered__isnull=True)
-        RenderedDescription.objects.bulk_create(
-            [
-                RenderedDescription(posting_id=pk, **rendered_description(description))
-                for pk, description in unrendered.values_list("pk", "description")
-            ]
-        )
+        renderings = []
+        for pk, description, *lists in unrendered.values_list("pk", *RENDERED_FROM):
+            rendered = rendered_description(description)
+            feed = feed_copy_columns(rendered["html"], *lists)
+            renderings.append(RenderedDescription(posting_id=pk, **rendered, **feed))
+        RenderedDescription.objects.bulk_create(renderings)
         return postings
 
     def bulk_update(
@@ -1142,10 +1157,12 @@ class Posting(models.Model):
             else:
                 text = f"{self.title} {self.organisation.name}"
                 save_with_free_slug(self, text, super().save, *args, **kwargs)
-            if update_fields is None or "description" in update_fields:
-                self.rendered = RenderedDescription(
-                    posting=self, **rendered_description(self.description)
+            if update_fields is None or not set(RENDERED_FROM).isdisjoint(update_fields):
+                rendered = rendered_description(self.description)
+                feed = feed_copy_columns(
+                    rendered["html"], self.responsibilities, self.qualifications
                 )
+                self.rendered = RenderedDescription(posting=self, **rendered, **feed)
                 self.rendered.save()
             if update_fields is None or VOCABULARY_FIELDS.intersection(update_fields):
                 from postings import vocabulary
@@ -1814,6 +1831,17 @@ class RenderedDescription(models.Model):
     )
     html = models.TextField(help_text="Sanitised HTML, cut at the description's limit.")
     text = models.TextField(help_text="The same as plain text, for feeds and meta tags.")
+    # The aggregator feed's copy (postings/descriptions.py), made once per change rather
+    # than on every build of the feed. Good only while `feed_source` is the digest of the
+    # texts it was made from: the build checks, and makes it again. Null until made: a
+    # nullable column is added to a table in place, where SQLite rebuilds the table to add
+    # one with a default.
+    feed_html = models.TextField(  # noqa: DJ001 - see above
+        null=True, blank=True, help_text="The whole description as the aggregator feed holds it."
+    )
+    feed_source = models.CharField(  # noqa: DJ001 - see above
+        max_length=32, null=True, blank=True, help_text="Digest of the texts it was made from."
+    )
 
     class Meta:
         ordering = ["posting"]

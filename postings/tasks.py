@@ -17,7 +17,8 @@ from postings import aggregator, counting, notifications
 logger = logging.getLogger(__name__)
 
 # How often the worker asks whether the feed is out of date: a change is in the file within
-# this and one build (about N minutes at a million postings; see bench/RESULTS.md).
+# this and one build (about 0.4 s per 1,000 open postings, so some 5 to 7 minutes at a
+# million; bench/feed.py measures it).
 FEED_CHECK_MINUTES = 5
 # One build at a time, whichever worker runs it. A worker killed while building leaves the
 # lock behind: `run_huey --flush-locks` (as `make run` starts it) clears it.

@@ -3,7 +3,7 @@ seeding): every query of the mix is timed and explained, and the report names ea
 
 import pytest
 
-from bench import latency, run, sitemap
+from bench import feed, latency, run, sitemap
 from tests.factories import PostingFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +197,25 @@ def test_the_sitemap_row_times_the_index_and_the_postings_file_uncached(postings
     assert all(row["peak_kb"] > 0 and row["ms"] > 0 for row in result["rows"])
     table = run.results_table([{"database": "sqlite", "size": 6, "sitemap": result}])
     assert "| sqlite | 6 | sitemap in server: `/sitemap-postings.xml`, 6 URLs, peak " in table
+
+
+def test_the_feed_rows_time_the_build_and_the_request_beside_a_static_file(postings, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+
+    result = feed.run()
+
+    assert result["jobs"] == 6
+    assert result["ms_per_1000_jobs"] > 0
+    assert result["rebuild_traced_peak_kb"] > 0
+    assert result["request_bytes"] == result["static_bytes"] == result["gzip_bytes"]
+    report = run.report(
+        {"finished": "today", "minutes": 1, "machine": {"cores": "2"}, "sizes": [6],
+         "databases": ["sqlite"], "duration": 10, "repetitions": 3, "budget": 30.0,
+         "runs": [{"database": "sqlite", "size": 6, "feed": result}]}
+    )  # fmt: skip
+    assert "| sqlite | 6 | aggregator feed rebuilt by the worker: 6 jobs, " in report
+    assert "| sqlite | 6 | aggregator feed in server: `/jobs/feed.xml` (gzip) |" in report
+    assert "| sqlite | 6 | the same file as a static file (WhiteNoise) |" in report
+    target = report.split("## Targets")[1]
+    assert "| Aggregator feed within 15 minutes of a change at 1,000,000 postings " in target
+    assert "(extrapolated from sqlite at 6; " in target

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from postings import aggregator, tasks
-from postings.models import Workplace
+from postings.models import Posting, RenderedDescription, Workplace
 from roles.models import EducationLevel
 from tests.factories import PostingFactory, RoleFactory
 
@@ -26,6 +26,7 @@ JOB_ELEMENTS = [
     "requisitionid",
     "url",
     "company",
+    "sourcename",
     "city",
     "state",
     "country",
@@ -113,7 +114,7 @@ def test_a_job_has_the_references_elements_in_order(client):
     assert [child.tag for child in job] == JOB_ELEMENTS
     assert job.findtext("referencenumber") == job.findtext("requisitionid") == str(posting.pk)
     assert job.findtext("url") == f"http://testserver{posting.get_absolute_url()}"
-    assert job.findtext("company") == "Northwind"
+    assert job.findtext("company") == job.findtext("sourcename") == "Northwind"
     assert (job.findtext("city"), job.findtext("state")) == ("Manchester", "England")
     assert (job.findtext("country"), job.findtext("postalcode")) == ("GB", "M1 1AE")
     assert job.findtext("salary") == "£60,000–£80,000 per year"
@@ -236,6 +237,27 @@ def test_description_headings_are_h2_and_h3_and_lists_are_not_repeated(client):
     assert "<li>Set the budget</li>" in description
 
 
+def test_the_description_uses_only_the_tags_indeed_reads(client):
+    """Indeed's formatting guidelines list headings, paragraphs, breaks, bold, emphasis,
+    bulleted lists and tables; the page's links, numbered lists, quotes and code are not."""
+    PostingFactory(
+        description="*Slanted* [our site](https://example.com/about)\n\n1. First\n2. Second"
+        "\n\n> Quoted\n\n---\n\n    code()\n",
+        responsibilities="",
+        qualifications="",
+    )
+
+    (job,) = jobs(client)
+    description = job.findtext("description")
+
+    assert "<em>Slanted</em> our site" in description
+    assert "<ul>\n<li>First</li>" in description
+    assert "<p>Quoted</p>" in description
+    assert "<p>code()" in description
+    tags = set(re.findall(r"</?([a-z0-9]+)", description))
+    assert tags <= {"p", "em", "strong", "ul", "li", "h2", "h3"}, tags
+
+
 # --- The build ------------------------------------------------------------------------------
 
 
@@ -250,6 +272,77 @@ def test_a_build_runs_a_fixed_number_of_queries(django_assert_num_queries):
         manifest = aggregator.rebuild()
 
     assert manifest.jobs == 15
+
+
+def test_a_build_reads_the_postings_a_chunk_at_a_time_in_order(client, monkeypatch):
+    """Keyset pagination: each chunk starts after the last one's (moment, id), ties too."""
+    monkeypatch.setattr(aggregator, "CHUNK_SIZE", 2)
+    moment = timezone.now() - timedelta(hours=1)
+    tied = [PostingFactory(title=f"Tied {n}", published_at=moment) for n in range(3)]
+    PostingFactory(title="Newer", published_at=moment + timedelta(minutes=5))
+    PostingFactory(title="Older", published_at=moment - timedelta(minutes=5))
+
+    titles = [job.findtext("title") for job in jobs(client)]
+
+    assert titles == ["Newer", *(p.title for p in reversed(tied)), "Older"]
+
+
+def test_the_feed_keeps_each_description_it_makes(client, django_assert_num_queries):
+    """A posting saved before the feed kept descriptions (or written around the model)
+    has no kept copy: the build makes it, stores it, and the next build only reads it."""
+    posting = PostingFactory(description="**Bold** move", qualifications="A bachelor's degree")
+    RenderedDescription.objects.update(feed_html=None, feed_source=None)
+
+    with django_assert_num_queries(4):  # roles, postings, the kept copies, scheduled
+        aggregator.rebuild()
+    with django_assert_num_queries(3):
+        aggregator.rebuild()
+
+    kept = RenderedDescription.objects.get(posting=posting).feed_html
+    (job,) = jobs(client)
+    assert job.findtext("description") == kept
+    assert "<strong>Bold</strong> move" in kept
+    assert "<li>A bachelor's degree</li>" in kept
+
+
+def test_a_list_changed_around_save_shows_in_the_next_build(client):
+    """The kept copy is checked against the texts it was made from, whatever wrote them."""
+    posting = PostingFactory(responsibilities="Run the sites")
+    jobs(client)
+
+    Posting.objects.filter(pk=posting.pk).update(responsibilities="Close the books")
+    (job,) = jobs(client)
+
+    assert "<li>Close the books</li>" in job.findtext("description")
+    assert "Run the sites" not in job.findtext("description")
+
+
+def test_a_saved_posting_keeps_its_feed_copy_from_the_start(client):
+    posting = PostingFactory(description="Hello", responsibilities="Run the sites")
+    posting.responsibilities = "Close the books"
+    posting.save(update_fields=["responsibilities"])
+
+    kept = RenderedDescription.objects.get(posting=posting).feed_html
+    assert "<li>Close the books</li>" in kept
+
+
+def test_a_posting_written_without_a_rendering_is_still_described(client):
+    posting = PostingFactory(description="Written *around* the model")
+    RenderedDescription.objects.filter(posting=posting).delete()
+
+    (job,) = jobs(client)
+
+    assert "Written <em>around</em> the model" in job.findtext("description")
+
+
+def test_a_cache_that_keeps_nothing_still_builds_and_always_checks(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    PostingFactory(title="Open Job")
+
+    manifest = aggregator.rebuild()
+
+    assert [job.findtext("title") for job in jobs(client)] == ["Open Job"]
+    assert aggregator.is_out_of_date(manifest, timezone.now())
 
 
 def test_the_same_postings_build_the_same_file_and_dates(client):
