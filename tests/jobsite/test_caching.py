@@ -547,7 +547,6 @@ def test_a_parameter_the_search_does_not_read_neither_bypasses_the_cache_nor_rea
     assert second["ETag"] == first["ETag"]
     for trace in ("<script>alert", "&lt;script", "%3Cscript", "alert(1)"):
         assert trace not in page
-    assert "alert" not in page
     assert "x=2" not in page
     assert "?x=" not in page
     assert "&amp;x=" not in page
