@@ -26,7 +26,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Length
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
@@ -34,6 +33,7 @@ from django.utils.text import slugify
 from jobsite.caching import InvalidatingQuerySet
 from jobsite.conditions import unless_either_unset
 from jobsite.markup import render_markdown, text_of
+from jobsite.paths import row_path
 from postings import currencies, identity, logos, places, regions
 from postings.facets import FACET_COLUMNS, SAMPLE_BUCKET
 from roles.models import Role
@@ -264,7 +264,7 @@ class Organisation(models.Model):
             save_with_free_slug(self, self.name, super().save, *args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("companies:company_detail", kwargs={"slug": self.slug})
+        return row_path("companies:company_detail", self.slug)
 
     @classmethod
     @transaction.atomic
@@ -1170,7 +1170,7 @@ class Posting(models.Model):
                 vocabulary.note_places([self], using=self._state.db or "default")
 
     def get_absolute_url(self) -> str:
-        return reverse("postings:posting_detail", kwargs={"slug": self.slug})
+        return row_path("postings:posting_detail", self.slug)
 
     def fill_place_keys(self) -> None:
         """Fill the place keys from the city, region and country as written."""

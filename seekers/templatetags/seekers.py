@@ -13,10 +13,10 @@ from urllib.parse import quote
 
 from django import template
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.http import urlencode
 
 from jobsite.origin import absolute_url
+from jobsite.paths import fixed_path, row_path
 from postings.models import Posting
 from seekers.models import SavedJob
 
@@ -38,15 +38,15 @@ def saved_posting_ids(request: HttpRequest) -> set[int]:
 @register.inclusion_tag("seekers/includes/_save_control.html", takes_context=True)
 def save_control(context: template.Context, posting: Posting) -> dict[str, Any]:
     request: HttpRequest | None = context.get("request")
-    save_url = reverse("seekers:saved_job_save", kwargs={"pk": posting.pk})
+    save_url = row_path("seekers:saved_job_save", posting.pk, kwarg="pk")
     signed_in = request is not None and request.user.is_authenticated
     return {
         "posting": posting,
         "signed_in": signed_in,
         "saved": signed_in and posting.pk in saved_posting_ids(request),  # type: ignore[arg-type]
         "save_url": save_url,
-        "remove_url": reverse("seekers:saved_job_remove", kwargs={"pk": posting.pk}),
-        "login_url": f"{reverse('login')}?{urlencode({'next': save_url})}",
+        "remove_url": row_path("seekers:saved_job_remove", posting.pk, kwarg="pk"),
+        "login_url": f"{fixed_path('login')}?{urlencode({'next': save_url})}",
         "next": request.get_full_path() if signed_in else "",  # type: ignore[union-attr]
         "csrf_token": context.get("csrf_token") if signed_in else None,
     }
