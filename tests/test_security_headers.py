@@ -12,7 +12,9 @@ from tests.helpers import assert_security_headers
 
 pytestmark = pytest.mark.django_db
 
-STYLESHEET_BUDGET_BYTES = 24 * 1024
+# The one stylesheet, uncompressed: the design system (tokens, light and dark) and every
+# component; no build step, so every byte reaches the browser.
+STYLESHEET_BUDGET_BYTES = 40 * 1024
 
 
 @pytest.fixture
