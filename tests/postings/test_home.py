@@ -170,3 +170,43 @@ def test_home_runs_a_fixed_number_of_queries(client, django_assert_max_num_queri
 
     assert section(html, "latest-jobs").count('class="result"') == 8
     assert section(html, "featured-roles").count('class="card"') == 6
+
+
+def test_home_draws_the_operations_ladder_each_step_a_link_to_its_role(client):
+    for title in (
+        "Operations Analyst",
+        "Operations Manager",
+        "Director of Operations",
+        "Vice President of Operations",
+        "General Manager",
+        "Chief Operating Officer",
+        "Chief Executive Officer",
+    ):
+        RoleFactory(title=title, abbreviation="")
+    RoleFactory(title="Founder", abbreviation="")
+
+    ladder = home(client).split('<figure class="ladder"')[1].split("</figure>")[0]
+    wide = ladder.split('<svg class="ladder__wide"')[1].split("</svg>")[0]
+    links = re.findall(r'<a class="ladder__step[^"]*" href="([^"]+)">', wide)
+
+    assert links == [
+        "/roles/operations-analyst/",
+        "/roles/operations-manager/",
+        "/roles/director-of-operations/",
+        "/roles/vice-president-of-operations/",
+        "/roles/general-manager/",
+        "/roles/chief-operating-officer/",
+        "/roles/chief-executive-officer/",
+    ]
+    assert "<tspan" in wide  # each link is named by its visible text
+    assert "/roles/founder/" not in ladder
+
+
+def test_the_ladder_leaves_out_steps_whose_roles_are_not_published(client):
+    RoleFactory(title="Operations Manager", abbreviation="")
+    RoleFactory(title="Chief Executive Officer", abbreviation="", is_published=False)
+
+    ladder = home(client).split('<figure class="ladder"')[1].split("</figure>")[0]
+
+    assert "/roles/operations-manager/" in ladder
+    assert "/roles/chief-executive-officer/" not in ladder
