@@ -76,38 +76,49 @@ def label_lines(title: str) -> list[str]:
     return lines
 
 
-def ladder_pictures(roles: dict[str, Role]) -> dict[str, list[LadderBox]]:
-    """The ladder's boxes for a wide picture (a staircase rising to the right) and a tall one
-    (rising upwards, for phones), with the steps whose roles are published."""
+@dataclass
+class Ladder:
+    """The ladder drawn twice: `wide` a staircase rising to the right, `tall` a column rising
+    upwards for phones, `tall_height` high."""
+
+    wide: list[LadderBox]
+    tall: list[LadderBox]
+    tall_height: int
+
+
+def ladder_pictures(roles: dict[str, Role]) -> Ladder:
+    """The ladder's boxes, for the steps whose roles are published."""
     steps = [
         [roles[slug] for slug in step if slug in roles]
         for step in LADDER
         if any(slug in roles for slug in step)
     ]
-    wide, tall = [], []
+    ladder = Ladder(wide=[], tall=[], tall_height=len(steps) * 84 - 28)
     last = len(steps) - 1
     for index, step in enumerate(steps):
         for place, role in enumerate(step):
-            common = {
-                "url": role.get_absolute_url(),
-                "title": role.title,
-                "lines": label_lines(role.title),
-                "top": index == last,
-            }
+            url, lines, top = role.get_absolute_url(), label_lines(role.title), index == last
             # Wide: columns of 150 with 20 between, each step 36 higher than the last.
-            wide.append(
+            ladder.wide.append(
                 LadderBox(
-                    x=index * 170, y=236 - index * 36 - place * 66, width=150, height=60, **common
+                    url, role.title, lines, index * 170, 236 - index * 36 - place * 66, 150, 60, top
                 )
             )
             # Tall: rows of 56 with 28 between, the top step first; two roles side by side.
             width = 300 // len(step) - (10 if len(step) > 1 else 0)
-            tall.append(
+            ladder.tall.append(
                 LadderBox(
-                    x=place * (width + 20), y=(last - index) * 84, width=width, height=56, **common
+                    url,
+                    role.title,
+                    lines,
+                    place * (width + 20),
+                    (last - index) * 84,
+                    width,
+                    56,
+                    top,
                 )
             )
-    return {"wide": wide, "tall": tall, "tall_height": len(steps) * 84 - 28}
+    return ladder
 
 
 @require_safe

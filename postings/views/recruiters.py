@@ -11,7 +11,7 @@ import re
 import secrets
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -105,7 +105,7 @@ def recruiters_home(request: HttpRequest) -> HttpResponseBase:
     (signed in) never reads it from the page cache nor stores it there, so neither sees the
     other's page."""
     if request.user.is_authenticated:
-        return dashboard(request)
+        return dashboard(cast(SignedInRequest, request))
     return for_employers(request)
 
 
