@@ -40,6 +40,7 @@ LADDER = (
     ("chief-executive-officer",),
 )
 LABEL_WIDTH = 16  # characters on one line of a ladder box
+PAIR_LABEL_WIDTH = 13  # in the tall picture, where two boxes share a row
 
 
 @dataclass
@@ -65,11 +66,11 @@ class LadderBox:
         return self.y + self.height // 2 - (len(self.lines) - 1) * 9 + 5
 
 
-def label_lines(title: str) -> list[str]:
-    """A title in lines of about LABEL_WIDTH characters, broken between words."""
+def label_lines(title: str, width: int = LABEL_WIDTH) -> list[str]:
+    """A title in lines of about `width` characters, broken between words."""
     lines: list[str] = []
     for word in title.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= LABEL_WIDTH:
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += f" {word}"
         else:
             lines.append(word)
@@ -104,13 +105,16 @@ def ladder_pictures(roles: dict[str, Role]) -> Ladder:
                     url, role.title, lines, index * 170, 236 - index * 36 - place * 66, 150, 60, top
                 )
             )
-            # Tall: rows of 56 with 28 between, the top step first; two roles side by side.
-            width = 300 // len(step) - (10 if len(step) > 1 else 0)
+            # Tall: rows of 56 with 28 between, the top step first; two roles side by side,
+            # in narrower boxes whose labels break sooner.
+            pair = len(step) > 1
+            width = 140 if pair else 300
+            tall_lines = label_lines(role.title, PAIR_LABEL_WIDTH) if pair else lines
             ladder.tall.append(
                 LadderBox(
                     url,
                     role.title,
-                    lines,
+                    tall_lines,
                     place * (width + 20),
                     (last - index) * 84,
                     width,
