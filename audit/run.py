@@ -38,6 +38,9 @@ CHROME_FLAGS = " ".join(
         *('{}="{}"'.format(*arg.split("=", 1)) if " " in arg else arg for arg in CHROMIUM_ARGS),
     ]
 )
+# Every page is audited in both colour schemes: Chromium's dark mode makes pages match
+# `prefers-color-scheme: dark`, so Lighthouse checks the dark colours' contrast too.
+SCHEMES = {"light": CHROME_FLAGS, "dark": f"{CHROME_FLAGS} --force-dark-mode"}
 
 
 def parse_args() -> argparse.Namespace:
@@ -96,7 +99,7 @@ def first_posting_path(base_url: str) -> str:
     return match.group(1)
 
 
-def lighthouse(url: str, workdir: Path) -> dict:
+def lighthouse(url: str, workdir: Path, chrome_flags: str = CHROME_FLAGS) -> dict:
     """One Lighthouse run's report. Each run gets its own TMPDIR: Chromium leaves folders."""
     tmp = Path(tempfile.mkdtemp(dir=workdir))
     env = {**os.environ, "CHROME_PATH": shutil.which("chromium") or "", "TMPDIR": str(tmp)}
@@ -108,7 +111,7 @@ def lighthouse(url: str, workdir: Path) -> dict:
             "--output-path=stdout",
             "--quiet",
             f"--only-categories={','.join(CATEGORIES)}",
-            f"--chrome-flags={CHROME_FLAGS}",
+            f"--chrome-flags={chrome_flags}",
         ],
         capture_output=True,
         text=True,
@@ -168,21 +171,26 @@ def main() -> int:
                 "search": "/jobs/",
                 "search for a keyword": "/jobs/?q=operations",
                 "posting detail": first_posting_path(base_url),
+                "for employers": "/recruiters/",
             }
             medians: dict[str, dict[str, int]] = {}
             notes: dict[str, list[str]] = {}
-            for name, path in pages.items():
-                scores: dict[str, list[float]] = {category: [] for category in CATEGORIES}
-                for run in range(args.runs):
-                    print(f"Lighthouse {name} ({path}), run {run + 1} of {args.runs}…", flush=True)
-                    report = lighthouse(base_url + path, workdir)
-                    for category in CATEGORIES:
-                        scores[category].append(report["categories"][category]["score"] or 0)
-                    notes[name] = flagged(report)
-                medians[name] = {
-                    category: round(100 * statistics.median(values))
-                    for category, values in scores.items()
-                }
+            for page, path in pages.items():
+                for scheme, flags in SCHEMES.items():
+                    name = page if scheme == "light" else f"{page} ({scheme})"
+                    scores: dict[str, list[float]] = {category: [] for category in CATEGORIES}
+                    for run in range(args.runs):
+                        print(
+                            f"Lighthouse {name} ({path}), run {run + 1} of {args.runs}…", flush=True
+                        )
+                        report = lighthouse(base_url + path, workdir, flags)
+                        for category in CATEGORIES:
+                            scores[category].append(report["categories"][category]["score"] or 0)
+                        notes[name] = flagged(report)
+                    medians[name] = {
+                        category: round(100 * statistics.median(values))
+                        for category, values in scores.items()
+                    }
 
     print()
     print(f"Median of {args.runs} Lighthouse runs (mobile, simulated throttling):")
@@ -204,7 +212,8 @@ def main() -> int:
         f"{name} {category} {score}"
         for name, row in medians.items()
         for category, score in row.items()
-        if score < args.minimum and (name, category) != (NOINDEX_PAGE, "seo")
+        if score < args.minimum
+        and (name.removesuffix(" (dark)"), category) != (NOINDEX_PAGE, "seo")
     ]
     if low:
         print(f"\nBelow {args.minimum}: {', '.join(low)}")

@@ -39,6 +39,8 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /recruiters/",
         # The apply buttons' counter, which forwards to the employer: not a page.
         "Disallow: /jobs/*/apply/",
+        # The page for employers is public; the recruiter pages below it are not.
+        "Allow: /recruiters/$",
         f"Sitemap: {absolute_url(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

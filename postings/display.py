@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING
@@ -216,19 +217,36 @@ def result_facts(posting: Posting) -> list[str]:
     """What a result line says of a posting after its employer (a link of its own), in order:
     "Leeds, United Kingdom", "On-site", "Full-time", "£60,000–£80,000 per year"; a remote
     posting's place is where applicants may live: "Remote (United Kingdom, Ireland)",
-    "Remote (Europe)". On a
-    search comparing salaries, the salary converted into its currency follows its own."""
+    "Remote (Europe)". On a search comparing salaries, the salary converted into its
+    currency follows its own."""
+    line = result_line(posting)
+    return [fact for fact in (*line.where, line.terms, line.salary, line.converted) if fact]
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    """What a result card shows of a posting beside its title and employer: where (place and
+    workplace, or a remote job's area), the terms, the salary (its chip) and, on a search
+    comparing salaries, the salary in that search's currency."""
+
+    where: list[str]
+    terms: str
+    salary: str
+    converted: str
+
+
+def result_line(posting: Posting) -> ResultLine:
+    """The result card's facts, computed once per posting (one filter call in the template)."""
     if posting.workplace == REMOTE:
         where = [f"Remote ({remote_area_text(posting)})"]
     else:
-        where = [place_text(posting), posting.get_workplace_display()]
-    facts = [
-        *where,
-        posting.get_employment_type_display(),
-        salary_text(posting),
-        converted_salary_text(posting, getattr(posting, "reading_currency", "")),
-    ]
-    return [fact for fact in facts if fact]
+        where = [fact for fact in (place_text(posting), posting.get_workplace_display()) if fact]
+    return ResultLine(
+        where=where,
+        terms=posting.get_employment_type_display(),
+        salary=salary_text(posting),
+        converted=converted_salary_text(posting, getattr(posting, "reading_currency", "")),
+    )
 
 
 def remote_area_text(posting: Posting) -> str:

@@ -5,7 +5,7 @@ from postings.views import notifications, organisation_settings, recruiters
 app_name = "recruiters"
 
 urlpatterns = [
-    path("", recruiters.dashboard, name="dashboard"),
+    path("", recruiters.recruiters_home, name="dashboard"),
     path("organisation/new/", recruiters.organisation_create, name="organisation_create"),
     path("invitations/", recruiters.invitation_list, name="invitation_list"),
     path(

@@ -38,7 +38,7 @@ from __future__ import annotations
 import json
 import operator
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import reduce
 from typing import TYPE_CHECKING, cast
 
@@ -273,6 +273,37 @@ def highlight(excerpt: str) -> SafeString:
     excerpt = MARKDOWN_NOISE.sub("", MARKDOWN_LINK.sub(r"\1", excerpt))
     html = MARKED.sub(r"<mark>\1</mark>", str(escape(" ".join(excerpt.split()))))
     return mark_safe(html.replace(MARK_START, "").replace(MARK_END, ""))  # noqa: S308
+
+
+# The words of a query that a title may show: not an excluded one (-word) nor an operator.
+QUERY_WORD = re.compile(r"(?<![\w-])(-?)(\w+)")
+OPERATORS = {"or", "and", "not"}
+
+
+def title_marker(text: str) -> Callable[[str], SafeString] | None:
+    """For a page of results: a function that escapes a title and marks the words of `text`
+    in it (a word marks those it begins: "operation" marks "Operations"), or None when the
+    query holds no word to mark. Built once per page; each title costs one regex split."""
+    words = {
+        word.lower()
+        for minus, word in QUERY_WORD.findall(clean_query(text))
+        if not minus and len(word) > 1 and word.lower() not in OPERATORS
+    }
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    pattern = re.compile(rf"\b((?:{alternatives})\w*)", re.IGNORECASE)
+
+    def mark(title: str) -> SafeString:
+        # Split the raw title, then escape each piece: no mark lands inside an entity.
+        pieces = pattern.split(title)
+        html = "".join(
+            f"<mark>{escape(piece)}</mark>" if index % 2 else str(escape(piece))
+            for index, piece in enumerate(pieces)
+        )
+        return mark_safe(html)  # noqa: S308 - every piece escaped above
+
+    return mark
 
 
 def backend(using: str) -> PostgresSearch | SqliteSearch:

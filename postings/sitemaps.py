@@ -64,6 +64,7 @@ SECTIONS: dict[str, Section] = {
             "roles:role_directory",
             "postings:posting_list",
             "companies:company_list",
+            "recruiters:dashboard",
         ),
         "daily",
     ),

@@ -28,7 +28,20 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # --- Pages -------------------------------------------------------------------------------
 
 JOBS = reverse("postings:posting_list")
-RESULT_TITLE = re.compile(r'<h3 class="result__title"><a href="[^"]*">([^<]*)</a>')
+
+
+class ResultTitles:
+    """Finds the result titles of a page, as their HTML reads without the <mark>s a search
+    puts around the words it matched: `RESULT_TITLE.findall(html)`."""
+
+    pattern = re.compile(r'<h3 class="result__title"><a href="[^"]*">((?:[^<]|</?mark>)*)</a>')
+    mark = re.compile(r"</?mark>")
+
+    def findall(self, html: str) -> list[str]:
+        return [self.mark.sub("", title) for title in self.pattern.findall(html)]
+
+
+RESULT_TITLE = ResultTitles()
 SEARCH_NOTE = re.compile(r'<p class="search-note">(.*?)</p>', re.DOTALL)
 # What /jobs/ may run, whatever the data's size. Reading the keywords: shorthand, the
 # vocabulary and, for a misspelling, whether the words as typed find anything (3);

@@ -121,9 +121,14 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "
 URL_IGNORED = re.compile(r"[\x00-\x20\x7f]+")
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
 DANGEROUS_TAGS = {"style", "iframe", "object", "embed", "frame", "frameset", "base", "svg", "math"}
-# The one SVG the site draws itself: the explainer's pay chart (roles/templatetags/pay_chart.py),
-# none of whose attributes come from what people type. Any other <svg> was put there by text.
-OWN_SVG = {"class": "pay-chart", "aria-hidden": "true"}
+# The SVGs the site draws itself: the explainer's pay chart (roles/templatetags/pay_chart.py)
+# and the home page's operations ladder (templates/postings/includes/_ladder.html), none of
+# whose attributes come from what people type. Any other <svg> was put there by text.
+OWN_SVGS = (
+    {"class": "pay-chart", "aria-hidden": "true"},
+    {"class": "ladder__wide", "role": "group"},
+    {"class": "ladder__tall", "role": "group"},
+)
 
 
 class PageParser(HTMLParser):
@@ -165,7 +170,8 @@ def problems_in_html(html: str) -> tuple[list[str], PageParser]:
     parser.close()
     found = []
     for tag, attributes in parser.tags:
-        if tag in DANGEROUS_TAGS and not (tag == "svg" and OWN_SVG.items() <= attributes.items()):
+        own_svg = tag == "svg" and any(own.items() <= attributes.items() for own in OWN_SVGS)
+        if tag in DANGEROUS_TAGS and not own_svg:
             found.append(f"<{tag}> element")
         for name, value in attributes.items():
             if name.startswith("on"):

@@ -12,7 +12,9 @@ from tests.helpers import assert_security_headers
 
 pytestmark = pytest.mark.django_db
 
-STYLESHEET_BUDGET_BYTES = 24 * 1024
+# The one stylesheet, uncompressed: the design system (tokens, light and dark) and every
+# component; no build step, so every byte reaches the browser.
+STYLESHEET_BUDGET_BYTES = 40 * 1024
 
 
 @pytest.fixture
@@ -54,7 +56,8 @@ def test_https_responses_carry_every_security_header(client, https_settings):
         ("get", "/jobs/?q=COO&salary_min=lots", HTTPStatus.OK),
         ("get", "/jobs/coo-region-1/", HTTPStatus.OK),
         ("get", "/jobs/no-such-posting/", HTTPStatus.NOT_FOUND),
-        ("get", "/recruiters/", HTTPStatus.FOUND),
+        ("get", "/recruiters/", HTTPStatus.OK),
+        ("get", "/recruiters/invitations/", HTTPStatus.FOUND),
         ("post", "/accounts/login/", HTTPStatus.OK),
         ("post", "/recruiters/postings/1/publish/", HTTPStatus.FOUND),
         ("get", "/jobs/feed/rss/", HTTPStatus.OK),

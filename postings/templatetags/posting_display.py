@@ -25,6 +25,12 @@ def result_facts(posting: Posting) -> list[str]:
 
 
 @register.filter
+def result_line(posting: Posting) -> display.ResultLine:
+    """`{% with line=posting|result_line %}`: a result card's place, terms and pay."""
+    return display.result_line(posting)
+
+
+@register.filter
 def place(posting: Posting) -> str:
     """`{{ posting|place }}`: "Manchester, England, United Kingdom"."""
     return display.place_text(posting)

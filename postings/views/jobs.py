@@ -63,8 +63,10 @@ def posting_list(request: HttpRequest) -> HttpResponseBase:
         posting.reading_currency = reading
     if filterset.query:
         excerpts = search.snippets(page.object_list, filterset.query, using=postings.db)
+        mark = search.title_marker(filterset.query)
         for posting in page.object_list:
             posting.snippet = excerpts.get(posting.pk, "")
+            posting.title_html = mark(posting.title) if mark else ""
     # The role the keywords name, answered above the first page of results: the query that
     # found it also ranked its postings first, and the tally counted them.
     role = filterset.named_role if page.number == 1 else None
@@ -75,6 +77,8 @@ def posting_list(request: HttpRequest) -> HttpResponseBase:
             "filter": filterset,
             "form": filterset.shown_form,
             "selects": filterset.selects(),
+            # The filters' disclosure opens by itself only to show an error in it.
+            "filters_open": bool(filterset.shown_form.errors),
             "page_obj": page,
             "result_count": filterset.count_text(),
             "postings": page.object_list,

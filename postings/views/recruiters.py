@@ -12,20 +12,26 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
+from jobsite.caching import public_page
 from jobsite.clients import client_address
 from postings import accounts
 from postings.completeness import Completeness, check_posting
@@ -96,6 +102,23 @@ def own_posting(membership: Membership, pk: int) -> Posting:
 
 
 # --- Dashboard ---------------------------------------------------------------------------
+
+
+@require_safe
+def recruiters_home(request: HttpRequest) -> HttpResponseBase:
+    """/recruiters/: a signed-in visitor's dashboard; to anyone else, what employers get.
+
+    Only the second is a public page, cached for anonymous visitors: a visitor with a session
+    (signed in) never reads it from the page cache nor stores it there, so neither sees the
+    other's page."""
+    if request.user.is_authenticated:
+        return dashboard(cast(SignedInRequest, request))
+    return for_employers(request)
+
+
+@public_page
+def for_employers(request: HttpRequest) -> TemplateResponse:
+    return TemplateResponse(request, "recruiters/for_employers.html")
 
 
 @require_GET

@@ -3,6 +3,7 @@
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,6 +51,14 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture
+def dark_page(browser: Browser) -> Iterator[Page]:
+    """A wide screen whose visitor prefers the dark colour scheme."""
+    yield from page_in_new_context(
+        browser, viewport={"width": 1280, "height": 900}, bypass_csp=True, color_scheme="dark"
+    )
+
+
+@pytest.fixture
 def page_without_js(browser: Browser) -> Iterator[Page]:
     yield from page_in_new_context(browser, java_script_enabled=False)
 
@@ -65,3 +74,23 @@ def any_page(request) -> Page:
 def small_page(browser: Browser) -> Iterator[Page]:
     """A 320-pixel-wide phone screen, the narrowest WCAG's reflow rule asks for."""
     yield from page_in_new_context(browser, viewport={"width": 320, "height": 640}, bypass_csp=True)
+
+
+SCREENSHOTS = pytest.StashKey[Path]()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(request, tmp_path_factory) -> Path:
+    """Where the browser tests save their screenshots: SCREENSHOT_DIR if set, else a folder
+    of the test run's own; the run's summary names it."""
+    chosen = os.environ.get("SCREENSHOT_DIR")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    request.config.stash[SCREENSHOTS] = folder
+    return folder
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    folder = config.stash.get(SCREENSHOTS, None)
+    if folder is not None:
+        terminalreporter.write_line(f"Screenshots of the pages: {folder}")

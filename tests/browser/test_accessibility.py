@@ -68,6 +68,7 @@ PUBLIC_PAGES = {
     "posting detail": "/jobs/coo-region-1/",
     "company directory": "/companies/",
     "company page": "/companies/harbour-foods/",
+    "for employers": "/recruiters/",
     "closed posting": "/jobs/closed-coo/",
     "login": "/accounts/login/",
     "sign-up": "/accounts/signup/",
@@ -133,6 +134,15 @@ def test_alert_pages_have_no_accessibility_violations(live_server, page):
     found |= violations_on(page, live_server, {"alert list": "/alerts/"})
 
     assert found == {name: [] for name in found}
+
+
+def test_public_pages_have_no_accessibility_violations_in_dark_mode(live_server, dark_page):
+    """The dark colours (prefers-color-scheme) keep their contrast: axe checks them too."""
+    with_logo(build_site())
+
+    assert violations_on(dark_page, live_server, PUBLIC_PAGES) == {
+        name: [] for name in PUBLIC_PAGES
+    }
 
 
 def test_forms_showing_errors_have_no_accessibility_violations(live_server, page):

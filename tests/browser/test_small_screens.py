@@ -23,6 +23,7 @@ PUBLIC_PAGES = {
     "posting detail": "/jobs/coo-region-1/",
     "company directory": "/companies/",
     "company page": "/companies/harbour-foods/",
+    "for employers": "/recruiters/",
     "login": "/accounts/login/",
     "sign-up": "/accounts/signup/",
 }

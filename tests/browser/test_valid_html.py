@@ -85,6 +85,7 @@ def test_every_page_people_see_is_valid_html(client, tmp_path):
         "closed posting": "/jobs/closed-coo/",
         "company directory": "/companies/",
         "company page": site.organisation.get_absolute_url(),
+        "for employers": "/recruiters/",
         "login": "/accounts/login/",
         "sign-up": "/accounts/signup/",
         "sign-up sent": "/accounts/signup/done/",

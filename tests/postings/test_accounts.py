@@ -320,10 +320,10 @@ def test_login_with_a_wrong_password_says_so(client):
 
 
 def test_recruiter_pages_send_anonymous_visitors_to_login_and_back(client):
-    response = client.get(reverse("recruiters:dashboard"))
+    response = client.get(reverse("recruiters:invitation_list"))
 
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"] == f"{reverse('login')}?next=/recruiters/"
+    assert response["Location"] == f"{reverse('login')}?next=/recruiters/invitations/"
 
 
 def test_sixth_login_attempt_is_refused_even_with_the_right_password(client, settings):

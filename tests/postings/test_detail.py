@@ -533,3 +533,25 @@ def test_job_posting_description_keeps_headings_and_does_not_repeat_lists(client
     assert data["description"].count("Run the sites") == 1
     assert "<li>Set the budget</li>" in data["description"]
     assert data["jobLocation"]["address"]["postalCode"] == "M1 1AE"
+
+
+def test_the_apply_panel_gives_pay_place_closing_date_and_the_employers_page(client):
+    posting = PostingFactory(
+        title="Head of Operations",
+        organisation__name="Northwind",
+        apply_url="https://northwind.example/jobs/1",
+        salary_min=Decimal("90000"),
+        salary_max=Decimal("110000"),
+        salary_currency="GBP",
+    )
+
+    html = get_page(client, posting.get_absolute_url())
+    panel = html.split('<aside class="posting-layout__aside apply-panel"')[1].split("</aside>")[0]
+
+    assert "Apply for this job" in panel
+    assert '<span class="chip">£90,000–£110,000' in panel
+    assert 'href="https://northwind.example/jobs/1"' in panel
+    assert f"{posting.valid_through:%-d %B %Y}" in panel
+    assert '<a href="/companies/northwind/">More about Northwind</a>' in panel
+    header = html.split('<header class="posting__header">')[1].split("</header>")[0]
+    assert '<a href="/companies/northwind/">Northwind</a>' in header

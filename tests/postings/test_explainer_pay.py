@@ -88,11 +88,9 @@ def areas():
 
 
 def top_line(html: str) -> str:
-    """The pay line in the explainer's header, its whitespace collapsed."""
-    header = html.split('<header class="role__header">')[1].split("</header>")[0]
-    line = (
-        header.split('<p class="role__pay">')[1].split("</p>")[0] if "role__pay" in header else ""
-    )
+    """The pay line at the top of the explainer's text, its whitespace collapsed."""
+    top = html.split('<div class="role-layout__main">')[1].split('<section class="section"')[0]
+    line = top.split('<p class="role__pay">')[1].split("</p>")[0] if "role__pay" in top else ""
     return re.sub(r"\s+", " ", line)
 
 

@@ -6,6 +6,7 @@ from http import HTTPStatus
 
 import pytest
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from postings import facets
 from postings.models import Workplace
@@ -51,14 +52,17 @@ def test_latest_postings_show_organisation_place_and_salary(client):
 
     latest = section(home(client), "latest-jobs")
 
-    assert '<a href="/companies/northwind/">Northwind</a> · Leeds, United Kingdom' in latest
-    assert "Leeds, United Kingdom · On-site · Full-time" in latest
-    assert "£60,000–£80,000 per year" in latest
+    assert '<a href="/companies/northwind/">Northwind</a>' in latest
+    assert "Northwind Leeds, United Kingdom On-site Full-time Salary: £60,000–£80,000 per year" in (
+        " ".join(strip_tags(latest).split())
+    )
 
 
-def test_home_features_the_roles_with_most_open_jobs_first(client):
+def test_home_features_the_flagship_roles_then_those_with_most_open_jobs(client):
     busy = RoleFactory(title="Operations Manager", abbreviation="")
     quiet = RoleFactory(title="Chief Operating Officer", abbreviation="COO")
+    RoleFactory(title="Director of Operations", abbreviation="")
+    RoleFactory(title="Founder", abbreviation="")
     RoleFactory(title="Unpublished Role", is_published=False)
     PostingFactory.create_batch(3, role=busy)
     PostingFactory(role=quiet)
@@ -66,7 +70,12 @@ def test_home_features_the_roles_with_most_open_jobs_first(client):
 
     roles = section(home(client), "featured-roles")
 
-    assert roles.index("Operations Manager") < roles.index("Chief Operating Officer")
+    assert (
+        roles.index("Chief Operating Officer")
+        < roles.index("Director of Operations")
+        < roles.index("Operations Manager")
+        < roles.index("Founder")
+    )
     assert "3 open Operations Manager jobs" in roles
     assert "1 open COO job<" in roles
     assert 'href="/jobs/?role=operations-manager"' in roles
@@ -161,3 +170,43 @@ def test_home_runs_a_fixed_number_of_queries(client, django_assert_max_num_queri
 
     assert section(html, "latest-jobs").count('class="result"') == 8
     assert section(html, "featured-roles").count('class="card"') == 6
+
+
+def test_home_draws_the_operations_ladder_each_step_a_link_to_its_role(client):
+    for title in (
+        "Operations Analyst",
+        "Operations Manager",
+        "Director of Operations",
+        "Vice President of Operations",
+        "General Manager",
+        "Chief Operating Officer",
+        "Chief Executive Officer",
+    ):
+        RoleFactory(title=title, abbreviation="")
+    RoleFactory(title="Founder", abbreviation="")
+
+    ladder = home(client).split('<figure class="ladder"')[1].split("</figure>")[0]
+    wide = ladder.split('<svg class="ladder__wide"')[1].split("</svg>")[0]
+    links = re.findall(r'<a class="ladder__step[^"]*" href="([^"]+)">', wide)
+
+    assert links == [
+        "/roles/operations-analyst/",
+        "/roles/operations-manager/",
+        "/roles/director-of-operations/",
+        "/roles/vice-president-of-operations/",
+        "/roles/general-manager/",
+        "/roles/chief-operating-officer/",
+        "/roles/chief-executive-officer/",
+    ]
+    assert "<tspan" in wide  # each link is named by its visible text
+    assert "/roles/founder/" not in ladder
+
+
+def test_the_ladder_leaves_out_steps_whose_roles_are_not_published(client):
+    RoleFactory(title="Operations Manager", abbreviation="")
+    RoleFactory(title="Chief Executive Officer", abbreviation="", is_published=False)
+
+    ladder = home(client).split('<figure class="ladder"')[1].split("</figure>")[0]
+
+    assert "/roles/operations-manager/" in ladder
+    assert "/roles/chief-executive-officer/" not in ladder

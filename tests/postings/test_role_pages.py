@@ -822,3 +822,29 @@ def test_experience_is_said_plainly(low, high, expected):
     role = Role(experience_years_min=low, experience_years_max=high)
 
     assert experience_phrase(role) == expected
+
+
+def test_explainer_gives_its_key_facts_before_the_text(client, graph):
+    PostingFactory.create_batch(2, role=graph["coo"])
+
+    html = get_page(client, graph["coo"].get_absolute_url()).split("<main")[1]
+    facts = html.split('id="key-facts-title"')[1].split("</aside>")[0]
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", facts)).split())
+
+    assert html.index('id="key-facts-title"') < html.index('id="overview-title"')
+    assert "Level Executive" in text
+    assert "Reports to Chief Executive Officer" in text
+    assert "Typical experience" in text
+    assert "Open jobs 2 open jobs" in text
+    assert "Pay" in text
+    assert "On this page" in text
+
+
+def test_comparison_cells_name_their_role_for_a_phone_that_stacks_them(client, graph):
+    url = "/roles/compare/chief-operating-officer-vs-director-of-operations/"
+
+    html = get_page(client, url)
+
+    body = html.split("<tbody>")[1]
+    assert body.count('<span class="compare-table__who">COO</span>') == 10
+    assert body.count('<span class="compare-table__who">Director of Operations</span>') == 10
