@@ -13,6 +13,8 @@ from urllib.parse import quote
 
 from django import template
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from jobsite.origin import absolute_url
@@ -35,21 +37,34 @@ def saved_posting_ids(request: HttpRequest) -> set[int]:
     return ids
 
 
-@register.inclusion_tag("seekers/includes/_save_control.html", takes_context=True)
-def save_control(context: template.Context, posting: Posting) -> dict[str, Any]:
+@register.simple_tag(takes_context=True)
+def save_control(context: template.Context, posting: Posting) -> str:
+    """The save button of `posting`: a link to log in first for an anonymous visitor (the
+    one cached pages hold, so written here, cheaply, for each result), the form to save or
+    remove it for a signed-in one."""
     request: HttpRequest | None = context.get("request")
     save_url = row_path("seekers:saved_job_save", posting.pk, kwarg="pk")
-    signed_in = request is not None and request.user.is_authenticated
-    return {
-        "posting": posting,
-        "signed_in": signed_in,
-        "saved": signed_in and posting.pk in saved_posting_ids(request),  # type: ignore[arg-type]
-        "save_url": save_url,
-        "remove_url": row_path("seekers:saved_job_remove", posting.pk, kwarg="pk"),
-        "login_url": f"{fixed_path('login')}?{urlencode({'next': save_url})}",
-        "next": request.get_full_path() if signed_in else "",  # type: ignore[union-attr]
-        "csrf_token": context.get("csrf_token") if signed_in else None,
-    }
+    if request is None or not request.user.is_authenticated:
+        return format_html(
+            '<a class="save-control save-control__link" href="{}?{}" rel="nofollow">Save'
+            '<span class="visually-hidden"> {} (log in first)</span></a>',
+            fixed_path("login"),
+            urlencode({"next": save_url}),
+            posting.title,
+        )
+    saved = posting.pk in saved_posting_ids(request)
+    return render_to_string(
+        "seekers/includes/_save_control.html",
+        {
+            "posting": posting,
+            "saved": saved,
+            "action": row_path("seekers:saved_job_remove", posting.pk, kwarg="pk")
+            if saved
+            else save_url,
+            "next": request.get_full_path(),
+        },
+        request=request,
+    )
 
 
 @register.inclusion_tag("seekers/includes/_share_row.html")

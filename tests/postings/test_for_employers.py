@@ -31,7 +31,7 @@ def test_an_anonymous_visitor_reads_what_employers_get_with_a_sign_up_button(cli
         "Feeds to aggregators",
     ):
         assert offer in html
-    assert f'<a class="button" href="{reverse("signup")}">Sign up as a recruiter</a>' in html
+    assert f'<a class="button" href="{reverse("signup")}?as=recruiter">Sign up as a recruiter</a>' in html
     assert 'name="robots"' not in html
     assert '<link rel="canonical" href="http://testserver/recruiters/">' in html
     assert "public" in response["Cache-Control"]
@@ -68,15 +68,16 @@ def test_the_sitemap_lists_the_employers_page(client):
     assert "<loc>http://testserver/recruiters/</loc>" in pages
 
 
-def test_the_header_shows_the_signed_in_person_a_dashboard_link_and_log_out(client):
+def test_the_header_shows_the_signed_in_person_their_pages_and_log_out(client):
     user = UserFactory(username="ada@example.com", first_name="Ada", last_name="Lovelace")
     client.force_login(user)
 
     html = client.get("/jobs/").content.decode()
 
-    assert "Signed in as <strong>Ada Lovelace</strong>" in html
-    assert f'<a href="{reverse("recruiters:dashboard")}">Dashboard</a>' in html
-    assert f'<form method="post" action="{reverse("logout")}">' in html
+    assert "Signed in as Ada" in html
+    assert f'href="{reverse("seekers:my_jobs")}">My jobs</a>' in html
+    assert f'href="{reverse("recruiters:dashboard")}">For recruiters</a>' in html
+    assert f'method="post" action="{reverse("logout")}">' in html
 
 
 def test_an_anonymous_visitors_cached_pages_name_nobody():
