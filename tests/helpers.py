@@ -17,8 +17,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, settings
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from django.test import Client
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
     from postings.models import Posting
     from roles.models import Role
@@ -303,3 +305,12 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def page_in_new_context(browser: Browser, **options: Any) -> Iterator[Page]:
+    """A page in a browser context of its own (no cookies shared between tests)."""
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -4,12 +4,12 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from audit.chromium import CHROMIUM_ARGS
+from tests.helpers import page_in_new_context
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests make
 # beside it are still synchronous, so Django's async-safety guard does not apply.
@@ -31,15 +31,6 @@ def browser() -> Browser:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-def page_in_new_context(browser: Browser, **options: Any) -> Iterator[Page]:
-    """A page in a browser context of its own (no cookies shared between tests)."""
-    context = browser.new_context(**options)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import page_in_new_context
 from tests.factories import build_site
-from tests.helpers import log_in_browser
+from tests.helpers import log_in_browser, page_in_new_context
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

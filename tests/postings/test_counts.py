@@ -225,7 +225,8 @@ def test_apply_buttons_go_through_the_counter_and_json_ld_keeps_the_page(client)
 
     html = client.get(posting.get_absolute_url()).content.decode()
 
-    assert html.count(f'href="/jobs/{posting.slug}/apply/" rel="nofollow noopener"') == 2
+    # In the text, at its end, and in the apply panel beside it on wide screens.
+    assert html.count(f'href="/jobs/{posting.slug}/apply/" rel="nofollow noopener"') == 3
     assert 'href="https://careers.example.com/apply"' not in html
 
 

@@ -31,7 +31,10 @@ def test_an_anonymous_visitor_reads_what_employers_get_with_a_sign_up_button(cli
         "Feeds to aggregators",
     ):
         assert offer in html
-    assert f'<a class="button" href="{reverse("signup")}?as=recruiter">Sign up as a recruiter</a>' in html
+    assert (
+        f'<a class="button" href="{reverse("signup")}?as=recruiter">Sign up as a recruiter</a>'
+        in html
+    )
     assert 'name="robots"' not in html
     assert '<link rel="canonical" href="http://testserver/recruiters/">' in html
     assert "public" in response["Cache-Control"]

@@ -195,6 +195,8 @@ def test_organisation_pages_by_visitor(world, actor, name):
         (STAFF, "organisation_create"): (HTTPStatus.OK, None),
         (STAFF, "posting_create"): (HTTPStatus.FOUND, dashboard),
         (STAFF, "invitation_list"): (HTTPStatus.FOUND, dashboard),
+        # Anonymous visitors: /recruiters/ is the public page on what employers get.
+        (ANONYMOUS, "dashboard"): (HTTPStatus.OK, None),
     }.get((actor, name))
     if expected is None:
         expected = (

@@ -8,10 +8,9 @@ import pytest
 from postings.models import SalaryPeriod
 from postings.search import title_marker
 from tests.factories import OrganisationFactory, PostingFactory
+from tests.helpers import JOBS
 
 pytestmark = pytest.mark.django_db
-
-JOBS = "/jobs/"
 
 
 def result_cards(html: str) -> list[str]:
