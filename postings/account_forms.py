@@ -208,33 +208,43 @@ class InvitationSignupForm(AccountForm):
         return cleaned
 
 
-class EmailConfirmForm(forms.Form):
-    """The password chosen at sign-up, asked again when its address is confirmed: the link
-    proves the inbox, the password that the inbox's owner is the one who signed up. Without
-    it, someone who signed up with another person's address would share the account that
-    person's click confirms."""
+class PasswordAgainForm(forms.Form):
+    """An account's password, asked again before a step the account's owner must take
+    themselves; subclasses say why (`help_text`) and what a wrong one means (`wrong`)."""
+
+    help_text = ""
+    wrong = "This is not your account's password."
 
     password = forms.CharField(
         label="Your password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="The one you chose when you signed up.",
     )
 
     def __init__(self, *args: Any, account: AbstractBaseUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.account = account
+        self.fields["password"].help_text = self.help_text
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.account.check_password(password):
-            raise ValidationError(
-                "This is not the password this account was made with. If you did not sign "
-                "up yourself, choose a new password from the log-in page instead: that "
-                "confirms your address too.",
-                code="password",
-            )
+            raise ValidationError(self.wrong, code="password")
         return password
+
+
+class EmailConfirmForm(PasswordAgainForm):
+    """The password chosen at sign-up, asked again when its address is confirmed: the link
+    proves the inbox, the password that the inbox's owner is the one who signed up. Without
+    it, someone who signed up with another person's address would share the account that
+    person's click confirms."""
+
+    help_text = "The one you chose when you signed up."
+    wrong = (
+        "This is not the password this account was made with. If you did not sign up "
+        "yourself, choose a new password from the log-in page instead: that confirms your "
+        "address too."
+    )
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
