@@ -135,6 +135,9 @@ def searches(postings: list[Any], rng: random.Random) -> list[str]:
         ("role", "country", "workplace"),
         ("role", "country", "employment_type"),
         ("role", "workplace", "employment_type"),
+        ("role", "location", "workplace"),
+        ("role", "location", "employment_type"),
+        ("location", "employment_type"),
         ("location", "workplace", "employment_type"),
         ("country", "workplace", "employment_type"),
     ]
