@@ -53,12 +53,14 @@ def test_the_words_searched_for_are_marked_in_the_titles(client):
 def test_a_hostile_title_is_escaped_whatever_is_searched_for(client):
     PostingFactory(title='<script>alert("x")</script> Director &amp; <b>COO</b>')
 
-    html = client.get(JOBS, {"q": "director script amp"}).content.decode()
+    # Words inside the markup ("script", "amp") are words only where the database's parser
+    # says so (PostgreSQL's reads them as a tag and an entity): the marking of those is
+    # title_marker's, tested below, whatever the database found.
+    html = client.get(JOBS, {"q": "director"}).content.decode()
 
     assert "<script>alert" not in html
     assert "<b>COO</b>" not in html
-    assert "&lt;<mark>script</mark>&gt;" in html
-    assert "<mark>Director</mark> &amp;<mark>amp</mark>;" in html
+    assert "&lt;/script&gt; <mark>Director</mark> &amp;amp; &lt;b&gt;COO&lt;/b&gt;" in html
 
 
 @pytest.mark.parametrize(
