@@ -1,8 +1,12 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from jobsite import views
+from jobsite.converters import RowId
 from postings import sitemaps
+
+# Before the apps' URLs below, which use it.
+register_converter(RowId, "id")
 
 admin.site.site_header = "Rolewise administration"
 admin.site.site_title = "Rolewise admin"

@@ -6,8 +6,8 @@ app_name = "seekers"
 
 urlpatterns = [
     path("", views.my_jobs, name="my_jobs"),
-    path("saved/<int:pk>/save/", views.saved_job_save, name="saved_job_save"),
-    path("saved/<int:pk>/remove/", views.saved_job_remove, name="saved_job_remove"),
+    path("saved/<id:pk>/save/", views.saved_job_save, name="saved_job_save"),
+    path("saved/<id:pk>/remove/", views.saved_job_remove, name="saved_job_remove"),
     path("data/", views.personal_data, name="personal_data"),
     path("delete/", views.account_delete, name="account_delete"),
 ]
