@@ -68,6 +68,7 @@ from django.views.decorators.http import require_safe
 
 from jobsite import caching
 from jobsite.origin import absolute_url
+from jobsite.paths import row_path
 from postings import descriptions
 from postings.display import salary_range_text
 from postings.feeds import feed_text, xml_safe
@@ -110,7 +111,6 @@ REMOTE_TYPES: dict[str, str] = {
 }
 # Plain strings, as the rows hold them: an enum member costs a lookup on every use.
 REMOTE = Workplace.REMOTE.value
-SLUG = "slug-of-the-posting"
 # A remote job without a place of its own: Indeed asks for a city and a state all the same.
 REMOTE_PLACE = "Remote"
 
@@ -277,8 +277,6 @@ class FeedWriter:
     def __init__(self, out: IO[str], roles: dict[int, Role]) -> None:
         self.out = out
         self.roles = {pk: role_elements(role) for pk, role in roles.items()}
-        # reverse() once, not per job: a job's address is this with its slug in.
-        self.url = absolute_url(reverse("postings:posting_detail", kwargs={"slug": SLUG}))
         self.jobs = 0
         self.first_expiry: datetime | None = None
 
@@ -315,7 +313,7 @@ class FeedWriter:
                 element("referencenumber", reference),
                 # One posting is one requisition here: a duplicate is a job of its own.
                 element("requisitionid", reference),
-                element("url", self.url.replace(SLUG, row["slug"])),
+                element("url", absolute_url(row_path("postings:posting_detail", row["slug"]))),
                 text_element("company", row["organisation__name"]),
                 # The employer whose jobs these are, as Indeed groups them for claiming.
                 text_element("sourcename", row["organisation__name"]),

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.db import models
 from django.db.models import Aggregate, F, FilteredRelation, Prefetch, Q, Value
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from jobsite.caching import InvalidatingQuerySet
 from jobsite.conditions import unless_either_unset
 from jobsite.markup import render_markdown
+from jobsite.paths import row_path
 from jobsite.text import fold
 
 if TYPE_CHECKING:
@@ -340,7 +340,7 @@ class Role(Derived):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("roles:role_explainer", kwargs={"slug": self.slug})
+        return row_path("roles:role_explainer", self.slug)
 
     @property
     def short_title(self) -> str:
