@@ -69,8 +69,9 @@ PLACE_SAMPLE_FROM = 10_000
 SAMPLE_SIZE = 2_000
 # An estimate stands only on this many sampled results (a tenth off at worst, as a rule)...
 MIN_SAMPLED = 50
-# ... and only when, even four standard deviations low, it is above this: the results of
-# the deepest page (views.jobs.MAX_PAGES of 20), so every page offered holds results.
+# ... and only when, even four standard deviations low, it is above the deepest result the
+# search lets a visitor page to (Search.deepest_result), so every page offered holds
+# results: this many for a search of every posting (filters.MAX_PAGES of 20).
 EXACT_COUNT_LIMIT = 2_000
 # Exact facet counts read every posting the keywords and the other filters allow. When the
 # sample says that is more than this, but the results are too few to estimate, only the
@@ -404,6 +405,12 @@ class Search(Protocol):
         reads (places.location_parts); [] for none."""
         ...
 
+    @property
+    def deepest_result(self) -> int:
+        """How many results a visitor can page through (fewer with keywords, whose ranking
+        covers only the newest matches)."""
+        ...
+
     def narrow(self, queryset: PostingQuerySet, *, skip: Iterable[str] = ()) -> PostingQuerySet: ...
 
 
@@ -415,6 +422,10 @@ class Everything:
     params: dict[str, Any] = field(default_factory=dict)
     query: str = ""
     place_parts: list[PlacePart] = field(default_factory=list)
+
+    @property
+    def deepest_result(self) -> int:
+        return EXACT_COUNT_LIMIT
 
     def narrow(self, queryset: PostingQuerySet, *, skip: Iterable[str] = ()) -> PostingQuerySet:
         return queryset
@@ -523,7 +534,7 @@ def estimate_or_count(search_: Search, buckets: int) -> Tally:
         scale = SAMPLE_BUCKETS / buckets
         # A sampled count's standard deviation is about its square root.
         low = sampled.total - 4 * math.sqrt(sampled.total)
-        if sampled.total >= MIN_SAMPLED and low * scale >= EXACT_COUNT_LIMIT:
+        if sampled.total >= MIN_SAMPLED and low * scale >= search_.deepest_result:
             return sampled.scaled(scale)
         if sum(row[-1] for row in rows) * scale > EXACT_FACETS_LIMIT:
             # A rare combination of facets within a common word.

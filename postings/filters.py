@@ -52,6 +52,11 @@ SUMMARY_LENGTH = 200
 # Relevance is ranked among the newest matches only: ranking reads each match's whole search
 # document, so a word found in most postings would otherwise cost a second per search.
 RELEVANCE_WINDOW = 500
+PAGE_SIZE = 20
+# How far a visitor may page. Each page further costs the database one page more to skip, and
+# a relevance ranking covers only the newest matches; a deeper page number shows the last
+# page. Beyond these, narrowing the search serves better.
+MAX_PAGES = 100
 # Sort by salary: the yearly top of the range in euros, highest first, then the salaries in a
 # currency without a rate, then none (Posting.salary_top_eur): the index
 # postings_published_salary, in its order.
@@ -339,6 +344,18 @@ class PostingFilter(django_filters.FilterSet):
         if days and days not in dict(POSTED_WITHIN):
             return sorted([*POSTED_WITHIN, (days, f"Last {days} days")])
         return POSTED_WITHIN
+
+    @property
+    def max_pages(self) -> int:
+        """How many pages of results the search offers: keywords rank only the newest
+        matches (RELEVANCE_WINDOW), whatever the order."""
+        return RELEVANCE_WINDOW // PAGE_SIZE if self.query else MAX_PAGES
+
+    @property
+    def deepest_result(self) -> int:
+        """How many results a visitor can page through: an estimated count must surely
+        pass it, so that every page offered holds results (postings/facets.py)."""
+        return self.max_pages * PAGE_SIZE
 
     @property
     def sort_order(self) -> str:

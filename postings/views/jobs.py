@@ -12,19 +12,10 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 
 from jobsite.caching import expires_with, public_page
-from postings import currencies, search
+from postings import currencies, filters, search
 from postings.display import RESULT_FIELDS
-from postings.filters import PAGE_PARAMETERS, RELEVANCE_WINDOW, PostingFilter
 from postings.models import Posting
 from roles import presentation
-
-PAGE_SIZE = 20
-# How far a visitor may page. Each page further costs the database one page more to skip, and
-# a relevance ranking covers only the newest matches (filters.RELEVANCE_WINDOW); a deeper
-# page number shows the last page. Beyond these, narrowing the search serves better.
-MAX_PAGES = 100
-MAX_KEYWORD_PAGES = RELEVANCE_WINDOW // PAGE_SIZE
-
 
 class SearchPaginator(Paginator):
     """A Paginator told the number of results (counted with the facets, so it runs no COUNT
@@ -45,17 +36,17 @@ class SearchPaginator(Paginator):
 
 
 @require_safe
-@public_page(reads=PAGE_PARAMETERS)
+@public_page(reads=filters.PAGE_PARAMETERS)
 def posting_list(request: HttpRequest) -> HttpResponseBase:
-    filterset = PostingFilter(request.GET, queryset=Posting.objects.public())
+    filterset = filters.PostingFilter(request.GET, queryset=Posting.objects.public())
     # A result shows its organisation's name (joined, not one query per result) and none of
     # the long texts: the rows the database reads and sends stay small.
     postings = filterset.qs.select_related("organisation").only(*RESULT_FIELDS)
     paginator = SearchPaginator(
         postings,
-        PAGE_SIZE,
+        filters.PAGE_SIZE,
         count=filterset.count(),
-        max_pages=MAX_KEYWORD_PAGES if filterset.query else MAX_PAGES,
+        max_pages=filterset.max_pages,
     )
     page = paginator.get_page(request.GET.get("page"))
     reading = filterset.reading_currency if filterset.compares_salaries else ""

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from postings import facets
+from postings.filters import PostingFilter
 from postings.models import Workplace
 from tests.factories import OrganisationFactory, PostingFactory, RoleFactory
 
@@ -127,6 +128,7 @@ def test_on_a_large_site_home_shows_the_search_pages_estimates(client, monkeypat
     last = max(posting.pk for posting in postings)
     monkeypatch.setattr(facets, "SAMPLE_FROM", 100)
     monkeypatch.setattr(facets, "EXACT_COUNT_LIMIT", 50)
+    monkeypatch.setattr(PostingFilter, "deepest_result", 50)
     monkeypatch.setattr(facets, "SAMPLE_SIZE", last // 2)
     monkeypatch.setattr(facets, "MIN_SAMPLED", 20)
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from postings import facets
+from postings.filters import PostingFilter
 from postings.models import SalaryPeriod
 from postings.views.roles import SalaryRange
 from roles.models import EducationLevel, Function, Level, Qualification, Responsibility, Role
@@ -565,6 +566,7 @@ def test_on_a_large_site_the_directory_shows_the_search_pages_estimates(client, 
     postings = PostingFactory.create_batch(200, role=graph["coo"])
     monkeypatch.setattr(facets, "SAMPLE_FROM", 100)
     monkeypatch.setattr(facets, "EXACT_COUNT_LIMIT", 50)
+    monkeypatch.setattr(PostingFilter, "deepest_result", 50)
     monkeypatch.setattr(facets, "SAMPLE_SIZE", max(posting.pk for posting in postings) // 2)
     monkeypatch.setattr(facets, "MIN_SAMPLED", 20)
 

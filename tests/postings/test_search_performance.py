@@ -17,7 +17,6 @@ from postings import facets, filters, places
 from postings import search as full_text
 from postings.filters import PostingFilter
 from postings.models import Posting
-from postings.views import jobs
 from tests.factories import OrganisationFactory, PostingFactory, RoleFactory
 from tests.helpers import JOBS, RESULT_TITLE
 
@@ -103,8 +102,7 @@ def test_the_role_facet_names_published_roles_only(varied_postings):
 
 def test_relevance_ranks_the_newest_matches_and_pages_no_further(client, monkeypatch):
     monkeypatch.setattr(filters, "RELEVANCE_WINDOW", 3)
-    monkeypatch.setattr(jobs, "MAX_KEYWORD_PAGES", 1)
-    monkeypatch.setattr(jobs, "PAGE_SIZE", 3)
+    monkeypatch.setattr(filters, "PAGE_SIZE", 3)
     role = RoleFactory(title="Head Baker", slug="head-baker")
     # Oldest first: the title match is the oldest, outside the window of the newest three.
     PostingFactory(role=role, title="Sourdough lead", published_at=days_ago(9))
@@ -130,7 +128,7 @@ def test_relevance_ranks_the_newest_matches_and_pages_no_further(client, monkeyp
 
 
 def test_a_page_number_past_the_last_page_shows_the_last_page(client, monkeypatch):
-    monkeypatch.setattr(jobs, "MAX_PAGES", 2)
+    monkeypatch.setattr(filters, "MAX_PAGES", 2)
     for n in range(45):
         PostingFactory(title=f"Job {n}")
 
@@ -214,6 +212,7 @@ def sampled(monkeypatch):
         last = max(posting.pk for posting in postings)
         monkeypatch.setattr(facets, "SAMPLE_FROM", 100)
         monkeypatch.setattr(facets, "EXACT_COUNT_LIMIT", 50)
+        monkeypatch.setattr(PostingFilter, "deepest_result", 50)
         monkeypatch.setattr(facets, "SAMPLE_SIZE", last // 2)
         monkeypatch.setattr(facets, "MIN_SAMPLED", 20)
 
@@ -248,6 +247,31 @@ def test_a_broad_search_is_estimated_from_a_sample_and_says_about(
         response.content.decode(),
     )
     assert len(RESULT_TITLE.findall(response.content.decode())) == 20
+
+
+def test_keywords_are_estimated_once_surely_past_the_pages_their_ranking_offers(
+    client, monkeypatch
+):
+    """Keywords rank only the newest matches, so their pages stop sooner than the list's:
+    an estimate that would not stand for the list stands for them, and a common word with
+    two filters is not counted match by match."""
+    monkeypatch.setattr(filters, "RELEVANCE_WINDOW", 20)
+    role = RoleFactory(title="Director of Operations", slug="director-of-operations")
+    postings = [PostingFactory(role=role, title=f"Logistics lead {n}") for n in range(200)]
+    monkeypatch.setattr(facets, "SAMPLE_FROM", 100)
+    monkeypatch.setattr(facets, "SAMPLE_SIZE", max(posting.pk for posting in postings) // 2)
+    monkeypatch.setattr(facets, "MIN_SAMPLED", 20)
+
+    keywords, everything = search("q=logistics"), search("")
+
+    assert keywords.deepest_result == 20
+    assert everything.deepest_result == facets.EXACT_COUNT_LIMIT
+    assert keywords.tally.estimated
+    assert not everything.tally.estimated
+    assert everything.count() == 200
+    html = client.get(JOBS, {"q": "logistics"}).content.decode()
+    assert re.search(r'<h2 id="results-heading">About [\d,]+ jobs</h2>', html)
+    assert '<h2 id="results-heading">200 jobs' in client.get(JOBS).content.decode()
 
 
 def test_a_narrow_search_among_many_postings_is_counted_exactly(client, sampled):
@@ -381,7 +405,7 @@ def test_the_estimate_is_the_same_on_every_request(client, sampled):
 def test_estimates_start_far_beyond_the_deepest_page():
     """An estimate may be a tenth off; the pages offered must all hold results, so an
     estimate stands only when even four standard deviations low it passes the last page."""
-    assert facets.EXACT_COUNT_LIMIT >= jobs.MAX_PAGES * jobs.PAGE_SIZE
+    assert facets.EXACT_COUNT_LIMIT == filters.MAX_PAGES * filters.PAGE_SIZE
     assert facets.MIN_SAMPLED >= 50
 
 
