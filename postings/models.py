@@ -294,6 +294,14 @@ class Organisation(models.Model):
         return bool(self.verified_domain)
 
     @property
+    def verification_badge(self) -> str:
+        """What the badge beside its name says: "Verified employer" when staff checked it,
+        "Domain verified" when an owner's address is at its website's domain, else ""."""
+        if self.is_verified:
+            return "Verified employer"
+        return "Domain verified" if self.verified_domain else ""
+
+    @property
     def is_held(self) -> bool:
         return self.lookalike_of_id is not None and not self.is_verified
 
@@ -1000,7 +1008,7 @@ class Posting(models.Model):
     # Set on the postings `reachable()` finds: whether the public may find it too.
     is_open: bool
     # Set on a search's results when it compares salaries: the currency they are read in,
-    # which a result line converts the salary into (postings.display.result_facts).
+    # which a result line converts the salary into (postings.display.result_line).
     reading_currency: str
 
     class Meta:

@@ -19,15 +19,9 @@ def salary(posting: Posting) -> str:
 
 
 @register.filter
-def result_facts(posting: Posting) -> list[str]:
-    """`{{ posting|result_facts|join:" · " }}`: place, workplace, terms, pay."""
-    return display.result_facts(posting)
-
-
-@register.filter
-def result_line(posting: Posting) -> display.ResultLine:
-    """`{% with line=posting|result_line %}`: a result card's place, terms and pay."""
-    return display.result_line(posting)
+def result_card(posting: Posting) -> display.ResultCard:
+    """`{% with card=posting|result_card %}`: what a result card shows, as text."""
+    return display.result_card(posting)
 
 
 @register.filter

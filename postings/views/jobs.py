@@ -17,6 +17,7 @@ from postings.display import RESULT_FIELDS
 from postings.models import Posting
 from roles import presentation
 
+
 class SearchPaginator(Paginator):
     """A Paginator told the number of results (counted with the facets, so it runs no COUNT
     of its own) and how many pages it may offer."""
