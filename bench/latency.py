@@ -49,6 +49,8 @@ QUERY_MIX: list[tuple[str, str, dict[str, str]]] = [
 ]
 
 EXPLAINER_SLUG = "chief-operating-officer"
+# The list: every open posting, newest first, nothing searched.
+LIST_PATH = "/jobs/"
 # The page's whole work on every request: no page cache, and a cache that keeps nothing.
 NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 HOST = "127.0.0.1"
@@ -241,7 +243,7 @@ def explain(statements: list[tuple[str, Any]]) -> tuple[list[Statement], str]:
 
 
 def page_paths() -> list[tuple[str, str, str]]:
-    """The other pages the load test requests, for their in-server time: home, an
+    """The other pages the load test requests, for their in-server time: home, the list, an
     explainer and the newest public posting."""
     from postings.models import Posting
     from roles.models import Role
@@ -249,7 +251,7 @@ def page_paths() -> list[tuple[str, str, str]]:
     roles = Role.objects.published()
     role = roles.filter(slug=EXPLAINER_SLUG).first() or roles.order_by("slug").first()
     posting = Posting.objects.public().newest_first().first()
-    pages = [("home", "Home", "/")]
+    pages = [("home", "Home", "/"), ("list", "List", LIST_PATH)]
     if role:
         pages.append(("explainer", "Role explainer", role.get_absolute_url()))
     if posting:

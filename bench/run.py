@@ -65,6 +65,7 @@ SEED = 1
 
 SEARCH_PAGE = latency.search_path(latency.QUERY_MIX[0][2])
 EXPLAINER_PAGE = f"/roles/{latency.EXPLAINER_SLUG}/"
+LIST_PAGE = latency.LIST_PATH
 FIXED_PAGE = "/bench/fixed/"
 
 # Targets from the issues, on PostgreSQL at 100,000 postings unless said otherwise. Search:
@@ -72,17 +73,15 @@ FIXED_PAGE = "/bench/fixed/"
 # replaced a 30 ms bound on every query's p95 when the mix gained what people type).
 SEARCH_P95_TARGETS = {("postgresql", 100_000): 60, ("postgresql", 1_000_000): 150}
 SEARCH_P95_TARGETS[("sqlite", 100_000)] = 100
+# Issue 20: each page's requests/s as a share of the trivial Django view's in the same run,
+# at every database and size measured under load. Uncached: a page nobody has asked for yet.
+UNCACHED_SHARES = {"detail": 0.20, "explainer": 0.12, "home": 0.08, "list": 0.05, "search": 0.05}
+CACHED_SHARES = {"default": 0.70, "redis": 0.60}
 THROUGHPUT_TARGETS = [
     # (page, cache mode, least share of the trivial Django view's requests/s)
-    ("explainer", "default", 0.70),
-    ("explainer", "off", 0.25),
-    ("detail", "default", 0.70),
-    ("detail", "off", 0.25),
-    ("search", "default", 0.25),
-    # The issue does not say "cached" for search; a search nobody has made yet is this one.
-    ("search", "off", 0.25),
+    *((page, "off", share) for page, share in UNCACHED_SHARES.items()),
+    *((page, mode, share) for mode, share in CACHED_SHARES.items() for page in UNCACHED_SHARES),
 ]
-TARGET_RUN = ("postgresql", 100_000)
 # "Cache off": a cache that keeps nothing, and the site's page cache switched off, so every
 # request does the page's whole work.
 OFF = "dummycache://"
@@ -494,6 +493,7 @@ COLUMNS = (
 PAGE_NAMES = {
     "home": "Home",
     "explainer": "Role explainer",
+    "list": "List",
     "search": "Search",
     "detail": "Posting",
 }
@@ -718,31 +718,38 @@ def feed_targets(runs: list[dict[str, Any]]) -> list[dict[str, str]]:
     ]
 
 
+CACHE_WORDS = {"off": "off", "default": "on (the default, shared)", "redis": "on (Redis)"}
+
+
 def throughput_targets(runs: list[dict[str, Any]]) -> list[dict[str, str]]:
-    run = find_run(runs, *TARGET_RUN)
+    """Issue 20's shares of the trivial view, for every run measured under load."""
     targets = []
-    for page, mode, share in THROUGHPUT_TARGETS:
-        target = (
-            f"{PAGE_NAMES[page]} ≥ {share:.0%} of the trivial Django view, cache "
-            f"{'on (the default, shared)' if mode == 'default' else 'off'} (postgresql, 100,000)"
-        )
-        if not run or not run.get("throughput"):
-            targets.append({"target": target, "result": "not measured", "verdict": "—"})
+    for run in runs:
+        if not run.get("throughput"):
             continue
+        where = f"{run['database']}, {run['size']:,}"
         reference = run["throughput"]["references"]["django"]["requests_per_second"]
-        result = run["throughput"]["pages"][mode][page]
-        rate = result["requests_per_second"]
-        errors = result["non_2xx"] + result["socket_errors"]
-        met = rate >= share * reference and not errors
-        entry = {
-            "target": target,
-            "result": f"{rate:,.0f} req/s = {100 * rate / reference:.0f}% of {reference:,.0f}"
-            + (f", {errors} errors" if errors else ""),
-            "verdict": "met" if met else "missed",
-        }
-        if not met:
-            entry["why"] = [explain_slow_page(run, page, mode, share, reference, rate)]
-        targets.append(entry)
+        for page, mode, share in THROUGHPUT_TARGETS:
+            target = (
+                f"{PAGE_NAMES[page]} ≥ {share:.0%} of the trivial Django view, cache "
+                f"{CACHE_WORDS[mode]} ({where})"
+            )
+            result = run["throughput"]["pages"].get(mode, {}).get(page)
+            if result is None:
+                targets.append({"target": target, "result": "not measured", "verdict": "—"})
+                continue
+            rate = result["requests_per_second"]
+            errors = result["non_2xx"] + result["socket_errors"]
+            met = rate >= share * reference and not errors
+            entry = {
+                "target": target,
+                "result": f"{rate:,.0f} req/s = {100 * rate / reference:.0f}% of {reference:,.0f}"
+                + (f", {errors} errors" if errors else ""),
+                "verdict": "met" if met else "missed",
+            }
+            if not met:
+                entry["why"] = [explain_slow_page(run, page, mode, share, reference, rate)]
+            targets.append(entry)
     return targets
 
 
@@ -998,6 +1005,7 @@ def run_all(args) -> dict[str, Any]:
                     pages = {
                         "home": "/",
                         "explainer": pages.get("explainer", EXPLAINER_PAGE),
+                        "list": LIST_PAGE,
                         "search": SEARCH_PAGE,
                         "detail": pages["detail"],
                     }
