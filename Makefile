@@ -10,7 +10,7 @@ PORT ?= 8000
 DEMO_POSTINGS ?= 300
 WORKERS ?= 2
 
-.PHONY: help install run dev data test lint format bench search-quality audit loadtest coherence backup restore clean
+.PHONY: help install run dev data test lint format bench bench-servers search-quality audit loadtest coherence backup restore clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ format: install ## Apply ruff's fixes and formatting
 
 bench: install .env ## Run the benchmarks in bench/ and print a table
 	$(PY) bench/run.py
+
+bench-servers: install ## gunicorn versions, worker classes and counts on the bare app and the trivial view
+	$(PY) bench/servers.py
 
 # Its own scratch SQLite database unless DATABASE_URL names another; seeded once, reused.
 search-quality: install .env ## nDCG@10 of /jobs/ over tests/search/judgements.toml, the share with a good first posting, the worst queries
