@@ -62,6 +62,9 @@ POSTGRES = "postgres://postgres@127.0.0.1:5432"
 REDIS_PORT = 6379
 WORKERS = 2
 SEED = 1
+# What a run measures, in this order (--measure); "load" is the wrk runs, which --skip-load
+# leaves out.
+MEASUREMENTS = ("latency", "sitemap", "feed", "alerts")
 
 SEARCH_PAGE = latency.search_path(latency.QUERY_MIX[0][2])
 EXPLAINER_PAGE = f"/roles/{latency.EXPLAINER_SLUG}/"
@@ -924,6 +927,11 @@ def main(argv: list[str] | None = None) -> int:
         "--merge", action="store_true", help="keep the last run's other databases and sizes"
     )
     parser.add_argument("--skip-load", action="store_true", help="search latency only, no wrk")
+    parser.add_argument(
+        "--measure",
+        default=",".join(MEASUREMENTS),
+        help=f"which of {', '.join(MEASUREMENTS)} to run (default all; load also needs latency)",
+    )
     parser.add_argument("--repetitions", type=int, default=100, help="runs per search query")
     parser.add_argument("--budget", type=float, default=30.0, help="seconds per query at most")
     parser.add_argument("--redis-db", type=int, default=13, help="Redis database to use")
@@ -955,10 +963,16 @@ def invocations(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def merge(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
     """The later results with the earlier runs of other databases and sizes kept, so that a
-    separate run (a million postings) joins the default ones in one report."""
-    measured = {(run["database"], run["size"]) for run in later["runs"]}
-    kept = [run for run in earlier["runs"] if (run["database"], run["size"]) not in measured]
-    runs = sorted(kept + later["runs"], key=lambda run: (run["database"], run["size"]))
+    separate run (a million postings) joins the default ones in one report; of a database
+    and size measured in both, the earlier measurements the later run did not make."""
+    later_runs = {(run["database"], run["size"]): run for run in later["runs"]}
+    runs = []
+    for run in earlier["runs"]:
+        key = (run["database"], run["size"])
+        if key in later_runs:
+            run = {**run, **later_runs.pop(key)}
+        runs.append(run)
+    runs = sorted(runs + list(later_runs.values()), key=lambda run: (run["database"], run["size"]))
     return {
         **later,
         "runs": runs,
@@ -974,6 +988,9 @@ def run_all(args) -> dict[str, Any]:
     for name in databases:
         if name not in ("postgresql", "sqlite"):
             sys.exit(f"Unknown database {name!r}: choose postgresql and/or sqlite.")
+    chosen = {name.strip() for name in args.measure.split(",") if name.strip()}
+    if chosen - set(MEASUREMENTS):
+        sys.exit(f"Unknown measurements {sorted(chosen - set(MEASUREMENTS))}: see --help.")
     if not args.skip_load:
         ensure_wrk()
     if "postgresql" in databases:
@@ -996,11 +1013,15 @@ def run_all(args) -> dict[str, Any]:
                 run["seed_seconds"] = seed(database, size, secret, fresh=args.fresh)
             runs.append(run)
             try:
-                run["latency"] = measure_latency(database, size, secret, args)
-                run["sitemap"] = measure_sitemap(database, size, secret)
-                run["feed"] = measure_feed(database, size, secret)
-                run["alerts"] = measure_alerts(database, size, secret)
-                if not args.skip_load:
+                if "latency" in chosen:
+                    run["latency"] = measure_latency(database, size, secret, args)
+                if "sitemap" in chosen:
+                    run["sitemap"] = measure_sitemap(database, size, secret)
+                if "feed" in chosen:
+                    run["feed"] = measure_feed(database, size, secret)
+                if "alerts" in chosen:
+                    run["alerts"] = measure_alerts(database, size, secret)
+                if not args.skip_load and "latency" in chosen:
                     pages = {row["key"]: row["path"] for row in run["latency"]["pages"]}
                     pages = {
                         "home": "/",

@@ -206,6 +206,18 @@ def test_a_separate_run_joins_the_earlier_ones_in_one_report():
     assert (replaced["merged"], replaced["minutes"]) == (["friday"], 2)
 
 
+def test_a_run_of_some_measurements_keeps_the_others_of_its_database_and_size():
+    feed_only = {"database": "postgresql", "size": 1_000_000, "feed": {"jobs": 9}}
+    searches = {"database": "postgresql", "size": 1_000_000, "latency": {"searches": []}}
+    earlier = {"finished": "monday", "minutes": 30, "runs": [feed_only]}
+    later = {"finished": "tuesday", "minutes": 20, "runs": [searches]}
+
+    (merged,) = run.merge(earlier, later)["runs"]
+
+    assert merged["feed"] == {"jobs": 9}
+    assert merged["latency"] == {"searches": []}
+
+
 def test_the_sitemap_row_times_the_index_and_the_postings_file_uncached(postings, settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
 
