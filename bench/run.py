@@ -603,7 +603,7 @@ def search_targets(runs: list[dict[str, Any]]) -> list[dict[str, str]]:
         target = f"Search p95 ≤ {limit} ms in the server over the query mix ({database}, {size:,})"
         run = find_run(runs, database, size)
         if run is None or "latency" not in run:
-            result = f"failed: {run['error']}" if run else "not measured"
+            result = f"failed: {run['error']}" if run and "error" in run else "not measured"
             targets.append({"target": target, "result": result, "verdict": "—"})
             continue
         searches = run["latency"]["searches"]

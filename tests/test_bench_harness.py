@@ -218,6 +218,13 @@ def test_a_run_of_some_measurements_keeps_the_others_of_its_database_and_size():
     assert merged["latency"] == {"searches": []}
 
 
+def test_a_report_of_the_feed_alone_says_the_rest_was_not_measured():
+    feed_only = {"database": "postgresql", "size": 1_000_000, "feed": {}}
+    targets = run.search_targets([feed_only])
+
+    assert {target["result"] for target in targets} == {"not measured"}
+
+
 def test_the_sitemap_row_times_the_index_and_the_postings_file_uncached(postings, settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
 
