@@ -825,8 +825,9 @@ def report(results: dict[str, Any]) -> str:
         "by `DATABASE_URL` (persistent connections as jobsite/settings.py sets them).",
         f"- Search in the server: the query mix through Django's handler in-process (test "
         f"client, all middleware), cache off, up to {results['repetitions']} runs per query "
-        f"(at most {results['budget']:.0f} s each) after 5 warm-up runs, redirects followed; "
-        "p50/p95/p99 by nearest rank, and of the whole mix with each query weighing alike "
+        f"(at most {results['budget']:.0f} s each) after 5 warm-up passes over the whole mix "
+        "and 5 runs of the query itself, redirects followed; p50/p95/p99 by nearest rank, "
+        "and of the whole mix with each query weighing alike "
         "(the search target's). The SQL of one request per query explained: `EXPLAIN (ANALYZE, "
         "BUFFERS)` on PostgreSQL, `EXPLAIN QUERY PLAN` and a timed run on SQLite.",
         f"- Load: gunicorn {info.get('gunicorn', '')}, {WORKERS} sync workers on 127.0.0.1; "
