@@ -132,14 +132,14 @@ def similar_to(posting: Posting, count: int = SIMILAR_POSTING_COUNT) -> list[Pos
     found = search.backend(for_role.db).any_of(walked)
     shown = Posting.objects.select_related("organisation").only(*RESULT_FIELDS).filter(found)
 
-    def preference(other: Posting) -> tuple[int, float, int]:
-        if other.country == posting.country:
-            rank = 0 if other.workplace == posting.workplace else 1
-        else:
-            rank = 2
-        return (rank, -other.published_at.timestamp(), -other.pk)
+    def place(other: Posting) -> int:
+        """0 in the same country and workplace, 1 in the same country, 2 elsewhere."""
+        if other.country != posting.country:
+            return 2
+        return 0 if other.workplace == posting.workplace else 1
 
-    return sorted(shown.order_by(), key=preference)[:count]
+    # Newest first from the database (a dozen rows at most), then by place: a stable sort.
+    return sorted(shown.newest_first(), key=place)[:count]
 
 
 def apply_href(posting: Posting) -> str:
