@@ -41,6 +41,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -300,8 +301,18 @@ def measure_alerts(database: str, size: int, secret: str) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def gunicorn(module: str, port: int, env: dict[str, str], ready_path: str, name: str):
-    """A gunicorn with 2 sync workers on 127.0.0.1:port, stopped on the way out."""
+def gunicorn(
+    module: str,
+    port: int,
+    env: dict[str, str],
+    ready_path: str,
+    name: str,
+    *,
+    workers: int = WORKERS,
+    options: Sequence[str] = (),
+):
+    """A gunicorn with 2 sync workers (or `workers`, and any other `options`) on
+    127.0.0.1:port, stopped on the way out."""
     (OUT / "logs").mkdir(parents=True, exist_ok=True)
     with (OUT / "logs" / f"{name}.log").open("w") as output:
         process = subprocess.Popen(
@@ -313,9 +324,10 @@ def gunicorn(module: str, port: int, env: dict[str, str], ready_path: str, name:
                 "--bind",
                 f"{HOST}:{port}",
                 "--workers",
-                str(WORKERS),
+                str(workers),
                 "--log-level",
                 "warning",
+                *options,
             ],
             cwd=ROOT,
             env=env,

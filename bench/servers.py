@@ -63,27 +63,16 @@ def version_path(version: str) -> str:
 
 @contextlib.contextmanager
 def serving(app: str, version: str, worker_class: str, workers: int, env: dict[str, str]):
+    """gunicorn `version` serving `app`, as the bench starts it (run.gunicorn)."""
     module, ready = APPS[app]
     extra = version_path(version)
     env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [extra, str(ROOT)]))}
-    command = [
-        sys.executable, "-m", "gunicorn", module, "--bind", f"{run.HOST}:{PORT}",
-        "--workers", str(workers), "--worker-class", worker_class, "--log-level", "warning",
-    ]  # fmt: skip
+    options = ["--worker-class", worker_class]
     if worker_class == "gthread":
-        command += ["--threads", "2"]
+        options += ["--threads", "2"]
     name = f"servers-{app}-{version}-{worker_class}-{workers}"
-    (run.OUT / "logs").mkdir(parents=True, exist_ok=True)
-    with (run.OUT / "logs" / f"{name}.log").open("w") as output:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-        try:
-            run.wait_until_ready(process, f"http://{run.HOST}:{PORT}{ready}", name)
-            yield f"http://{run.HOST}:{PORT}", ready
-        finally:
-            process.terminate()
-            process.wait(timeout=15)
+    with run.gunicorn(module, PORT, env, ready, name, workers=workers, options=options) as base:
+        yield base, ready
 
 
 def measure(app, version, worker_class, workers, env, duration) -> dict[str, Any]:
