@@ -68,6 +68,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     if _data["ENGINE"] == "django.db.backends.sqlite3" and str(_data["NAME"]) != ":memory:":
         DATABASES["cache"] = {"ENGINE": _data["ENGINE"], "NAME": f"{_data['NAME']}-cache"}
         DATABASE_ROUTERS = ["jobsite.routers.CacheRouter"]
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's, keeping one client per connection pool (jobsite/redis_cache.py).
+    CACHES["default"]["BACKEND"] = "jobsite.redis_cache.RedisCache"
 if not CACHES["default"]["BACKEND"].endswith(("RedisCache", "DummyCache")):
     # Django's default, 300, would cull popular pages; a page lives at most
     # PUBLIC_PAGE_CACHE_SECONDS, so this room is about 30 new pages a second.

@@ -102,7 +102,8 @@ def test_cache_url_selects_redis():
         env={"DJANGO_DEBUG": "1", "CACHE_URL": "redis://127.0.0.1:6379/1"},
     )
 
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    # Django's, with one client per connection pool (jobsite/redis_cache.py).
+    assert result.stdout.strip() == "jobsite.redis_cache.RedisCache"
 
 
 def test_healthz_answers_ok_when_the_database_answers(client):

@@ -79,7 +79,7 @@ def redis_cache(settings, tmp_path):
     )
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "jobsite.redis_cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
         }
     }

@@ -1,0 +1,39 @@
+"""Django's Redis cache, with one redis-py client per connection pool rather than one per call.
+
+Django's RedisCacheClient builds a new `redis.Redis` for every get or set; each build fills
+the client's table of about 170 response callbacks, 150 µs, which was a quarter of a cached
+page's time here (0.6 ms a hit against 0.18 ms for a trivial view). A `redis.Redis` holds
+nothing but its pool and is safe to share between threads; the pool, which Django already
+keeps per process, holds the connections (and makes new ones in a forked process). Nothing
+here holds data: every process still reads and writes the one Redis server.
+
+settings.py puts this backend in place of Django's for a `redis://` CACHE_URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
+
+
+class SharedClientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        # The same choice of server as Django's (its pool index), then that pool's client.
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            pool = self._get_connection_pool(write)
+            client = self._clients[index] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = SharedClientRedisCacheClient
