@@ -21,15 +21,14 @@ from django.core.cache.backends.redis import RedisCacheClient
 class SharedClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._clients: dict[int, Any] = {}
+        self._clients: dict[bool, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        # The same choice of server as Django's (its pool index), then that pool's client.
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
+        # One for writes (the first server) and one for reads: with replicas, Django picks
+        # a server for reads at random; here each process picks once.
+        client = self._clients.get(write)
         if client is None:
-            pool = self._get_connection_pool(write)
-            client = self._clients[index] = self._client(connection_pool=pool)
+            client = self._clients[write] = super().get_client(key, write=write)
         return client
 
 

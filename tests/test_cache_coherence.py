@@ -143,10 +143,12 @@ def test_the_redis_cache_makes_one_client_per_server_not_one_per_call(shared_red
     page); ours keeps one per connection pool, and every call still goes to Redis."""
     from django.core.cache import cache
 
-    client = cache._cache.get_client(write=True)
+    reader, writer = cache._cache.get_client(), cache._cache.get_client(write=True)
     cache.set("answer", 42)
 
-    assert cache._cache.get_client() is client
+    assert cache.get("answer") == 42
+    assert cache._cache.get_client() is reader
+    assert cache._cache.get_client(write=True) is writer
     shared_redis.delete(cache.make_key("answer"))
     assert cache.get("answer") is None
 
