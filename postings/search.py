@@ -137,11 +137,10 @@ def ranked(
     `within`, the parts of a place (its city's key, its region's: places.location_parts),
     narrows the postings to the place. A search common among the place's postings
     (facets.Tally.walkable), and on SQLite any search in a place, walks each part's newest
-    through the index on its key, and keeps
-    the newest of them all: no one index lists a city and a region together in order, and
-    PostgreSQL, left to choose, read every match of a common word ("COO", 180,000 of
-    1,000,000 postings) to keep the newest 500 in London (45 ms, against 5 walking London's
-    newest).
+    through the index on its key, and keeps the newest of them all: no one index lists a
+    city and a region together in order, and PostgreSQL, left to choose, read every match
+    of a common word ("COO", 180,000 of 1,000,000 postings) to keep the newest 500 in
+    London (45 ms, against 5 walking London's newest).
 
     The favoured are looked up apart, so that a role whose words are common ("head of
     operations") is not lost among the newest matches of other roles: its newest postings
