@@ -186,9 +186,17 @@ def invalidate_on_change(
 class InvalidatingQuerySet(models.QuerySet):
     """The queryset of a model public pages show: its writes that send no signal bump the
     version themselves. `bulk_update()` writes through `update()`; `delete()` sends
-    post_delete for each row, since `invalidate_on_change` connects a receiver."""
+    post_delete for each row, since `invalidate_on_change` connects a receiver.
+
+    An `update()` also moves the rows' `auto_now` dates (`updated_at`), which Django moves
+    only on save(): a page's Last-Modified, a sitemap's lastmod and what is stored from a
+    row by its date (a posting's JSON-LD) follow every write, not only saves."""
 
     def update(self, **kwargs: Any) -> int:
+        now = timezone.now()
+        for field in self.model._meta.concrete_fields:
+            if getattr(field, "auto_now", False):
+                kwargs.setdefault(field.name, now)
         count = super().update(**kwargs)
         if count:
             written(self.model, self.db)

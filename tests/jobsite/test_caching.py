@@ -464,6 +464,23 @@ def test_posting_page_has_last_modified_and_answers_if_modified_since(visitor, c
     assert again.status_code == HTTPStatus.NOT_MODIFIED
 
 
+def test_a_write_in_bulk_moves_the_rows_date_as_a_save_does(visitor, coo):
+    """Django moves an auto_now date on save() only; the public models' update() moves it
+    too, or a page changed by an admin action would keep its old Last-Modified."""
+    posting = PostingFactory(role=coo)
+    long_ago = timezone.now() - timedelta(days=3)
+    for row in (posting, posting.organisation, coo):
+        type(row).objects.filter(pk=row.pk).update(updated_at=long_ago)
+    before = visitor.get(posting.get_absolute_url())["Last-Modified"]
+
+    Posting.objects.filter(pk=posting.pk).update(title="Director of Operations")
+
+    after = visitor.get(posting.get_absolute_url(), headers={"if-modified-since": before})
+    assert after.status_code == HTTPStatus.OK
+    assert after["Last-Modified"] != before
+    assert "Director of Operations" in after.content.decode()
+
+
 def test_a_stale_etag_gets_the_full_page(visitor, coo):
     response = visitor.get(coo.get_absolute_url(), headers={"if-none-match": '"stale"'})
 
