@@ -2,22 +2,31 @@
 
 Google reads it for its job search: the required properties (title, description,
 datePosted, hiringOrganization, jobLocation or a remote job's applicant countries) and the
-recommended ones (validThrough, employmentType, baseSalary, identifier, directApply...). The
-template prints it with `{% json_ld data %}`, which escapes every value.
+recommended ones (validThrough, employmentType, baseSalary, identifier, directApply...).
+
+The page prints `job_posting_script(posting)`: the data as a script (jobsite.markup.json_ld,
+which escapes every value), made once per change of the rows it comes from and stored with
+the posting's rendered description, rather than on every miss of the page cache in every
+process. A stored script is used only while its stamp is that of the rows as the page read
+them: the dates of the posting, its organisation and its role (models.PAGE_DATES, which
+every write moves: jobsite.caching.InvalidatingQuerySet), the site's origin and
+JOB_POSTING_VERSION. So no write path has to remember it; the first page after a change
+makes it again and stores it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 from typing import Any
 
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
-from jobsite.markup import plain_text, web_address
+from jobsite.markup import json_ld, plain_text, web_address
 from jobsite.origin import absolute_url
 from postings.descriptions import whole_description
 from postings.display import country_name
-from postings.models import EmploymentType, Organisation, Posting, SalaryPeriod
+from postings.models import EmploymentType, Organisation, Posting, RenderedDescription, SalaryPeriod
 from roles.jsonld import CREDENTIAL_CATEGORY
 from roles.models import Role
 from roles.presentation import education_sentence
@@ -38,6 +47,36 @@ SALARY_UNITS: dict[str, str] = {
     SalaryPeriod.MONTH: "MONTH",
     SalaryPeriod.YEAR: "YEAR",
 }
+
+
+# Part of every stamp: bump it when the JSON-LD is made differently (this module, or a
+# migration that rewrites what it reads), and every stored script is made again.
+JOB_POSTING_VERSION = "1"
+
+
+def job_posting_script(posting: Posting) -> SafeString:
+    """The page's JSON-LD script for `posting` (loaded with its organisation, role and
+    rendered description): the stored one while its stamp holds, or one made now and stored
+    for the pages after this one. One UPDATE, once per change; a posting whose rendering
+    is not stored (a row written around the model) is made every time."""
+    rendered = posting.description_rendering
+    current = stamp(posting)
+    if rendered.job_posting and rendered.job_posting_stamp == current:
+        return mark_safe(rendered.job_posting)  # noqa: S308 - escaped by json_ld when made
+    script = json_ld(job_posting(posting))
+    if rendered.pk is not None:
+        # Made from rows older than an edit committing now, it is stored with their stamp,
+        # which the edit's dates no longer match: the next page makes it again.
+        RenderedDescription.objects.filter(pk=rendered.pk).update(
+            job_posting=str(script), job_posting_stamp=current
+        )
+    return script
+
+
+def stamp(posting: Posting) -> str:
+    """What a stored script was made from: the rows' dates, the origin, the code's version."""
+    parts = [JOB_POSTING_VERSION, absolute_url("/"), *(d.isoformat() for d in posting.page_dates())]
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def job_posting(posting: Posting) -> dict[str, Any]:

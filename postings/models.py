@@ -8,7 +8,8 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from functools import reduce
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -671,6 +672,10 @@ VOCABULARY_FIELDS = PLACE_FIELDS | {"status"}
 # The columns a posting's RenderedDescription is made from: its rendering from the first,
 # its feed copy from all three.
 RENDERED_FROM = ("description", "responsibilities", "qualifications")
+# The rows whose last edit dates a posting's page: the posting, its organisation and its
+# role. Its Last-Modified is the latest, and so is the sitemap's lastmod; its stored JSON-LD
+# is good while all three are as when it was made (postings/jsonld.py).
+PAGE_DATES = ("updated_at", "organisation__updated_at", "role__updated_at")
 
 
 def open_q(now: datetime) -> Q:
@@ -1179,6 +1184,10 @@ class Posting(models.Model):
 
     def get_absolute_url(self) -> str:
         return row_path("postings:posting_detail", self.slug)
+
+    def page_dates(self) -> list[datetime]:
+        """The dates of PAGE_DATES: load the posting with its organisation and role."""
+        return [cast(datetime, reduce(getattr, path.split("__"), self)) for path in PAGE_DATES]
 
     def fill_place_keys(self) -> None:
         """Fill the place keys from the city, region and country as written."""
@@ -1830,9 +1839,10 @@ def with_derived_columns(fields: Iterable[str]) -> list[str]:
 
 
 class RenderedDescription(models.Model):
-    """A posting's description as the public sees it, rendered when it is written: derived
-    data, kept beside the posting rather than in its row, so that the rows that search and
-    counting read stay narrow (on SQLite a wider row made every keyword count slower)."""
+    """A posting's description as the public sees it, rendered when it is written, and its
+    page's JSON-LD: derived data, kept beside the posting rather than in its row, so that
+    the rows that search and counting read stay narrow (on SQLite a wider row made every
+    keyword count slower)."""
 
     posting = models.OneToOneField(
         Posting, on_delete=models.CASCADE, primary_key=True, related_name="rendered"
@@ -1849,6 +1859,14 @@ class RenderedDescription(models.Model):
     )
     feed_source = models.CharField(  # noqa: DJ001 - see above
         max_length=32, null=True, blank=True, help_text="Digest of the texts it was made from."
+    )
+    # The page's JSON-LD script, made by the first page that needs it after a change and
+    # good while `job_posting_stamp` is the stamp of the rows as they are (postings/jsonld.py).
+    job_posting = models.TextField(  # noqa: DJ001 - see above
+        null=True, blank=True, help_text="The posting page's JSON-LD, as the page prints it."
+    )
+    job_posting_stamp = models.CharField(  # noqa: DJ001 - see above
+        max_length=32, null=True, blank=True, help_text="Stamp of the rows it was made from."
     )
 
     class Meta:

@@ -12,7 +12,7 @@ needs the highest id of each table and one probe of each file's range (one query
 and names files without a lastmod.
 
 A posting's URL carries the lastmod its page's Last-Modified names: the last edit to the
-posting, its organisation or its role (views/detail.py, PAGE_DATES). The other pages show
+posting, its organisation or its role (models.PAGE_DATES). The other pages show
 open postings, which come and go without an edit to date them: they name none.
 
 Each file is written as it is read (values, no model instances, no dict per URL): its cost
@@ -37,8 +37,7 @@ from jobsite.origin import absolute_url
 from jobsite.sitemaps import FixedSection, ListedSection, RowSection, lastmod_text
 from postings import facets, landing
 from postings.filters import jobs_url
-from postings.models import Organisation, Posting
-from postings.views.detail import PAGE_DATES
+from postings.models import PAGE_DATES, Organisation, Posting
 from roles import sitemaps as roles_sitemaps
 
 XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"

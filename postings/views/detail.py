@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import reduce, wraps
+from functools import wraps
 from http import HTTPStatus
 from typing import cast
 from urllib.parse import quote
@@ -23,17 +23,14 @@ from postings.display import RESULT_FIELDS, place_text, salary_text
 from postings.models import Posting
 
 SIMILAR_POSTING_COUNT = 4
-# The rows whose last edit dates the page: the posting, its organisation and its role. The
-# sitemap's lastmod of a posting is the latest of the same (postings/sitemaps.py).
-PAGE_DATES = ("updated_at", "organisation__updated_at", "role__updated_at")
 
 
 def last_changed(response: HttpResponseBase) -> datetime:
     """The page's natural date: the last edit to the posting, its organisation or role."""
     # The response of posting_detail, below: a TemplateResponse with the posting.
     context = cast(TemplateResponse, response).context_data or {}
-    posting = context["posting"]
-    return max(reduce(getattr, path.split("__"), posting) for path in PAGE_DATES)
+    posting: Posting = context["posting"]
+    return max(posting.page_dates())
 
 
 def counts_views(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -105,7 +102,7 @@ def render_posting_page(
         else reverse("postings:posting_apply", kwargs={"slug": posting.slug}),
         "meta_description": meta_description(posting),
         "similar_postings": similar_postings,
-        "job_posting_data": jsonld.job_posting(posting) if is_open and not preview else None,
+        "job_posting_script": jsonld.job_posting_script(posting) if is_open and not preview else "",
         # The employer's logo, for link previews (og:image).
         "og_image": posting.organisation.logo.large_absolute if posting.organisation.logo else "",
     }

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from postings import regions
-from postings.models import Posting, SalaryPeriod, Workplace
+from postings.models import Organisation, Posting, SalaryPeriod, Workplace
 from postings.views.detail import render_posting_page
 from roles.models import EducationLevel
 from tests.factories import OrganisationFactory, PostingFactory, RoleFactory
@@ -483,11 +483,80 @@ def test_posting_page_runs_a_fixed_number_of_queries(
     PostingFactory.create_batch(same_place, role=posting.role, country=posting.country)
     PostingFactory.create_batch(12 - same_place, role=posting.role, country="US")
 
+    client.get(posting.get_absolute_url())  # The first after a change stores its JSON-LD.
     with django_assert_max_num_queries(2):
         response = client.get(posting.get_absolute_url())
 
     assert response.status_code == HTTPStatus.OK
     assert response.content.decode().count('class="result"') == 4
+
+
+# --- The stored JSON-LD --------------------------------------------------------------------
+
+
+def test_the_first_page_after_a_change_stores_the_json_ld_and_the_next_reads_it(
+    client, django_assert_num_queries, settings
+):
+    """Every miss of the page cache, in any process, reads the script the first made."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    posting = PostingFactory(title="Head of Operations")
+    with django_assert_num_queries(3):  # The posting, similar jobs, the JSON-LD stored.
+        first = job_posting_data(page(client, posting))
+    with django_assert_num_queries(2):
+        second = job_posting_data(page(client, posting))
+
+    assert first == second
+    assert first["title"] == "Head of Operations"
+    posting.rendered.refresh_from_db()
+    assert '"title": "Head of Operations"' in posting.rendered.job_posting
+
+
+def rename_in_bulk(organisation: Organisation) -> None:
+    Organisation.objects.filter(pk=organisation.pk).update(name="Renamed Ltd")
+
+
+def rename_and_save(organisation: Organisation) -> None:
+    organisation.name = "Renamed Ltd"
+    organisation.save()
+
+
+@pytest.mark.parametrize("rename", [rename_in_bulk, rename_and_save])
+def test_a_change_to_the_organisation_reaches_the_stored_json_ld(client, rename):
+    posting = PostingFactory()
+    page(client, posting)
+
+    rename(posting.organisation)
+
+    data = job_posting_data(page(client, posting))
+    assert data["hiringOrganization"]["name"] == "Renamed Ltd"
+
+
+def test_a_change_to_the_role_or_the_posting_reaches_the_stored_json_ld(client):
+    posting = PostingFactory(role=RoleFactory(onet_soc_code="11-1021.00"))
+    page(client, posting)
+
+    posting.role.onet_soc_code = "11-1011.00"
+    posting.role.save()
+    assert job_posting_data(page(client, posting))["occupationalCategory"] == "11-1011.00"
+
+    Posting.objects.filter(pk=posting.pk).update(title="Chief Operating Officer")
+    assert job_posting_data(page(client, posting))["title"] == "Chief Operating Officer"
+
+
+def test_a_stored_json_ld_whose_stamp_is_not_the_rows_is_never_shown(client):
+    """A script stored from older rows, or by other code, is made again, not trusted."""
+    posting = PostingFactory(title="Head of Operations")
+    page(client, posting)
+    forged = (
+        '<script type="application/ld+json">{"@type": "JobPosting", "title": "Forged"}</script>'
+    )
+    type(posting.rendered).objects.filter(pk=posting.pk).update(
+        job_posting=forged, job_posting_stamp="0" * 32
+    )
+
+    data = job_posting_data(page(client, posting))
+
+    assert data["title"] == "Head of Operations"
 
 
 def test_job_posting_carries_the_roles_education_and_experience(client):
