@@ -17,9 +17,11 @@ makes it again and stores it.
 from __future__ import annotations
 
 import hashlib
+import logging
 from decimal import Decimal
 from typing import Any
 
+from django.db import DatabaseError
 from django.utils.safestring import SafeString, mark_safe
 
 from jobsite.markup import json_ld, plain_text, web_address
@@ -39,6 +41,8 @@ EMPLOYMENT_TYPES: dict[str, str] = {
     EmploymentType.TEMPORARY: "TEMPORARY",
     EmploymentType.INTERNSHIP: "INTERN",
 }
+
+logger = logging.getLogger(__name__)
 
 SALARY_UNITS: dict[str, str] = {
     SalaryPeriod.HOUR: "HOUR",
@@ -67,9 +71,14 @@ def job_posting_script(posting: Posting) -> SafeString:
     if rendered.pk is not None:
         # Made from rows older than an edit committing now, it is stored with their stamp,
         # which the edit's dates no longer match: the next page makes it again.
-        RenderedDescription.objects.filter(pk=rendered.pk).update(
-            job_posting=str(script), job_posting_stamp=current
-        )
+        try:
+            RenderedDescription.objects.filter(pk=rendered.pk).update(
+                job_posting=str(script), job_posting_stamp=current
+            )
+        except DatabaseError:
+            # Stored for the pages after this one, which make it again if it is not: not
+            # worth a failed page (SQLite busy with a long write, say).
+            logger.warning("Could not store the JSON-LD of posting %s", rendered.pk, exc_info=True)
     return script
 
 

@@ -7,6 +7,8 @@ from http import HTTPStatus
 
 import pycountry
 import pytest
+from django.db import OperationalError
+from django.db.models import QuerySet
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -541,6 +543,24 @@ def test_a_change_to_the_role_or_the_posting_reaches_the_stored_json_ld(client):
 
     Posting.objects.filter(pk=posting.pk).update(title="Chief Operating Officer")
     assert job_posting_data(page(client, posting))["title"] == "Chief Operating Officer"
+
+
+def test_a_json_ld_that_cannot_be_stored_still_shows(client, monkeypatch, caplog):
+    """Storing it serves the pages after this one: a database too busy to take the write
+    costs this page nothing."""
+
+    def busy(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    posting = PostingFactory(title="Head of Operations")
+    # Every UPDATE fails: the page's only write is the JSON-LD's.
+    monkeypatch.setattr(QuerySet, "update", busy)
+
+    response = client.get(posting.get_absolute_url())
+
+    assert response.status_code == HTTPStatus.OK
+    assert job_posting_data(response.content.decode())["title"] == "Head of Operations"
+    assert "Could not store the JSON-LD" in caplog.text
 
 
 def test_a_stored_json_ld_whose_stamp_is_not_the_rows_is_never_shown(client):
