@@ -494,18 +494,23 @@ def sample_buckets(population: int, *, place: bool = False) -> int:
 def count_groups(rows: GroupRows, params: dict[str, Any]) -> Tally:
     """The total and every facet's counts: each facet counted with the filters of the
     others (and the rest) applied, in one pass over the groups."""
-    chosen = [(facet, facet.chosen(params)) for facet in FACETS]
     tally = Tally()
+    # Only a facet with a value chosen can fail a row: with none (the home page, the list,
+    # most searches) every row is counted by every facet without a test.
+    chosen = [(facet, value) for facet in FACETS if (value := facet.chosen(params)) is not None]
+    adders = [(facet, facet.add, tally.facets[facet.name]) for facet in FACETS]
     for values in rows:
         row = dict(zip(FACET_COLUMNS, values, strict=False))
         count = values[-1]
         failing = [facet for facet, value in chosen if not facet.allows(row, value)]
         if not failing:
             tally.total += count
-        if len(failing) > 1:
-            continue
-        # Counted by every facet when all pass; by the one failing only, when one fails.
-        for facet in failing or FACETS:
+            # Counted by every facet when all pass...
+            for _, add, counts in adders:
+                add(counts, row, count)
+        elif len(failing) == 1:
+            # ... by the one failing only, when one fails.
+            (facet,) = failing
             facet.add(tally.facets[facet.name], row, count)
     return tally
 
