@@ -11,12 +11,14 @@ import pytest
 from django.db import connection
 from django.db.models import Q
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from postings import facets, filters, places
 from postings import search as full_text
 from postings.filters import PostingFilter
 from postings.models import Posting
+from postings.views.roles import explainer_salaries
 from tests.factories import OrganisationFactory, PostingFactory, RoleFactory
 from tests.helpers import JOBS, RESULT_TITLE
 
@@ -535,3 +537,22 @@ def test_on_sqlite_a_search_in_a_place_walks_the_place_s_own_indexes(db):
     assert "postings_city_newest" in plan
     assert "postings_published_newest" not in plan
     assert [posting.city for posting in found] == ["London"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's covering index")
+def test_an_explainers_salaries_come_from_the_roles_index_alone(db):
+    """The salary ranges by kind of job read postings_role_newest and no posting's row:
+    without employment_type in the index, PostgreSQL read every open posting of the role
+    (6.7 ms for 2,500 at 100,000 postings, against 1.3)."""
+    role = RoleFactory()
+    PostingFactory.create_batch(3, role=role, employment_type="part_time")
+    with CaptureQueriesContext(connection) as captured:
+        explainer_salaries(Posting.objects.public().for_role(role))
+    (query,) = captured.captured_queries
+    with connection.cursor() as cursor:
+        # So few rows that a table scan would win: the plan as it is for many.
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {query['sql']}")
+        plan = " ".join(row[0] for row in cursor.fetchall())
+
+    assert "Index Only Scan using postings_role_newest on postings_posting" in plan
