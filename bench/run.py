@@ -110,7 +110,10 @@ def site_env(database_url: str, cache_url: str | None, secret: str, **extra: str
     """The site's environment as production has it, with this run's database and cache
     (None: the site's default cache)."""
     env = dict(os.environ)
-    env.pop("CACHE_URL", None)
+    # The cache is the run's to choose: a page cache switched off in the caller's shell
+    # would make every cached run an uncached one.
+    for name in ("CACHE_URL", "PUBLIC_PAGE_CACHE_SECONDS"):
+        env.pop(name, None)
     env.update(
         DJANGO_DEBUG="0",
         DJANGO_HTTPS="0",

@@ -257,3 +257,20 @@ def test_the_feed_rows_time_the_build_and_the_request_beside_a_static_file(posti
     target = report.split("## Targets")[1]
     assert "| Aggregator feed within 15 minutes of a change at 1,000,000 postings " in target
     assert "(extrapolated from sqlite at 6; " in target
+
+
+def test_each_cache_mode_sets_the_cache_whatever_the_callers_environment(monkeypatch):
+    """A shell with the page cache switched off must not turn the cached runs into
+    uncached ones."""
+    monkeypatch.setenv("CACHE_URL", "dummycache://")
+    monkeypatch.setenv("PUBLIC_PAGE_CACHE_SECONDS", "0")
+
+    default = run.site_env("sqlite:///x", run.DEFAULT_CACHE, "secret")
+    redis = run.site_env("sqlite:///x", "redis://127.0.0.1:6379/9", "secret")
+    off = run.site_env("sqlite:///x", run.OFF, "secret", **run.CACHE_OFF)
+
+    assert "CACHE_URL" not in default
+    assert "PUBLIC_PAGE_CACHE_SECONDS" not in default
+    assert redis["CACHE_URL"] == "redis://127.0.0.1:6379/9"
+    assert "PUBLIC_PAGE_CACHE_SECONDS" not in redis
+    assert (off["CACHE_URL"], off["PUBLIC_PAGE_CACHE_SECONDS"]) == ("dummycache://", "0")
