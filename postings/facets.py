@@ -498,7 +498,7 @@ def count_groups(rows: GroupRows, params: dict[str, Any]) -> Tally:
     # Only a facet with a value chosen can fail a row: with none (the home page, the list,
     # most searches) every row is counted by every facet without a test.
     chosen = [(facet, value) for facet in FACETS if (value := facet.chosen(params)) is not None]
-    adders = [(facet, facet.add, tally.facets[facet.name]) for facet in FACETS]
+    adders = [(facet.add, tally.facets[facet.name]) for facet in FACETS]
     for values in rows:
         row = dict(zip(FACET_COLUMNS, values, strict=False))
         count = values[-1]
@@ -506,7 +506,7 @@ def count_groups(rows: GroupRows, params: dict[str, Any]) -> Tally:
         if not failing:
             tally.total += count
             # Counted by every facet when all pass...
-            for _, add, counts in adders:
+            for add, counts in adders:
                 add(counts, row, count)
         elif len(failing) == 1:
             # ... by the one failing only, when one fails.
