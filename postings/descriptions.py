@@ -126,8 +126,13 @@ def feed_copy(rendered: str, responsibilities: Sequence[str], qualifications: Se
 
 def feed_source(rendered: str, responsibilities: str, qualifications: str) -> str:
     """The digest of the stored texts a feed copy is made from (the lists as stored)."""
+    return digest_of(FEED_COPY_VERSION, rendered, responsibilities, qualifications)
+
+
+def digest_of(*texts: str) -> str:
+    """What a stored copy was made from, in 32 characters: a digest of `texts` in order."""
     digest = hashlib.blake2b(digest_size=16)
-    for text in (FEED_COPY_VERSION, rendered, responsibilities, qualifications):
+    for text in texts:
         data = text.encode()
         digest.update(b"%d:" % len(data))  # Its length first: no two sets of texts alike.
         digest.update(data)

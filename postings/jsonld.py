@@ -16,7 +16,6 @@ makes it again and stores it.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from decimal import Decimal
 from typing import Any
@@ -26,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from jobsite.markup import json_ld, plain_text, web_address
 from jobsite.origin import absolute_url
-from postings.descriptions import whole_description
+from postings.descriptions import digest_of, whole_description
 from postings.display import country_name
 from postings.models import EmploymentType, Organisation, Posting, RenderedDescription, SalaryPeriod
 from roles.jsonld import CREDENTIAL_CATEGORY
@@ -84,8 +83,8 @@ def job_posting_script(posting: Posting) -> SafeString:
 
 def stamp(posting: Posting) -> str:
     """What a stored script was made from: the rows' dates, the origin, the code's version."""
-    parts = [JOB_POSTING_VERSION, absolute_url("/"), *(d.isoformat() for d in posting.page_dates())]
-    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+    dates = (date.isoformat() for date in posting.page_dates())
+    return digest_of(JOB_POSTING_VERSION, absolute_url("/"), *dates)
 
 
 def job_posting(posting: Posting) -> dict[str, Any]:
