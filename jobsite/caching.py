@@ -18,7 +18,9 @@ What keeps a cached page right:
   The number lives only in the cache backend and is read from it at every request (with the
   page, in one round trip), so every process that shares it (gunicorn workers, several
   machines on one database or Redis) sees the bump at once; never a cache in one process's
-  memory, whose version the others would not see. Each version is a moment from the clock,
+  memory, whose version the others would not see. (What a process does keep is the bodies
+  of the pages it served, by their ETag, a digest of their bytes: the same in every process,
+  and served only when the shared head names them.) Each version is a moment from the clock,
   not a count, so neither a version lost to eviction nor two processes bumping at once
   brings back older pages.
 - Time. A posting leaves the public pages when its valid-through moment passes, with no edit
@@ -42,7 +44,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import wraps
@@ -253,7 +257,7 @@ def page_key(request: HttpRequest) -> str:
     client sent."""
     address = f"{request.path}?{request.META.get('QUERY_STRING', '')}"
     digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"public-pages:page:{digest}"
+    return f"public-pages:head:{digest}"
 
 
 def only_what_is_read(request: HttpRequest, reads: tuple[str, ...]) -> None:
@@ -280,7 +284,9 @@ def public_page(
     context); it becomes the Last-Modified header.
 
     A page is stored under its address with the version it was rendered at; a hit reads the
-    version and the page in one round trip and counts only if the versions match. The version
+    version and the page's head in one round trip and counts only if the versions match,
+    then takes the body its head names from this process's memory (or, the first time, from
+    the cache: `Bodies`). The version
     is read before rendering, so a page built from rows older than an edit is never labelled
     with the version that edit made.
     """
@@ -296,13 +302,9 @@ def public_page(
             current_version = None
             if cacheable and seconds:
                 key = page_key(request)
-                found = cache.get_many([VERSION_KEY, key])
-                current_version = found.get(VERSION_KEY)
-                if current_version is None:
-                    current_version = version()
-                stored = found.get(key)
-                if stored is not None and stored[0] == current_version:
-                    return conditional(request, restore(stored))
+                current_version, stored = from_cache(key)
+                if stored is not None:
+                    return conditional(request, stored)
             answer = view(request, *args, **kwargs)
             if isinstance(answer, SimpleTemplateResponse) and not answer.is_rendered:
                 answer.render()
@@ -319,7 +321,7 @@ def public_page(
             if key and public and current_version is not None:
                 ttl = seconds_to_keep(response, seconds)
                 if ttl > 0:
-                    cache.set(key, freeze(response, current_version), timeout=ttl)
+                    store(key, response, current_version, ttl)
             return conditional(request, response)
 
         return wrapper
@@ -331,18 +333,96 @@ def etag_for(content: bytes) -> str:
     return f'"{hashlib.blake2b(content, digest_size=16).hexdigest()}"'
 
 
-def freeze(response: HttpResponse, page_version: int) -> tuple[int, bytes, str, tuple]:
-    """The page as stored: its version, body, Content-Type and the other headers it keeps,
-    caching headers included, so that a hit only copies them back."""
+class Bodies:
+    """The page bodies a process served last, by ETag, up to `limit` bytes in all.
+
+    An ETag is a digest of the body's bytes, so a body found here is the body the shared
+    cache holds under that ETag, in every process: which page is current is never decided
+    here, only by the head read from the shared cache at every request. What this saves is
+    fetching and decoding the same tens of kilobytes from the cache at each hit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()  # for gthread workers
+
+    def get(self, etag: str) -> bytes | None:
+        with self._lock:
+            body = self._bodies.get(etag)
+            if body is not None:
+                self._bodies.move_to_end(etag)
+            return body
+
+    def put(self, etag: str, body: bytes) -> None:
+        if len(body) > self.limit:
+            return
+        with self._lock:
+            if etag in self._bodies:
+                self._bodies.move_to_end(etag)
+                return
+            self._bodies[etag] = body
+            self._size += len(body)
+            while self._size > self.limit:
+                _, oldest = self._bodies.popitem(last=False)
+                self._size -= len(oldest)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._bodies.clear()
+            self._size = 0
+
+
+# About 500 pages of the explainer's size per process.
+BODIES = Bodies(limit=32 * 1024 * 1024)
+
+
+def body_key(etag: str) -> str:
+    return "public-pages:body:" + etag.strip('"')
+
+
+def from_cache(key: str) -> tuple[int, HttpResponse | None]:
+    """The current version, and the page stored under `key` if it was rendered at that
+    version: both in one round trip to the cache."""
+    found = cache.get_many([VERSION_KEY, key])
+    current_version = found.get(VERSION_KEY)
+    if current_version is None:
+        current_version = version()
+    head = found.get(key)
+    if head is None or head[0] != current_version:
+        return current_version, None
+    body = stored_body(head[1])
+    return current_version, restore(head, body) if body is not None else None
+
+
+def stored_body(etag: str) -> bytes | None:
+    """The body named by a stored head: from this process's memory, or else from the cache
+    (None once the cache has dropped it, and the page is rendered again)."""
+    body = BODIES.get(etag)
+    if body is None:
+        body = cache.get(body_key(etag))
+        if body is not None:
+            BODIES.put(etag, body)
+    return body
+
+
+def store(key: str, response: HttpResponse, page_version: int, ttl: int) -> None:
+    """Store the page: its body under its ETag, and under its address a head (the version it
+    was rendered at, its ETag, Content-Type and the other headers it keeps, caching headers
+    included), so that a hit reads a few hundred bytes and only copies them back."""
+    etag = response.headers["ETag"]
     headers = tuple(
         (name, response.headers[name]) for name in STORED_HEADERS if name in response.headers
     )
-    return (page_version, response.content, response.headers["Content-Type"], headers)
+    head = (page_version, etag, response.headers["Content-Type"], headers)
+    # The body first: a head is never found without its body but for the cache's eviction.
+    cache.set_many({body_key(etag): response.content, key: head}, timeout=ttl)
+    BODIES.put(etag, response.content)
 
 
-def restore(stored: tuple[int, bytes, str, tuple]) -> HttpResponse:
-    _, content, content_type, headers = stored
-    response = HttpResponse(content, content_type=content_type)
+def restore(head: tuple[int, str, str, tuple], body: bytes) -> HttpResponse:
+    _, _, content_type, headers = head
+    response = HttpResponse(body, content_type=content_type)
     for name, value in headers:
         response.headers[name] = value
     return response

@@ -35,7 +35,10 @@ def _test_settings(settings, _media_root):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.core.cache import cache
 
+    from jobsite import caching
+
     cache.clear()
+    caching.BODIES.clear()
 
 
 @pytest.fixture(autouse=True)

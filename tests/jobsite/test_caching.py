@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connections, router
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -518,6 +519,61 @@ def test_an_organisation_change_clears_the_cache():
     assert caching.version() != before
 
 
+# --- A page's body: stored once under its ETag, kept in each process's memory ---------------
+
+
+def test_a_process_that_never_served_a_page_serves_the_stored_one(
+    visitor, coo, django_assert_num_queries
+):
+    first = visitor.get(coo.get_absolute_url())
+    caching.BODIES.clear()  # another process: none of the bodies this one kept
+
+    with django_assert_num_queries(0):
+        again = Client().get(coo.get_absolute_url())
+
+    assert again.status_code == HTTPStatus.OK
+    assert again["ETag"] == first["ETag"]
+    assert again.content == first.content
+
+
+def test_a_body_kept_in_memory_is_not_served_once_an_edit_makes_another_page(visitor, coo):
+    old = visitor.get(coo.get_absolute_url())
+    assert caching.BODIES.get(old["ETag"]) == old.content
+
+    Role.objects.filter(pk=coo.pk).update(brief_answer="A COO turns strategy into operations.")
+    new = visitor.get(coo.get_absolute_url())
+
+    assert "A COO turns strategy into operations." in new.content.decode()
+    assert new["ETag"] != old["ETag"]
+    assert caching.BODIES.get(old["ETag"]) == old.content  # kept, and not what was served
+
+
+def test_a_page_whose_body_the_cache_dropped_is_rendered_and_stored_again(visitor, coo):
+    first = visitor.get(coo.get_absolute_url())
+    cache.delete(caching.body_key(first["ETag"]))  # evicted, say; its head still there
+    caching.BODIES.clear()
+
+    again = Client().get(coo.get_absolute_url())
+
+    assert again.status_code == HTTPStatus.OK
+    assert again.content == first.content
+    assert cache.get(caching.body_key(first["ETag"])) == first.content
+
+
+def test_the_bodies_kept_in_memory_stay_within_their_bytes_dropping_the_least_recently_used():
+    bodies = caching.Bodies(limit=10)
+    bodies.put('"a"', b"aaaa")
+    bodies.put('"b"', b"bbbb")
+    assert bodies.get('"a"') == b"aaaa"  # now the most recently used
+
+    bodies.put('"c"', b"cccc")
+    bodies.put('"big"', b"x" * 11)
+
+    assert bodies.get('"b"') is None
+    assert bodies.get('"big"') is None
+    assert (bodies.get('"a"'), bodies.get('"c"')) == (b"aaaa", b"cccc")
+
+
 # --- The default cache: shared by every process ------------------------------------------
 
 
@@ -541,6 +597,53 @@ def test_two_processes_bumping_at_once_each_make_a_version_no_page_was_stored_un
 
     assert before not in written
     assert written[0] != written[1]
+
+
+@pytest.fixture
+def database_cache(settings):
+    """The site's default cache: jobsite.db_cache.DatabaseCache on its table."""
+    settings.CACHES = {
+        "default": {"BACKEND": "jobsite.db_cache.DatabaseCache", "LOCATION": "public_cache"}
+    }
+    call_command("createcachetable", verbosity=0)
+    from django.core.cache import cache as default_cache
+
+    yield default_cache
+    default_cache.clear()
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_the_default_cache_reads_several_keys_as_django_does_and_never_an_expired_one(
+    database_cache,
+):
+    database_cache.set("kept", {"page": b"\x00<html>"}, timeout=60)
+    database_cache.set("forever", 7, timeout=None)
+    database_cache.set("soon-gone", "old", timeout=1)
+
+    assert database_cache.get_many(["kept", "forever", "soon-gone", "absent"]) == {
+        "kept": {"page": b"\x00<html>"},
+        "forever": 7,
+        "soon-gone": "old",
+    }
+    later = timezone.now() + timedelta(seconds=2)
+    with mock.patch("jobsite.db_cache.timezone.now", return_value=later):
+        assert database_cache.get_many(["kept", "forever", "soon-gone"]) == {
+            "kept": {"page": b"\x00<html>"},
+            "forever": 7,
+        }
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_a_page_hit_on_the_default_cache_reads_its_version_and_head_in_one_query(
+    database_cache, coo, django_assert_num_queries
+):
+    first = Client().get(coo.get_absolute_url())
+
+    alias = router.db_for_read(database_cache.cache_model_class) or "default"
+    with django_assert_num_queries(1, connection=connections[alias]):
+        again = Client().get(coo.get_absolute_url())
+
+    assert again.content == first.content
 
 
 # --- Query parameters: only those a page reads ---------------------------------------------
