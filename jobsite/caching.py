@@ -265,6 +265,8 @@ def only_what_is_read(request: HttpRequest, reads: tuple[str, ...]) -> None:
     names them: a parameter it ignores (`?x=<random>`) neither makes a page of its own in the
     cache nor reaches the page through a link that copies the query, and `?b=1&a=2` is the
     page `?a=2&b=1` is."""
+    if not request.META.get("QUERY_STRING"):
+        return  # nothing to leave out (most requests)
     read = urlencode([(name, value) for name in reads for value in request.GET.getlist(name)])
     request.GET = QueryDict(read)
     request.META["QUERY_STRING"] = read
