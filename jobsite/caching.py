@@ -260,16 +260,21 @@ def page_key(request: HttpRequest) -> str:
     return f"public-pages:head:{digest}"
 
 
-def only_what_is_read(request: HttpRequest, reads: tuple[str, ...]) -> None:
-    """Leave in the request's query only the parameters the page reads, in the order the page
-    names them: a parameter it ignores (`?x=<random>`) neither makes a page of its own in the
-    cache nor reaches the page through a link that copies the query, and `?b=1&a=2` is the
-    page `?a=2&b=1` is."""
-    if not request.META.get("QUERY_STRING"):
+def only_what_is_read(request: HttpRequest, reads: dict[str, int]) -> None:
+    """Leave in the request's query only the parameters the page reads (`reads`: each name's
+    place), in the order the page names them: a parameter it ignores (`?x=<random>`) neither
+    makes a page of its own in the cache nor reaches the page through a link that copies the
+    query, and `?b=1&a=2` is the page `?a=2&b=1` is."""
+    query = request.META.get("QUERY_STRING")
+    if not query:
         return  # nothing to leave out (most requests)
-    read = urlencode([(name, value) for name in reads for value in request.GET.getlist(name)])
-    request.GET = QueryDict(read)
-    request.META["QUERY_STRING"] = read
+    kept = sorted(
+        (item for item in request.GET.lists() if item[0] in reads), key=lambda item: reads[item[0]]
+    )
+    read = urlencode([(name, value) for name, values in kept for value in values])
+    if read != query:
+        request.GET = QueryDict(read)
+        request.META["QUERY_STRING"] = read
 
 
 def public_page(
@@ -292,7 +297,8 @@ def public_page(
     is read before rendering, so a page built from rows older than an edit is never labelled
     with the version that edit made.
     """
-    parameters = tuple(dict.fromkeys(reads))
+    # Each parameter's place in the order the page names them.
+    parameters = {name: place for place, name in enumerate(dict.fromkeys(reads))}
 
     def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
