@@ -36,3 +36,10 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
+
+    def get_many(self, keys: Any, version: int | None = None) -> dict[str, Any]:
+        # Every page hit's read (jobsite/caching.py). Its keys are not checked for
+        # memcached, as Django does on every read: no key here reaches one.
+        key_map = {self.make_key(key, version=version): key for key in keys}
+        found = self._cache.get_many(key_map.keys())  # type: ignore[attr-defined]
+        return {key_map[key]: value for key, value in found.items()}
