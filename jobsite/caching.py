@@ -48,17 +48,19 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.template.response import SimpleTemplateResponse
+from django.urls import Resolver404, URLResolver, get_resolver
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
@@ -282,13 +284,21 @@ def public_page(
     *,
     reads: Iterable[str] = (),
     last_modified: Callable[[HttpResponseBase], datetime | None] | None = None,
+    served: Served | None = None,
 ) -> Any:
     """Cache a public page for anonymous visitors and answer conditional requests.
 
     `reads` names the query parameters the page reads; the view sees no others, and the
     page is stored under its path and those. `last_modified(response)` may name the page's
     natural date from the rendered response (e.g. a posting's `updated_at` from its
-    context); it becomes the Last-Modified header.
+    context); it becomes the Last-Modified header. `served(request, response, *args,
+    **kwargs)` is told of every answer the page gives, from the cache or not (a posting
+    page counts its views).
+
+    A hit is answered by `serve_cached_pages`, before the view and any decorator outside
+    this one: what a page's response must carry, a decorator adds inside (the stored page
+    keeps its headers); outside belongs only what a hit needs no more (`require_safe`: only
+    GET and HEAD are served from the cache).
 
     A page is stored under its address with the version it was rendered at; a hit reads the
     version and the page's head in one round trip and counts only if the versions match,
@@ -298,19 +308,24 @@ def public_page(
     with the version that edit made.
     """
     # Each parameter's place in the order the page names them.
-    parameters = {name: place for place, name in enumerate(dict.fromkeys(reads))}
+    page = PublicPage(
+        reads={name: place for place, name in enumerate(dict.fromkeys(reads))}, served=served
+    )
 
     def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            only_what_is_read(request, parameters)
+            return page.tell(request, respond(request, *args, **kwargs), args, kwargs)
+
+        def respond(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            only_what_is_read(request, page.reads)
             seconds = cache_seconds()
             cacheable = is_cacheable_request(request)
             key = ""
             current_version = None
             if cacheable and seconds:
                 key = page_key(request)
-                current_version, stored = from_cache(key)
+                current_version, stored = looked_up(request, key) or from_cache(key)
                 if stored is not None:
                     return conditional(request, stored)
             answer = view(request, *args, **kwargs)
@@ -332,9 +347,86 @@ def public_page(
                     store(key, response, current_version, ttl)
             return conditional(request, response)
 
+        # What serve_cached_pages reads from the view a URL resolves to (functools.wraps
+        # carries it to the decorators outside this one).
+        wrapper.public_page = page  # type: ignore[attr-defined]
         return wrapper
 
     return decorator(view) if view is not None else decorator
+
+
+Served = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    """What the page cache knows of a view decorated with `public_page`: the query
+    parameters it reads (each with its place in their order) and whom to tell of an answer."""
+
+    reads: dict[str, int]
+    served: Served | None
+
+    def tell(
+        self, request: HttpRequest, response: HttpResponseBase, args: tuple, kwargs: dict
+    ) -> HttpResponseBase:
+        if self.served is not None:
+            self.served(request, response, *args, **kwargs)
+        return response
+
+
+# -- The middleware: a hit answered before the rest of the stack -------------------------
+
+# The request's attribute with the key and version serve_cached_pages looked up, so that the
+# view's decorator, on a miss, does not ask the cache again.
+LOOKED_UP = "public_page_looked_up"
+
+
+def looked_up(request: HttpRequest, key: str) -> tuple[int, None] | None:
+    found = getattr(request, LOOKED_UP, None)
+    return (found[1], None) if found is not None and found[0] == key else None
+
+
+@lru_cache(maxsize=4096)
+def public_page_at(resolver: URLResolver, path: str) -> tuple[PublicPage, tuple, dict] | None:
+    """The public page at `path`, with the arguments its view takes from the path; None for
+    any other address. Kept per address (the URLconf is the same code in every process), so
+    that an address that is no public page costs no resolving at each request."""
+    try:
+        match = resolver.resolve(path)
+    except Resolver404:
+        return None
+    page = getattr(match.func, "public_page", None)
+    return (page, match.args, match.kwargs) if page is not None else None
+
+
+def serve_cached_pages(get_response: Callable[[HttpRequest], HttpResponseBase]) -> Any:
+    """Answer an anonymous request for a public page from the cache before the middleware
+    below this one (CSRF, authentication, messages) and the view run: a hit needs none of
+    them. settings.MIDDLEWARE puts it after CommonMiddleware, so that the Host header is
+    checked and every security header is added, as for any page. A miss goes on down the
+    stack to the view, whose `public_page` renders and stores the page."""
+
+    def middleware(request: HttpRequest) -> HttpResponseBase:
+        if not (cache_seconds() and is_cacheable_request(request)):
+            return get_response(request)
+        resolver = get_resolver(getattr(request, "urlconf", None))
+        found = public_page_at(resolver, request.path_info)
+        if found is None:
+            return get_response(request)
+        page, args, kwargs = found
+        only_what_is_read(request, page.reads)
+        key = page_key(request)
+        try:
+            current_version, stored = from_cache(key)
+        except DatabaseError:
+            # The cache's database unreachable: the view answers as it would (503).
+            return get_response(request)
+        if stored is None:
+            setattr(request, LOOKED_UP, (key, current_version))
+            return get_response(request)
+        return page.tell(request, conditional(request, stored), args, kwargs)
+
+    return middleware
 
 
 def etag_for(content: bytes) -> str:

@@ -168,6 +168,9 @@ MIDDLEWARE = [
     "jobsite.middleware.database_unavailable",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After CommonMiddleware (the Host header checked) and before the rest: a cached public
+    # page for an anonymous visitor needs nothing below (jobsite/caching.py).
+    "jobsite.caching.serve_cached_pages",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -121,15 +121,15 @@ def page_number(request: HttpRequest) -> int:
 
 
 @require_safe
-@x_robots_tag
 @public_page
+@x_robots_tag  # inside: the stored page keeps it
 def index(request: HttpRequest) -> HttpResponse:
     return HttpResponse(index_document(), content_type=CONTENT_TYPE)
 
 
 @require_safe
-@x_robots_tag
 @public_page(reads=("p",))
+@x_robots_tag
 def section(request: HttpRequest, section: str) -> HttpResponse:
     try:
         chosen = SECTIONS[section]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
 from http import HTTPStatus
 from typing import cast
 from urllib.parse import quote
@@ -33,23 +31,15 @@ def last_changed(response: HttpResponseBase) -> datetime:
     return max(posting.page_dates())
 
 
-def counts_views(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Count a view of a posting's page, outside the page cache so that a page served from
-    it counts too. Only a page sent whole counts: not a 304, an error or a redirect."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, slug: str) -> HttpResponseBase:
-        response = view(request, slug)
-        if response.status_code == HTTPStatus.OK:
-            counting.count(request, counting.VIEW, slug)
-        return response
-
-    return wrapper
+def count_view(request: HttpRequest, response: HttpResponseBase, slug: str) -> None:
+    """Count a view of a posting's page, told by the page cache of every answer, a page
+    served from the cache included. Only a page sent whole counts: not a 304 or an error."""
+    if response.status_code == HTTPStatus.OK:
+        counting.count(request, counting.VIEW, slug)
 
 
 @require_safe
-@counts_views
-@public_page(last_modified=last_changed)
+@public_page(last_modified=last_changed, served=count_view)
 def posting_detail(request: HttpRequest, slug: str) -> HttpResponseBase:
     posting = get_object_or_404(
         Posting.objects.reachable().select_related("organisation", "role", "rendered"), slug=slug

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connections, router
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -517,6 +518,64 @@ def test_an_organisation_change_clears_the_cache():
     OrganisationFactory(name="Fresh Employer")
 
     assert caching.version() != before
+
+
+# --- A hit answered by the middleware, before the view ------------------------------------
+
+
+def test_a_page_from_the_cache_carries_every_header_a_rendered_one_does(visitor, coo):
+    first = visitor.get(coo.get_absolute_url())
+    again = Client().get(coo.get_absolute_url())
+
+    assert again.content == first.content
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Permissions-Policy",
+        "X-Content-Type-Options",
+        "Content-Length",
+        "ETag",
+        "Cache-Control",
+        "Vary",
+    ):
+        assert again[header] == first[header], header
+
+
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/sitemap-pages.xml"])
+def test_a_sitemap_from_the_cache_still_tells_search_engines_not_to_index_it(
+    path, coo, django_assert_num_queries
+):
+    first = Client().get(path)
+
+    with django_assert_num_queries(0):  # from the cache
+        again = Client().get(path)
+
+    assert first["X-Robots-Tag"] == again["X-Robots-Tag"] == "noindex, noodp, noarchive"
+
+
+def test_a_cached_page_asked_for_under_a_host_the_site_does_not_serve_is_refused(coo, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    assert Client().get(coo.get_absolute_url()).status_code == HTTPStatus.OK
+
+    response = Client(HTTP_HOST="attacker.example").get(coo.get_absolute_url())
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+
+
+@pytest.mark.django_db(databases="__all__")
+def test_a_miss_asks_the_cache_once_and_an_address_that_is_no_public_page_never(
+    database_cache, coo
+):
+    alias = router.db_for_read(database_cache.cache_model_class) or "default"
+
+    def cache_reads(url: str) -> int:
+        with CaptureQueriesContext(connections[alias]) as queries:
+            assert Client().get(url).status_code == HTTPStatus.OK
+        return sum(q["sql"].startswith("SELECT cache_key, value") for q in queries)
+
+    assert cache_reads(coo.get_absolute_url()) == 1  # a miss: looked up once, then rendered
+    assert cache_reads(coo.get_absolute_url()) == 1  # a hit
+    assert cache_reads(reverse("healthz")) == 0
 
 
 # --- A page's body: stored once under its ETag, kept in each process's memory ---------------
