@@ -8,7 +8,7 @@ that match about 20 of the new postings), and `BENCH_ALERTS` confirmed alerts sh
 all due. It queues the hourly task, as the worker's scheduler would, starts
 `manage.py run_huey` with 2 process workers, and waits until no alert is due. The workers'
 log lines give the searches, messages and queries; everything it added is deleted at the
-end. Run by `make bench` (bench/run.py) on each database, or alone:
+end. Run by `make bench` (bench/run.py) on each database at its largest size, or alone:
 
     DATABASE_URL=... .venv/bin/python -m bench.alerts --output out.json
 """

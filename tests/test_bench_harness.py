@@ -274,3 +274,11 @@ def test_each_cache_mode_sets_the_cache_whatever_the_callers_environment(monkeyp
     assert redis["CACHE_URL"] == "redis://127.0.0.1:6379/9"
     assert "PUBLIC_PAGE_CACHE_SECONDS" not in redis
     assert (off["CACHE_URL"], off["PUBLIC_PAGE_CACHE_SECONDS"]) == ("dummycache://", "0")
+
+
+def test_the_search_alerts_run_once_per_database_at_its_largest_size():
+    chosen = {"latency", "sitemap", "feed", "alerts"}
+
+    assert run.measured_at(chosen, 10_000, [10_000, 100_000]) == {"latency", "sitemap", "feed"}
+    assert run.measured_at(chosen, 100_000, [10_000, 100_000]) == chosen
+    assert run.measured_at(chosen, 10_000, [10_000]) == chosen
