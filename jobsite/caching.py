@@ -303,9 +303,8 @@ def public_page(
     A page is stored under its address with the version it was rendered at; a hit reads the
     version and the page's head in one round trip and counts only if the versions match,
     then takes the body its head names from this process's memory (or, the first time, from
-    the cache: `Bodies`). The version
-    is read before rendering, so a page built from rows older than an edit is never labelled
-    with the version that edit made.
+    the cache: `Bodies`). The version is read before rendering, so a page built from rows
+    older than an edit is never labelled with the version that edit made.
     """
     # Each parameter's place in the order the page names them.
     page = PublicPage(
