@@ -16,7 +16,7 @@ What keeps a cached page right:
   An app may name what else such a write makes out of date (`also=`: roles' stored
   explainers), called on the same writes.
   The number lives only in the cache backend and is read from it at every request (with the
-  page, in one round trip), so every process that shares it (gunicorn workers, several
+  page's head, in one round trip), so every process that shares it (gunicorn workers, several
   machines on one database or Redis) sees the bump at once; never a cache in one process's
   memory, whose version the others would not see. (What a process does keep is the bodies
   of the pages it served, by their ETag, a digest of their bytes: the same in every process,
@@ -66,13 +66,13 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, parse_http_date_safe
 
 VERSION_KEY = "public-pages:version"
-# Headers a cached page keeps besides its Content-Type; the others (CSP, security headers)
-# are added afresh by the middleware on every response.
+# Headers a cached page keeps besides its Content-Type and ETag (which its head holds on
+# their own); the others (CSP, security headers) are added afresh by the middleware on every
+# response.
 STORED_HEADERS = (
     "Content-Language",
     "Last-Modified",
     "X-Robots-Tag",
-    "ETag",
     "Cache-Control",
     "Vary",
 )
@@ -520,8 +520,9 @@ def store(key: str, response: HttpResponse, page_version: int, ttl: int) -> None
 
 
 def restore(head: tuple[int, str, str, tuple], body: bytes) -> HttpResponse:
-    _, _, content_type, headers = head
+    _, etag, content_type, headers = head
     response = HttpResponse(body, content_type=content_type)
+    response.headers["ETag"] = etag
     for name, value in headers:
         response.headers[name] = value
     return response
