@@ -5,7 +5,8 @@ every part of them, organisations and their logos (the images; the files served 
 them again on restore), memberships, invitations, postings and their history, job seekers'
 saved jobs, the roles' revision history, and the admin's log. Not kept: sessions, login-throttling
 records and mail quotas (they expire anyway), content types and permissions (`migrate`
-makes them; rows refer to them by natural key, so their ids may differ between databases).
+makes them; rows refer to them by natural key, so their ids may differ between databases),
+and the stored counts of open postings (the first page that needs them counts them again).
 The search documents are not stored either: the database's triggers rebuild them as rows
 arrive. Nor are the wage tables: they are the code's own files (roles/data/), which
 `load_wages` (run by `load_roles`) loads.

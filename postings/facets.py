@@ -12,7 +12,10 @@ visits twenty), so the counts come from one GROUP BY query over the postings tha
 parameter but the facets allows, grouped by the facets' columns; each facet and the total
 are then summed from those few thousand groups in Python, each facet with the others'
 filters applied, and kept in the cache under the public pages' version
-(jobsite/caching.py) for the next page or order of the search.
+(jobsite/caching.py) for the next page or order of the search. The counts of every open
+posting (nothing searched), which the home page, /jobs/ and the role directory show, are
+also stored in the database for a minute (`stored_counts`), so that a page the cache does
+not hold counts nothing.
 
 A search with many thousands of results is not counted: its counts are estimated from a
 fixed, uniform sample of about SAMPLE_SIZE postings (SAMPLE_BUCKET), so it costs the same
@@ -35,21 +38,29 @@ at import time: what a facet needs of them it reads from the queryset it counts.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import math
 import operator
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import lru_cache, reduce
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
 from django.db.models import Count, F, Func, IntegerField, Max
+from django.utils import timezone
 
 from jobsite import caching
 from postings import search
 from postings.currencies import currency_label
 from postings.display import REMOTE, country_name
 from roles.models import Role
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from django.forms import BoundField, Form
@@ -218,6 +229,39 @@ class Tally:
     def total_text(self) -> str:
         """The number of results as a visitor reads it: "58,010", or "about 58,000"."""
         return count_text(self.total, estimated=self.total_estimated)
+
+    def as_json(self) -> dict[str, Any]:
+        """The tally as JSON can hold it: each facet's counts as [value, count] pairs, since
+        a value may be a number, None or a tuple (the country facet's), never an object key."""
+        return {
+            "estimated": self.estimated,
+            "total_estimated": self.total_estimated,
+            "total": self.total,
+            "population": self.population,
+            "facets": {
+                name: [[value, count] for value, count in counts.items()]
+                for name, counts in self.facets.items()
+            },
+            "role_names": [[pk, slug, title] for pk, (slug, title) in self.role_names.items()],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Tally:
+        """The tally `as_json` gave: JSON's lists made tuples again."""
+        return cls(
+            estimated=data["estimated"],
+            total_estimated=data["total_estimated"],
+            total=data["total"],
+            population=data["population"],
+            facets={
+                name: {
+                    tuple(value) if isinstance(value, list) else value: count
+                    for value, count in pairs
+                }
+                for name, pairs in data["facets"].items()
+            },
+            role_names={pk: (slug, title) for pk, slug, title in data["role_names"]},
+        )
 
 
 @dataclass(frozen=True)
@@ -570,21 +614,107 @@ def as_text(params: dict[str, Any], *, leaving_out: Iterable[str] = ()) -> dict[
 
 def tally(search_: Search) -> Tally:
     """The total and the facets' counts: up to four queries, or none when the same search
-    was counted a moment ago (the next page, another order, the home page)."""
+    was counted a moment ago (the next page, another order, the home page). With nothing
+    searched, one query when the counts are stored (`stored_counts`)."""
     key = tally_key(search_)
     counted = cache.get(key) if key else None
+    if counted is not None:
+        return counted
+    everything = searches_everything(search_)
+    database = search_.queryset.db
+    counted = stored_counts(database) if everything else None
     if counted is None:
         counted = count_search(search_)
         counted.role_names = {
             pk: (slug, title)
-            for pk, slug, title in Role.objects.using(search_.queryset.db)
+            for pk, slug, title in Role.objects.using(database)
             .published()
             .order_by()
             .values_list("pk", "slug", "title")
         }
-        if key:
-            cache.set(key, counted, timeout=caching.cache_seconds())
+        if everything and counted.total >= STORED_FROM:
+            store_counts(database, counted)
+    if key:
+        cache.set(key, counted, timeout=caching.cache_seconds())
     return counted
+
+
+# -- The counts of every open posting, stored --------------------------------------------
+#
+# The search with nothing searched (/jobs/, and the figures of the home page, the role
+# directory and the landing sitemaps) counts every open posting: at 10,000 postings, 10 ms
+# of the home page's 16, and it would be counted again at every miss of the page cache and
+# with that cache off. So its counts are stored in a row (OpenPostingCounts) by the page
+# that counts them, and the pages after it read that row, one query, for at most
+# STORED_COUNTS_SECONDS. A write to a posting, an organisation or a role deletes the row
+# once it commits. What can leave the row behind the postings is a posting expiring, or a
+# page that counted the rows as they were storing its counts after a write committed: the
+# row's age bounds both. So counts are stored only where no page depends on them exactly:
+# with twice as many results as a visitor can page through, a few postings more or fewer
+# never bring the last page within reach, nor change "about 58,000".
+STORED_COUNTS_SECONDS = 60
+STORED_FROM = 2 * EXACT_COUNT_LIMIT
+# The facets counted and the form they are stored in: a release that changes either reads
+# none of the counts stored before it.
+STORED_COUNTS_KEY = hashlib.sha256(
+    json.dumps(["tally-json-1", FACET_NAMES, FACET_COLUMNS]).encode()
+).hexdigest()
+
+
+def searches_everything(search_: Search) -> bool:
+    """Nothing searched: no keywords, no place and no parameter but the order."""
+    return not (
+        search_.query or search_.place_parts or as_text(search_.params, leaving_out=("sort",))
+    )
+
+
+def stored_counts(database: str) -> Tally | None:
+    """The stored counts of every open posting, unless out of date (None): one query."""
+    from postings.models import OpenPostingCounts
+
+    counted_after = timezone.now() - timedelta(seconds=STORED_COUNTS_SECONDS)
+    stored = (
+        OpenPostingCounts.objects.using(database)
+        .filter(key=STORED_COUNTS_KEY, counted_at__gt=counted_after)
+        .values_list("tally", flat=True)
+        .first()
+    )
+    return Tally.from_json(stored) if stored is not None else None
+
+
+def store_counts(database: str, counted: Tally) -> None:
+    """Store the counts a page made of every open posting, over any stored before: one
+    query. A page is not worth a failed write (SQLite busy with another writer)."""
+    from postings.models import OpenPostingCounts
+
+    row = OpenPostingCounts(
+        key=STORED_COUNTS_KEY, tally=counted.as_json(), counted_at=timezone.now()
+    )
+    try:
+        # A savepoint, so that a failure leaves a surrounding transaction usable.
+        with transaction.atomic(using=database):
+            OpenPostingCounts.objects.using(database).bulk_create(
+                [row],
+                update_conflicts=True,
+                unique_fields=["key"],
+                update_fields=["tally", "counted_at"],
+            )
+    except DatabaseError:
+        logger.warning("Could not store the counts of the open postings", exc_info=True)
+
+
+def counts_out_of_date(using: str) -> None:
+    """A posting, an organisation or a role was written on `using`: forget the stored
+    counts once the write commits (once, however many rows it writes)."""
+    pending = transaction.get_connection(using).run_on_commit
+    if not any(callback is forget_counts for _, callback, _ in pending):
+        transaction.on_commit(forget_counts, using=using, robust=True)
+
+
+def forget_counts(using: str = DEFAULT_DB_ALIAS) -> None:
+    from postings.models import OpenPostingCounts
+
+    OpenPostingCounts.objects.using(using).all().delete()
 
 
 def open_jobs(postings: PostingQuerySet) -> Tally:

@@ -1879,6 +1879,24 @@ class RenderedDescription(models.Model):
         return f"Rendered description of posting #{self.posting_id}"
 
 
+class OpenPostingCounts(models.Model):
+    """The counts of every open posting, by facet: the search with nothing searched, which
+    /jobs/, the home page, the role directory and the landing sitemaps show. Stored by the
+    first page that counts them and read by the pages after it (postings/facets.py)."""
+
+    # A digest of the facets counted: counts stored by a release with other facets are
+    # never read by this one.
+    key = models.CharField(primary_key=True, max_length=64)
+    tally = models.JSONField(help_text="The total, and each facet's counts by value.")
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "open posting counts"
+
+    def __str__(self) -> str:
+        return f"Open posting counts of {self.counted_at:%Y-%m-%d %H:%M:%S}"
+
+
 class PostingEvent(models.Model):
     """One change to a posting: who did what, when. The posting's history."""
 

@@ -270,6 +270,8 @@ NOT_BACKED_UP = {
     # Counts not yet collected into postings.DailyCount: part of the shared store, as the
     # cache is (with Redis they are not in the database at all).
     "jobsite.counter",
+    # Counted again by the first page that needs them.
+    "postings.openpostingcounts",
     # The BLS wage tables: the code's own files (roles/data/), loaded by load_wages.
     "roles.wagearea",
     "roles.occupationwage",

@@ -38,8 +38,9 @@ CAREER_PATH = re.compile(r'<figure class="career-path".*?</figure>', re.DOTALL)
 # The explainer rendering its own: eight for the role's parts and routes, the top
 # industries, the postings and their salaries, the pay section's areas.
 EXPLAINER_QUERIES = 12
-# The directory: the search's counts (sizing, grouping, role names), then the roles.
-DIRECTORY_QUERIES = 4
+# The directory: the stored counts (none are stored of a few postings), the search's counts
+# (sizing, grouping, role names), then the roles.
+DIRECTORY_QUERIES = 5
 COMPARE_QUERIES = 8
 
 
