@@ -44,14 +44,14 @@ import logging
 import math
 import operator
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from functools import lru_cache, reduce
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
-from django.db.models import Count, F, Func, IntegerField, Max
+from django.db.models import Count, Exists, F, Func, IntegerField, Max, OuterRef
 from django.utils import timezone
 
 from jobsite import caching
@@ -179,6 +179,9 @@ class Tally:
     # How many postings the search draws from at most: every posting (the highest id), or
     # about as many as the place it names holds. What the results are a share of.
     population: int = 0
+    # How many employers the postings are from: counted only for the stored counts of every
+    # open posting (the home page's figure); None otherwise.
+    employers: int | None = None
 
     @property
     def common(self) -> bool:
@@ -238,6 +241,7 @@ class Tally:
             "total_estimated": self.total_estimated,
             "total": self.total,
             "population": self.population,
+            "employers": self.employers,
             "facets": {
                 name: [[value, count] for value, count in counts.items()]
                 for name, counts in self.facets.items()
@@ -253,6 +257,7 @@ class Tally:
             total_estimated=data["total_estimated"],
             total=data["total"],
             population=data["population"],
+            employers=data["employers"],
             facets={
                 name: {
                     tuple(value) if isinstance(value, list) else value: count
@@ -633,6 +638,7 @@ def tally(search_: Search) -> Tally:
             .values_list("pk", "slug", "title")
         }
         if everything and counted.total >= STORED_FROM:
+            counted.employers = employers_of(search_.queryset)
             store_counts(database, counted)
     if key:
         cache.set(key, counted, timeout=caching.cache_seconds())
@@ -654,10 +660,10 @@ def tally(search_: Search) -> Tally:
 # never bring the last page within reach, nor change "about 58,000".
 STORED_COUNTS_SECONDS = 60
 STORED_FROM = 2 * EXACT_COUNT_LIMIT
-# The facets counted and the form they are stored in: a release that changes either reads
-# none of the counts stored before it.
+# The facets counted and the tally's fields: a release that changes either reads none of
+# the counts stored before it.
 STORED_COUNTS_KEY = hashlib.sha256(
-    json.dumps(["tally-json-1", FACET_NAMES, FACET_COLUMNS]).encode()
+    json.dumps([FACET_NAMES, FACET_COLUMNS, [item.name for item in fields(Tally)]]).encode()
 ).hexdigest()
 
 
@@ -666,6 +672,14 @@ def searches_everything(search_: Search) -> bool:
     return not (
         search_.query or search_.place_parts or as_text(search_.params, leaving_out=("sort",))
     )
+
+
+def employers_of(postings: PostingQuerySet) -> int:
+    """How many employers `postings` are from: one probe per organisation, exact whatever
+    the number of postings."""
+    organisations = postings.model._meta.get_field("organisation").related_model
+    has_one = postings.filter(organisation=OuterRef("pk"))
+    return organisations._default_manager.using(postings.db).filter(Exists(has_one)).count()
 
 
 def stored_counts(database: str) -> Tally | None:

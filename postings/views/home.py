@@ -8,7 +8,6 @@ open posting.
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,7 +17,7 @@ from jobsite import structured_data
 from jobsite.caching import expires_with, public_page
 from postings import facets
 from postings.display import RESULT_FIELDS
-from postings.models import Organisation, Posting, Workplace
+from postings.models import Posting, Workplace
 from roles.models import Role
 
 DESCRIPTION = (
@@ -151,10 +150,8 @@ def home(request: HttpRequest) -> HttpResponseBase:
         .select_related("organisation")
         .only(*RESULT_FIELDS)[:LATEST_POSTING_COUNT]
     )
-    # Exact whatever the number of postings: one probe per organisation for an open posting.
-    employers = Organisation.objects.filter(
-        Exists(public.filter(organisation=OuterRef("pk")))
-    ).count()
+    # Stored with the counts where they are stored.
+    employers = tally.employers if tally.employers is not None else facets.employers_of(public)
     workplaces = [
         {
             "value": workplace.value,

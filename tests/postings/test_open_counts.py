@@ -64,6 +64,24 @@ def test_with_nothing_searched_the_pages_after_the_first_count_nothing(
     assert "4 open jobs" in directory
 
 
+def test_the_home_page_takes_its_figures_from_the_stored_counts(
+    client, stored_from_five, django_assert_num_queries
+):
+    """The jobs and their employers: stored with the counts, so the home page runs three
+    queries (the stored counts, the roles, the latest postings) where counting ran seven."""
+    first, second = OrganisationFactory(), OrganisationFactory()
+    PostingFactory.create_batch(4, organisation=first)
+    PostingFactory.create_batch(2, organisation=second)
+    PostingFactory(organisation=OrganisationFactory(), expired=True)
+    client.get(JOBS)
+
+    with django_assert_num_queries(3) as queries:
+        html = client.get("/").content.decode()
+
+    assert counting_queries(queries) == []
+    assert re.search(r"<strong>6</strong> open jobs</a> from <strong>2</strong> employers", html)
+
+
 def test_the_stored_counts_are_what_counting_gives(client, stored_from_five):
     organisation = OrganisationFactory()
     PostingFactory.create_batch(3, organisation=organisation, country="GB")
@@ -75,6 +93,7 @@ def test_the_stored_counts_are_what_counting_gives(client, stored_from_five):
     stored = facets.stored_counts("default")
 
     assert stored == counted
+    assert stored.employers == 3
     assert stored.count("country", "DE") == 2  # the remote job open to it, and to anywhere
 
 
