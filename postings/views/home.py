@@ -7,10 +7,13 @@ open posting.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.http import HttpRequest, HttpResponseBase
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_safe
 
 from jobsite import structured_data
@@ -86,33 +89,48 @@ class Ladder:
     tall_height: int
 
 
-def ladder_pictures(roles: dict[str, Role]) -> Ladder:
-    """The ladder's boxes, for the steps whose roles are published."""
-    steps = [
-        [roles[slug] for slug in step if slug in roles]
+# A step of the ladder: its published roles' addresses and titles.
+Step = tuple[tuple[str, str], ...]
+
+
+def ladder_steps(roles: dict[str, Role]) -> tuple[Step, ...]:
+    """The ladder's steps whose roles are published (`roles`, by slug)."""
+    steps = (
+        tuple((roles[slug].get_absolute_url(), roles[slug].title) for slug in step if slug in roles)
         for step in LADDER
-        if any(slug in roles for slug in step)
-    ]
+    )
+    return tuple(step for step in steps if step)
+
+
+@lru_cache(maxsize=16)
+def ladder_html(steps: tuple[Step, ...]) -> SafeString:
+    """The ladder's figure: drawn once per process for each ladder, as it changes only when
+    a role on it is renamed, published or withdrawn, which changes `steps`."""
+    return render_to_string("postings/includes/_ladder.html", {"ladder": ladder_pictures(steps)})
+
+
+def ladder_pictures(steps: tuple[Step, ...]) -> Ladder:
+    """The ladder's boxes, a step at a time, upwards."""
     ladder = Ladder(wide=[], tall=[], tall_height=len(steps) * 84 - 28)
     last = len(steps) - 1
     for index, step in enumerate(steps):
-        for place, role in enumerate(step):
-            url, lines, top = role.get_absolute_url(), label_lines(role.title), index == last
+        for place, (url, title) in enumerate(step):
+            lines, top = label_lines(title), index == last
             # Wide: columns of 150 with 20 between, each step 36 higher than the last.
             ladder.wide.append(
                 LadderBox(
-                    url, role.title, lines, index * 170, 236 - index * 36 - place * 66, 150, 60, top
+                    url, title, lines, index * 170, 236 - index * 36 - place * 66, 150, 60, top
                 )
             )
             # Tall: rows of 56 with 28 between, the top step first; two roles side by side,
             # in narrower boxes whose labels break sooner.
             pair = len(step) > 1
             width = 140 if pair else 300
-            tall_lines = label_lines(role.title, PAIR_LABEL_WIDTH) if pair else lines
+            tall_lines = label_lines(title, PAIR_LABEL_WIDTH) if pair else lines
             ladder.tall.append(
                 LadderBox(
                     url,
-                    role.title,
+                    title,
                     tall_lines,
                     place * (width + 20),
                     (last - index) * 84,
@@ -160,6 +178,7 @@ def home(request: HttpRequest) -> HttpResponseBase:
         }
         for workplace in Workplace
     ]
+    steps = ladder_steps({role.slug: role for role in roles})
     response = TemplateResponse(
         request,
         "postings/home.html",
@@ -172,7 +191,7 @@ def home(request: HttpRequest) -> HttpResponseBase:
                 "employers": employers,
             },
             "workplaces": workplaces,
-            "ladder": ladder_pictures({role.slug: role for role in roles}),
+            "ladder": ladder_html(steps) if steps else "",
             "description": DESCRIPTION,
             "website": structured_data.website(search_path=reverse("postings:posting_list")),
             "organization": structured_data.organization(description=DESCRIPTION),

@@ -205,6 +205,27 @@ def test_home_draws_the_operations_ladder_each_step_a_link_to_its_role(client):
     assert "/roles/founder/" not in ladder
 
 
+def test_a_renamed_role_is_drawn_on_the_ladder_at_once(client, settings):
+    """The figure is drawn once per process for each ladder: a new title is a new ladder."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    manager = RoleFactory(title="Operations Manager", abbreviation="")
+    RoleFactory(title="Operations Analyst", abbreviation="")
+    assert ">Manager</tspan>" in home(client).split('<figure class="ladder"')[1]
+
+    manager.title = "Head of Operations"
+    manager.save()
+    ladder = home(client).split('<figure class="ladder"')[1].split("</figure>")[0]
+
+    assert ">Head of</tspan>" in ladder
+    assert ">Manager</tspan>" not in ladder
+
+
+def test_a_site_without_the_ladders_roles_draws_no_ladder(client):
+    RoleFactory(title="Founder", abbreviation="")
+
+    assert '<figure class="ladder"' not in home(client)
+
+
 def test_the_ladder_leaves_out_steps_whose_roles_are_not_published(client):
     RoleFactory(title="Operations Manager", abbreviation="")
     RoleFactory(title="Chief Executive Officer", abbreviation="", is_published=False)
