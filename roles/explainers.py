@@ -1,10 +1,11 @@
 """A role's explainer, rendered when roles are written and stored as data.
 
 What an explainer shows of the role alone (its sections, contents, "also called" line, wage
-table and Occupation JSON-LD) comes from the role, its parts, its routes to other roles and
-the wage table: eight queries and most of the page's rendering. It changes only when a role
-or a part of one is written, so it is rendered then and stored in `Explainer` rows, and the
-page reads one row beside the role and renders only what changes with postings.
+table, the areas its pay section offers, and Occupation JSON-LD) comes from the role, its
+parts, its routes to other roles and the wage tables: eight queries and most of the page's
+rendering. It changes only when a role or a part of one is written (or the wage tables are
+loaded), so it is rendered then and stored in `Explainer` rows, and the page reads one row
+beside the role and renders only what changes with postings.
 
 Never stale:
 
@@ -44,11 +45,12 @@ from roles.models import (
     load_routes,
     part_prefetches,
 )
-from roles.wages import IndustryPay, top_industries, wages_for
+from roles.wages import AreaPay, IndustryPay, area_choices, top_industries, wages_for
 
 # Roles of the same function listed among the related roles, when its neighbours are few.
 SAME_FUNCTION_COUNT = 6
-# The fragments, by the Explainer column that stores each, and the template that makes it.
+# The fragments made from the explainer's context, by the Explainer column that stores each,
+# and the template that makes it.
 TEMPLATES = {
     "also_called_html": "roles/includes/_explainer_also_called.html",
     "contents_html": "roles/includes/_explainer_contents.html",
@@ -56,6 +58,7 @@ TEMPLATES = {
     "wages_html": "roles/includes/_wages.html",
     "more_html": "roles/includes/_explainer_more.html",
 }
+AREA_OPTIONS = "roles/includes/_pay_area_options.html"
 
 
 def explainer_for(role: Role) -> Explainer:
@@ -135,21 +138,27 @@ def render(
     role: Role,
     same_function: Iterable[Role],
     industries: dict[str, list[IndustryPay]] | None = None,
+    options: dict[str, str] | None = None,
 ) -> Explainer:
     """The explainer of a role fetched with its parts and routes. Its related roles are its
     neighbours, then the first few of `same_function` (published roles of its function, in
     the directory's order) that are not among them. `industries`: `top_industries` of the
-    roles' occupations, read here (one query) when not given."""
+    roles' occupations, and `options` their `national_options`: each read here (one query)
+    when not given."""
     related = presentation.related_roles(role)
     taken = neighbours(role)
     others = [other for other in same_function if other.pk not in taken]
     related += presentation.also_in_function(role, others[:SAME_FUNCTION_COUNT])
     wages = wages_for(role.wage_soc_code)
     context = presentation.explainer_context(role, related, wages)
+    area_options_html = ""
     if wages is not None:
         if industries is None:
             industries = top_industries([wages.soc_code])
         context["industries"] = industries.get(wages.soc_code, [])
+        if options is None:
+            options = national_options([wages.soc_code])
+        area_options_html = options.get(wages.soc_code, "")
     # The pay section's part: the wage table, or where the role shows none, how it is paid.
     has_pay = wages is not None or bool(role.pay_note)
     fragments = {
@@ -157,7 +166,23 @@ def render(
         for column, template in TEMPLATES.items()
     }
     json_ld = json.dumps(occupation_json_ld(role, wages=wages), cls=DjangoJSONEncoder)
-    return Explainer(role=role, json_ld=json_ld, **fragments)
+    return Explainer(role=role, json_ld=json_ld, area_options_html=area_options_html, **fragments)
+
+
+def area_options(pay: AreaPay) -> str:
+    """The options of the pay section's area select, `pay.asked` selected; "" where it offers
+    no area. Stored with the explainer for the national page; an area's page renders its own."""
+    if not pay.choices:
+        return ""
+    return render_to_string(
+        AREA_OPTIONS, {"states": pay.states, "metros": pay.metros, "asked": pay.asked}
+    )
+
+
+def national_options(soc_codes: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
+    """The `area_options` of each SOC occupation's national page, no area asked: one query,
+    and one rendering an occupation however many roles share it."""
+    return {code: area_options(pay) for code, pay in area_choices(soc_codes, using=using).items()}
 
 
 def render_explainers(using: str = DEFAULT_DB_ALIAS) -> int:
@@ -168,8 +193,14 @@ def render_explainers(using: str = DEFAULT_DB_ALIAS) -> int:
     everyone = list(Role.objects.using(using).published().only(*LINKED_ROLE_FIELDS))
     occupations = {wages.soc_code for role in roles if (wages := wages_for(role.wage_soc_code))}
     industries = top_industries(occupations, using=using)
+    options = national_options(occupations, using=using)
     explainers = [
-        render(role, [other for other in everyone if other.function == role.function], industries)
+        render(
+            role,
+            [other for other in everyone if other.function == role.function],
+            industries,
+            options,
+        )
         for role in roles
     ]
     with transaction.atomic(using=using):

@@ -643,6 +643,9 @@ class Explainer(models.Model):
     about_html = models.TextField()
     wages_html = models.TextField(blank=True)
     more_html = models.TextField()
+    # The areas the pay section offers, as the national page's select lists them: the page
+    # reads them here rather than some 590 wage rows.
+    area_options_html = models.TextField(blank=True)
     # Text, not a JSONField: PostgreSQL's jsonb would sort the keys, and "@context" first
     # is what people and validators expect to read.
     json_ld = models.TextField(
@@ -659,6 +662,7 @@ class Explainer(models.Model):
         "about_html",
         "wages_html",
         "more_html",
+        "area_options_html",
     )
 
     class Meta:

@@ -8,9 +8,9 @@ say that they leave out the self-employed, stock options and non-production bonu
 - The nation's figures (`wages_for`) come from a small file read once per process, like a
   template: they change only with the code, and the search page and the comparison show
   them without a query.
-- The areas' and industries' (`pay_by_area`, `top_industries`) are rows in the database
-  (`WageArea`, `OccupationWage`), which `load_roles` loads from the files (`area_rows`,
-  `industry_rows`) whenever the files change.
+- The areas' and industries' (`pay_by_area`, `area_choices`, `top_industries`) are rows in
+  the database (`WageArea`, `OccupationWage`), which `load_roles` loads from the files
+  (`area_rows`, `industry_rows`) whenever the files change.
 """
 
 from __future__ import annotations
@@ -175,6 +175,10 @@ class AreaPay:
     def choices(self) -> int:
         return len(self.states) + len(self.metros)
 
+    def offer(self, choice: AreaChoice, kind: str) -> None:
+        """List `choice` among the states or the metropolitan areas, by its `WageArea.Kind`."""
+        (self.states if kind == WageArea.Kind.STATE else self.metros).append(choice)
+
 
 @dataclass(frozen=True)
 class FigurePair:
@@ -228,7 +232,7 @@ def pay_by_area(soc_code: str, asked: str) -> AreaPay:
         choice = AreaChoice(row["code"], row["name"])
         figures = {name: row[f"occupation_wages__{name}"] for name in _WAGE_COLUMNS}
         if figures["annual_median"] is not None:
-            (pay.states if row["kind"] == WageArea.Kind.STATE else pay.metros).append(choice)
+            pay.offer(choice, row["kind"])
         if row["code"] == asked:
             pay.area = choice
             if any(figures[name] is not None for name in ("annual_mean", *ANNUAL_FIGURES)):
@@ -238,6 +242,26 @@ def pay_by_area(soc_code: str, asked: str) -> AreaPay:
                     top_coded=frozenset(figures["top_coded"].split()),
                 )
     return pay
+
+
+def area_choices(soc_codes: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> dict[str, AreaPay]:
+    """For each SOC code, the area choice `pay_by_area(code, "")` gives, no area asked: one
+    query for them all, which reads only the areas with a published median."""
+    found = {code: AreaPay(asked="", states=[], metros=[]) for code in soc_codes}
+    rows = (
+        OccupationWage.objects.using(using)
+        .filter(
+            soc_code__in=list(found),
+            industry_code=OccupationWage.ALL_INDUSTRIES,
+            annual_median__isnull=False,
+        )
+        .exclude(area__kind=WageArea.Kind.NATION)
+        .order_by("area__name", "area__code")
+        .values_list("soc_code", "area__code", "area__name", "area__kind")
+    )
+    for code, area, name, kind in rows:
+        found[code].offer(AreaChoice(area, name), kind)
+    return found
 
 
 # -- Industries: rendered into the stored explainer --------------------------------------

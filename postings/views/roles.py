@@ -22,7 +22,7 @@ from postings import facets
 from postings.display import RESULT_FIELDS
 from postings.models import EmploymentType, Posting, PostingQuerySet
 from roles import presentation
-from roles.explainers import explainer_for
+from roles.explainers import area_options, explainer_for
 from roles.filters import RoleFilter
 from roles.forms import RolePairForm
 from roles.models import Level, Role, load_routes
@@ -226,11 +226,15 @@ def role_explainer(request: HttpRequest, slug: str) -> HttpResponseBase:
             raise Http404("No published role has this address.") from None
         return redirect(named, permanent=True)
     explainer = explainer_for(role)
+    sections = explainer.fragments()
     wages = wages_for(role.wage_soc_code)
     asked = request.GET.getlist("area")
     national = asked in ([], [""], [NATION])
     area = "" if national or len(asked) > 1 else asked[0]
-    area_pay = pay_by_area(wages.soc_code, area) if wages else None
+    # The national page's area choice is stored with the explainer; an area's page reads it
+    # with the area's figures, in the same one query.
+    area_pay = pay_by_area(wages.soc_code, area) if wages and not national else None
+    options = area_options(area_pay) if area_pay else sections["area_options"]
     # A page per area the section offers; any other value (a code it does not know, two
     # areas) is answered with the nation's figures and a note, and not stored: the page
     # cache would keep as many copies as values people send.
@@ -251,7 +255,7 @@ def role_explainer(request: HttpRequest, slug: str) -> HttpResponseBase:
         {
             "role": role,
             **presentation.explainer_heading(role),
-            "sections": explainer.fragments(),
+            "sections": sections,
             "open_postings": open_postings,
             "open_count": open_count,
             "salaries": salaries,
@@ -259,6 +263,7 @@ def role_explainer(request: HttpRequest, slug: str) -> HttpResponseBase:
             "range_postings": RANGE_POSTINGS,
             "wages": wages,
             "area_pay": area_pay,
+            "area_options": options,
             "unknown_area": unknown_area,
             "source": SOURCE,
             "source_url": SOURCE_URL,

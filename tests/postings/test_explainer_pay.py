@@ -11,7 +11,7 @@ from django.test import Client
 from jobsite import caching
 from postings.models import EmploymentType, SalaryPeriod
 from roles.explainers import render_explainers
-from roles.models import OccupationWage, WageArea
+from roles.models import Explainer, OccupationWage, WageArea
 from roles.wages import wages_for
 from tests.factories import (
     OccupationWageFactory,
@@ -27,13 +27,21 @@ pytestmark = pytest.mark.django_db
 CALIFORNIA = "0600000"
 SAN_FRANCISCO = "0041860"
 WYOMING = "5600000"
-# The role with its stored explainer, its open postings, their salaries, the areas.
-STORED_PAGE_QUERIES = 4
-# The same page rendering its own explainer: its parts and routes (eight queries) and the
-# industries that pay most besides.
+# The role with its stored explainer (the areas on offer among it), its open postings, their
+# salaries.
+STORED_PAGE_QUERIES = 3
+# The same page rendering its own explainer: its parts and routes (eight queries), and the
+# industries that pay most and the areas on offer besides.
 RENDERED_PAGE_QUERIES = 12
+# An area's page reads the areas again, with the area's figures.
+AREA_QUERIES = 1
 
 NATION = wages_for("11-1021")
+# An area choice no wage row makes: where a page shows it, it read the stored explainer.
+STORED_OPTIONS = (
+    '<optgroup label="States and territories"><option value="0100000">Stored State</option>'
+    "</optgroup>"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -107,11 +115,15 @@ def area_table(html: str) -> dict[str, list[str]]:
     }
 
 
+def select(html: str) -> str:
+    return html.split('name="area">')[1].split("</select>")[0]
+
+
 def options(html: str) -> dict[str, list[str]]:
     """The area select's option groups: label → option texts ("" for the options outside)."""
-    select = html.split('name="area">')[1].split("</select>")[0]
-    groups = {"": re.findall(r"<option[^>]*>([^<]*)</option>", select.split("<optgroup")[0])}
-    for label, body in re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', select):
+    choice = select(html)
+    groups = {"": re.findall(r"<option[^>]*>([^<]*)</option>", choice.split("<optgroup")[0])}
+    for label, body in re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', choice):
         groups[label] = re.findall(r"<option[^>]*>([^<]*)</option>", body)
     return groups
 
@@ -292,7 +304,64 @@ def test_an_area_the_section_does_not_offer_gets_the_nations_page_with_a_note(cl
     html = response.content.decode()
     assert "We have no figures for the area this address asks for." in html
     assert 'id="pay-nation"' in html
-    assert "selected" not in html.split('name="area">')[1].split("</select>")[0]
+    assert "selected" not in select(html)
+
+
+@pytest.mark.usefixtures("areas")
+def test_the_national_page_lists_the_areas_stored_with_the_explainer(client, role):
+    render_explainers()
+    # Behind the models' back, as a stale row would be: only the page's source tells.
+    Explainer.objects.filter(role=role).update(area_options_html=STORED_OPTIONS)
+
+    html = get_page(client, role.get_absolute_url())
+
+    assert options(html) == {"": ["The whole US"], "States and territories": ["Stored State"]}
+
+
+@pytest.mark.usefixtures("areas")
+def test_an_areas_page_lists_the_areas_as_they_are_with_its_own_selected(client, role):
+    render_explainers()
+    Explainer.objects.filter(role=role).update(area_options_html=STORED_OPTIONS)
+
+    html = get_page(client, role.get_absolute_url(), {"area": CALIFORNIA})
+
+    assert options(html) == {
+        "": ["The whole US"],
+        "States and territories": ["California"],
+        "Metropolitan and nonmetropolitan areas": ["San Francisco-Oakland-Fremont, CA"],
+    }
+    assert f'<option value="{CALIFORNIA}" selected>California</option>' in html
+    assert area_table(html)["Median"] == ["$131,000", f"${NATION.annual_median:,}"]
+
+
+@pytest.mark.usefixtures("areas")
+def test_a_page_with_no_stored_explainer_lists_the_same_areas(client, role):
+    rendered = get_page(client, role.get_absolute_url())
+    assert not Explainer.objects.exists()
+    render_explainers()
+
+    stored = Explainer.objects.get(role=role).area_options_html
+    assert f'<option value="{SAN_FRANCISCO}">San Francisco-Oakland-Fremont, CA</option>' in stored
+    assert stored in select(rendered)
+    assert select(get_page(client, role.get_absolute_url())) == select(rendered)
+
+
+def test_an_occupation_no_area_publishes_a_median_of_stores_no_areas_and_says_so(client):
+    chief = RoleFactory(title="Chief Executive", onet_soc_code="11-1011.00")
+    founder = RoleFactory(title="Founder", onet_soc_code="")
+    OccupationWageFactory(
+        area=WageAreaFactory(code=WYOMING, name="Wyoming"),
+        soc_code="11-1011",
+        occupation="Chief Executives",
+        annual_median=None,
+    )
+    render_explainers()
+
+    assert [explainer.area_options_html for explainer in Explainer.objects.all()] == ["", ""]
+    html = get_page(client, chief.get_absolute_url())
+    assert "The BLS publishes no wages of Chief Executives by state or metropolitan area." in html
+    assert 'name="area"' not in html
+    assert "Pay where you live" not in get_page(client, founder.get_absolute_url())
 
 
 def test_a_role_without_wages_ignores_the_area(client):
@@ -340,7 +409,7 @@ def test_an_area_the_section_does_not_offer_is_never_stored(
     url = f"{role.get_absolute_url()}?area={area}"
     client.get(url)
 
-    with django_assert_num_queries(RENDERED_PAGE_QUERIES):
+    with django_assert_num_queries(RENDERED_PAGE_QUERIES + AREA_QUERIES):
         response = client.get(url)
 
     assert response.status_code == HTTPStatus.OK
@@ -348,15 +417,20 @@ def test_an_area_the_section_does_not_offer_is_never_stored(
 
 @pytest.mark.usefixtures("areas")
 @pytest.mark.parametrize("stored", [True, False], ids=["stored explainer", "rendered"])
-def test_the_explainer_runs_the_same_queries_whatever_the_area(
+def test_the_explainer_runs_a_fixed_few_queries_whatever_the_area(
     client, role, areas, stored, django_assert_num_queries
 ):
-    """Guards against a query per area or per figure: the areas and the chosen one's
-    figures come from one query, whatever is asked for."""
+    """Guards against a query per area or per figure: the national page reads the areas
+    on offer with the explainer, and an area's page reads them and the chosen one's
+    figures in one query, whatever is asked for."""
     if stored:
         render_explainers()
-    expected = STORED_PAGE_QUERIES if stored else RENDERED_PAGE_QUERIES
-    for area in ["", CALIFORNIA, SAN_FRANCISCO, WYOMING, "6600000", "junk"]:
+    national = STORED_PAGE_QUERIES if stored else RENDERED_PAGE_QUERIES
+    expected = national + AREA_QUERIES
+    for area in ["", "0000000"]:
+        with django_assert_num_queries(national):
+            get_page(client, role.get_absolute_url(), {"area": area})
+    for area in [CALIFORNIA, SAN_FRANCISCO, WYOMING, "6600000", "junk"]:
         with django_assert_num_queries(expected):
             get_page(client, role.get_absolute_url(), {"area": area})
     for n in range(50):

@@ -8,23 +8,26 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from roles.explainers import render_explainers
+from roles.management.commands.load_wages import load_wages
 from roles.models import FAQ, Explainer, Function, Responsibility, Role
 from tests.factories import (
     AlternateTitleFactory,
     CareerStepFactory,
     FAQFactory,
+    OccupationWageFactory,
     PostingFactory,
     ReportingLineFactory,
     RoleFactory,
+    WageAreaFactory,
     build_site,
 )
 from tests.helpers import get_page
 
 pytestmark = pytest.mark.django_db
 
-# The role with its stored explainer (one join), its newest open postings, their salaries,
-# the pay section's areas.
-STORED_EXPLAINER_QUERIES = 4
+# The role with its stored explainer (one join; the pay section's areas among it), its newest
+# open postings, their salaries.
+STORED_EXPLAINER_QUERIES = 3
 
 
 @pytest.fixture(autouse=True)
@@ -83,6 +86,21 @@ def retitle_the_ceo(site):
     site.ceo.save()
 
 
+def make_the_director_a_chief_executive(site):
+    # The wage tables change only when loaded, which tells the explainers itself.
+    chief_executives_in(name="Texas", code="4800000")
+    site.director.onet_soc_code = "11-1011.00"
+    site.director.save()
+
+
+def chief_executives_in(*, name: str, code: str) -> None:
+    OccupationWageFactory(
+        area=WageAreaFactory(code=code, name=name),
+        soc_code="11-1011",
+        occupation="Chief Executives",
+    )
+
+
 @pytest.mark.parametrize(
     ("edit", "where", "new"),
     [
@@ -111,8 +129,16 @@ def retitle_the_ceo(site):
             "coo",
             "Managing Director",
         ),
+        (make_the_director_a_chief_executive, "director", '<option value="4800000">Texas'),
     ],
-    ids=["neighbour's title", "update()", "bulk_create()", "a new part", "a neighbour update()"],
+    ids=[
+        "neighbour's title",
+        "update()",
+        "bulk_create()",
+        "a new part",
+        "a neighbour update()",
+        "the areas of another occupation",
+    ],
 )
 @pytest.mark.django_db(transaction=True)
 def test_a_write_to_roles_shows_at_once_and_is_stored_again_once_it_commits(
@@ -132,6 +158,35 @@ def test_a_write_to_roles_shows_at_once_and_is_stored_again_once_it_commits(
     stored = Explainer.objects.get(role__slug=getattr(site, where).slug)
     assert new in "".join(stored.fragments().values())
     assert new in get_page(client, url)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_loading_the_wage_tables_stores_the_areas_on_offer_again(site):
+    stored = Explainer.objects.get(role=site.director).area_options_html
+    assert "Alabama" not in stored
+
+    load_wages()
+
+    stored = Explainer.objects.get(role=site.director).area_options_html
+    assert '<option value="0100000">Alabama</option>' in stored
+    assert '<option value="0600000">California</option>' in stored
+
+
+def test_the_explainers_read_every_occupations_areas_in_one_query(site):
+    """Guards against a query per role or per occupation when they are all rendered: roles
+    share occupations, and each offers some 590 areas."""
+    with CaptureQueriesContext(connection) as captured:
+        render_explainers()
+    chief = RoleFactory(title="Chief Executive", onet_soc_code="11-1011.00")
+    chief_executives_in(name="Texas", code="4800000")
+    RoleFactory(title="Chief Financial Officer", onet_soc_code="11-3031.00")
+
+    with CaptureQueriesContext(connection) as more:
+        render_explainers()
+
+    assert len(more) == len(captured)
+    stored = Explainer.objects.get(role=chief).area_options_html
+    assert '<option value="4800000">Texas</option>' in stored
 
 
 @pytest.mark.django_db(transaction=True)

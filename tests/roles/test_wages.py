@@ -11,8 +11,8 @@ from roles.explainers import render_explainers
 from roles.management.commands.load_wages import load_wages
 from roles.models import Explainer, OccupationWage, WageArea, WageData
 from roles.templatetags.pay_chart import chart, money, nice_top
-from roles.wages import OccupationWages, wages_for
-from tests.factories import RoleFactory
+from roles.wages import AreaChoice, OccupationWages, area_choices, pay_by_area, wages_for
+from tests.factories import OccupationWageFactory, RoleFactory, WageAreaFactory
 
 
 def test_wages_for_chief_executives_gives_the_published_figures():
@@ -267,3 +267,35 @@ def test_the_chart_has_no_bars_without_figures():
     nothing = OccupationWages("11-9999", "Nobody", *[None] * 8)
 
     assert chart([(nothing, "Nowhere")]) == {"bars": []}
+
+
+# The areas an occupation's pay section offers ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_area_choices_offers_each_occupation_what_pay_by_area_does_with_no_area_asked(
+    django_assert_num_queries,
+):
+    nation = WageAreaFactory(code=wages.NATION, name="National", kind=WageArea.Kind.NATION)
+    texas = WageAreaFactory(code="4800000", name="Texas")
+    alabama = WageAreaFactory(code="0100000", name="Alabama")
+    austin = WageAreaFactory(code="0012420", name="Austin", kind=WageArea.Kind.METRO)
+    WageAreaFactory(code="6600000", name="Guam")
+    for area in (nation, texas, alabama, austin):
+        OccupationWageFactory(area=area)
+    # No median, another occupation, an industry's row: none is on offer for 11-1021.
+    OccupationWageFactory(area=WageAreaFactory(code="5600000"), annual_median=None)
+    OccupationWageFactory(area=texas, soc_code="11-1011", occupation="Chief Executives")
+    OccupationWageFactory(area=alabama, industry_code="54--55")
+    codes = ["11-1021", "11-1011", "43-3051"]
+
+    with django_assert_num_queries(1):
+        choices = area_choices(codes)
+
+    assert choices == {code: pay_by_area(code, "") for code in codes}
+    assert choices["11-1021"].states == [
+        AreaChoice("0100000", "Alabama"),
+        AreaChoice("4800000", "Texas"),
+    ]
+    assert choices["11-1021"].metros == [AreaChoice("0012420", "Austin")]
+    assert choices["43-3051"].choices == 0
