@@ -107,7 +107,8 @@ def preview_explainer(role: Role, formsets: Iterable[Any]) -> Explainer:
         role.manager_lines = [line for line in rows[ReportingLine] if line.manager.is_published]
     if CareerStep in rows:
         role.next_steps = [step for step in rows[CareerStep] if step.to_role.is_published]
-    return render(role, same_function_of(role))
+    # The preview shows the role's own sections, not the pay section's area choice.
+    return render(role, same_function_of(role), options={})
 
 
 def kept_forms(formset: Any) -> list[Any]:
