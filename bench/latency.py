@@ -5,7 +5,9 @@ client and every cache off, so the time is what one gunicorn worker spends on a 
 has asked for yet, less the WSGI server and the network. After a warm-up, each query is
 repeated and reported as p50/p95/p99. Then the SQL of one request is captured and explained:
 `EXPLAIN (ANALYZE, BUFFERS)` on PostgreSQL, `EXPLAIN QUERY PLAN` (with the statement timed)
-on SQLite; the plans go to files and a one-line summary to the results.
+on SQLite; the plans go to files and a one-line summary to the results. A few more requests
+are timed by part (`split`): SQL, the ORM, the templates and the rest, for the report's
+account of a missed target.
 
 Run by bench/run.py in a process of its own, configured from the environment like the site:
 
@@ -104,6 +106,8 @@ class Measurement:
     plan_file: str = ""
     # Time in the database during one request, as the site sees it (not EXPLAIN's).
     sql_ms: float = 0.0
+    # A request's time by part (`Split`), the mean of a few requests.
+    split_ms: dict[str, float] = field(default_factory=dict)
 
     @property
     def p50(self) -> float:
@@ -197,6 +201,80 @@ def capture(client, path: str) -> tuple[list[tuple[str, Any]], float]:
     with connection.execute_wrapper(record):
         fetch(client, path)
     return statements, spent[0]
+
+
+# The parts of a request's time: the database, the ORM (compiling querysets into SQL and
+# turning rows into objects), the templates, and the rest (the view's and the middleware's
+# own Python, building querysets included).
+PARTS = ("sql", "orm", "template", "other")
+
+
+class Split:
+    """A request's time by part, each moment counted once, in the innermost part running
+    (SQL a template's loop runs is SQL, not template)."""
+
+    def __init__(self) -> None:
+        self.ms = dict.fromkeys(PARTS, 0.0)
+        self._running = ["other"]
+        self._since = time.perf_counter()
+
+    def _switch(self, part: str | None) -> None:
+        now = time.perf_counter()
+        self.ms[self._running[-1]] += (now - self._since) * 1000
+        self._since = now
+        if part is None:
+            self._running.pop()
+        else:
+            self._running.append(part)
+
+    def around(self, part: str, function: Any) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            self._switch(part)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self._switch(None)
+
+        return timed
+
+    def stop(self) -> None:
+        self._switch(None)
+
+
+def split(client, path: str, runs: int = 10) -> dict[str, float]:
+    """The mean milliseconds of a request for `path` in each of PARTS, over `runs` requests."""
+    from unittest import mock
+
+    from django.db import connection
+    from django.db.models.query import QuerySet
+    from django.template.base import Template
+
+    totals = dict.fromkeys(PARTS, 0.0)
+    for _ in range(runs):
+        parts = Split()
+
+        def sql(execute, sql, params, many, context, parts=parts):
+            return parts.around("sql", execute)(sql, params, many, context)
+
+        patches = [
+            mock.patch.object(QuerySet, name, parts.around("orm", getattr(QuerySet, name)))
+            for name in ("_fetch_all", "count", "exists", "aggregate")
+        ]
+        patches.append(
+            mock.patch.object(Template, "render", parts.around("template", Template.render))
+        )
+        for patch in patches:
+            patch.start()
+        try:
+            with connection.execute_wrapper(sql):
+                fetch(client, path)
+        finally:
+            parts.stop()
+            for patch in patches:
+                patch.stop()
+        for part, ms in parts.ms.items():
+            totals[part] += ms
+    return {part: round(ms / runs, 3) for part, ms in totals.items()}
 
 
 PG_INDEX = re.compile(r"(?:Index Scan|Index Only Scan) using (\S+)|Bitmap Index Scan on (\S+)")
@@ -298,6 +376,7 @@ def measure_all(
     for key, label, params in QUERY_MIX:
         measurement = measure(client, key, label, search_path(params), repetitions, warmup, budget)
         statements, measurement.sql_ms = capture(client, measurement.path)
+        measurement.split_ms = split(client, measurement.path)
         if not statements:
             raise RuntimeError(f"{measurement.path} ran no SQL: was it served from a cache?")
         measurement.statements, plans = explain(statements)
@@ -312,6 +391,7 @@ def measure_all(
     for key, label, path in page_paths() if with_pages else []:
         measurement = measure(client, key, label, path, max(3, repetitions // 5), warmup, budget)
         statements, measurement.sql_ms = capture(client, path)
+        measurement.split_ms = split(client, path)
         measurement.statements = [
             Statement(sql, statement_kind(sql), 0.0, [], []) for sql, _ in statements
         ]

@@ -1,6 +1,8 @@
 """The benchmark harness measures what it claims, on a handful of postings (no load, no
 seeding): every query of the mix is timed and explained, and the report names each one."""
 
+import re
+
 import pytest
 
 from bench import feed, latency, run, sitemap
@@ -30,6 +32,10 @@ def test_latency_measures_every_query_of_the_mix_and_explains_its_sql(postings, 
         plan = (tmp_path / row["plan_file"]).read_text()
         assert plan.startswith(f"-- GET {row['path']}")
     assert [row["key"] for row in result["pages"]] == ["home", "list", "explainer", "detail"]
+    for row in result["searches"] + result["pages"]:
+        # Every part of a request's time, SQL within a template counted once, as SQL.
+        assert set(row["split_ms"]) == {"sql", "orm", "template", "other"}
+        assert all(ms > 0 for ms in row["split_ms"].values())
     table = latency.table(result)
     for _, label, _ in latency.QUERY_MIX:
         assert f"| {label} |" in table
@@ -94,6 +100,9 @@ def test_the_report_says_which_targets_are_missed_and_why(postings):
         "| not measured | — |"
     ) in targets
     assert "What would reach it" in targets
+    # Each missed page's time by part: where it goes, not only how much.
+    assert "**Search, cache off**" in targets
+    assert re.search(r"SQL [\d.]+ ms, the ORM [\d.]+, templates [\d.]+", targets)
     assert "| Search p95 ≤ 60 ms in the server over the query mix (postgresql, 100,000) | p95 " in (
         targets
     )
