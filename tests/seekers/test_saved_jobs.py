@@ -288,12 +288,13 @@ def test_a_signed_in_search_asks_for_saved_jobs_once(
     seeker_client, seeker, count, django_assert_num_queries
 ):
     """Guards a query per result line for its saved state: one for the page's save buttons,
-    besides the search's own, the session and the user."""
+    besides the search's own (the stored counts of open postings, none of so few, and the
+    counting), the session and the user."""
     for _ in range(count):
         posting = PostingFactory(organisation=OrganisationFactory())
         SavedJob.objects.create(user=seeker, posting=posting)
 
-    with django_assert_num_queries(7) as queries:
+    with django_assert_num_queries(8) as queries:
         response = seeker_client.get("/jobs/")
 
     assert response.content.decode().count("save-control__state") == count
