@@ -14,7 +14,7 @@ are then summed from those few thousand groups in Python, each facet with the ot
 filters applied, and kept in the cache under the public pages' version
 (jobsite/caching.py) for the next page or order of the search. The counts of every open
 posting (nothing searched), which the home page, /jobs/ and the role directory show, are
-also stored in the database for a minute (`stored_counts`), so that a page the cache does
+also stored in the database for a minute (`stored_tally`), so that a page the cache does
 not hold counts nothing.
 
 A search with many thousands of results is not counted: its counts are estimated from a
@@ -40,27 +40,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import math
 import operator
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field, fields
-from datetime import timedelta
 from functools import lru_cache, reduce
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
 from django.db.models import Count, Exists, F, Func, IntegerField, Max, OuterRef
-from django.utils import timezone
 
 from jobsite import caching
-from postings import search
+from postings import search, stored_counts
 from postings.currencies import currency_label
 from postings.display import REMOTE, country_name
 from roles.models import Role
-
-logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from django.forms import BoundField, Form
@@ -620,14 +614,14 @@ def as_text(params: dict[str, Any], *, leaving_out: Iterable[str] = ()) -> dict[
 def tally(search_: Search) -> Tally:
     """The total and the facets' counts: up to four queries, or none when the same search
     was counted a moment ago (the next page, another order, the home page). With nothing
-    searched, one query when the counts are stored (`stored_counts`)."""
+    searched, one query when the counts are stored (`stored_tally`)."""
     key = tally_key(search_)
     counted = cache.get(key) if key else None
     if counted is not None:
         return counted
     everything = searches_everything(search_)
     database = search_.queryset.db
-    counted = stored_counts(database) if everything else None
+    counted = stored_tally(database) if everything else None
     if counted is None:
         counted = count_search(search_)
         counted.role_names = {
@@ -639,7 +633,7 @@ def tally(search_: Search) -> Tally:
         }
         if everything and counted.total >= STORED_FROM:
             counted.employers = employers_of(search_.queryset)
-            store_counts(database, counted)
+            stored_counts.write(database, STORED_COUNTS_KEY, counted.as_json())
     if key:
         cache.set(key, counted, timeout=caching.cache_seconds())
     return counted
@@ -649,22 +643,21 @@ def tally(search_: Search) -> Tally:
 #
 # The search with nothing searched (/jobs/, and the figures of the home page, the role
 # directory and the landing sitemaps) counts every open posting: at 10,000 postings, 10 ms
-# of the home page's 16, and it would be counted again at every miss of the page cache and
-# with that cache off. So its counts are stored in a row (OpenPostingCounts) by the page
-# that counts them, and the pages after it read that row, one query, for at most
-# STORED_COUNTS_SECONDS. A write to a posting, an organisation or a role deletes the row
-# once it commits. What can leave the row behind the postings is a posting expiring, or a
-# page that counted the rows as they were storing its counts after a write committed: the
-# row's age bounds both. So counts are stored only where no page depends on them exactly:
-# with twice as many results as a visitor can page through, a few postings more or fewer
-# never bring the last page within reach, nor change "about 58,000".
-STORED_COUNTS_SECONDS = 60
+# of the home page's 16, at every miss of the page cache and with that cache off. So its
+# counts are stored for a minute (postings/stored_counts.py), with the number of employers
+# hiring, the home page's other figure. A posting that expires within that minute stays in
+# them, so they are stored only where no page depends on them exactly: with twice as many
+# results as a visitor can page through, a few postings more or fewer never bring the last
+# page within reach, nor change "about 58,000".
 STORED_FROM = 2 * EXACT_COUNT_LIMIT
 # The facets counted and the tally's fields: a release that changes either reads none of
 # the counts stored before it.
-STORED_COUNTS_KEY = hashlib.sha256(
-    json.dumps([FACET_NAMES, FACET_COLUMNS, [item.name for item in fields(Tally)]]).encode()
-).hexdigest()
+STORED_COUNTS_KEY = (
+    "open-postings:"
+    + hashlib.sha256(
+        json.dumps([FACET_NAMES, FACET_COLUMNS, [item.name for item in fields(Tally)]]).encode()
+    ).hexdigest()[:32]
+)
 
 
 def searches_everything(search_: Search) -> bool:
@@ -682,53 +675,10 @@ def employers_of(postings: PostingQuerySet) -> int:
     return organisations._default_manager.using(postings.db).filter(Exists(has_one)).count()
 
 
-def stored_counts(database: str) -> Tally | None:
+def stored_tally(database: str) -> Tally | None:
     """The stored counts of every open posting, unless out of date (None): one query."""
-    from postings.models import OpenPostingCounts
-
-    counted_after = timezone.now() - timedelta(seconds=STORED_COUNTS_SECONDS)
-    stored = (
-        OpenPostingCounts.objects.using(database)
-        .filter(key=STORED_COUNTS_KEY, counted_at__gt=counted_after)
-        .values_list("tally", flat=True)
-        .first()
-    )
+    stored = stored_counts.read(database, STORED_COUNTS_KEY)
     return Tally.from_json(stored) if stored is not None else None
-
-
-def store_counts(database: str, counted: Tally) -> None:
-    """Store the counts a page made of every open posting, over any stored before: one
-    query. A page is not worth a failed write (SQLite busy with another writer)."""
-    from postings.models import OpenPostingCounts
-
-    row = OpenPostingCounts(
-        key=STORED_COUNTS_KEY, tally=counted.as_json(), counted_at=timezone.now()
-    )
-    try:
-        # A savepoint, so that a failure leaves a surrounding transaction usable.
-        with transaction.atomic(using=database):
-            OpenPostingCounts.objects.using(database).bulk_create(
-                [row],
-                update_conflicts=True,
-                unique_fields=["key"],
-                update_fields=["tally", "counted_at"],
-            )
-    except DatabaseError:
-        logger.warning("Could not store the counts of the open postings", exc_info=True)
-
-
-def counts_out_of_date(using: str) -> None:
-    """A posting, an organisation or a role was written on `using`: forget the stored
-    counts once the write commits (once, however many rows it writes)."""
-    pending = transaction.get_connection(using).run_on_commit
-    if not any(callback is forget_counts for _, callback, _ in pending):
-        transaction.on_commit(forget_counts, using=using, robust=True)
-
-
-def forget_counts(using: str = DEFAULT_DB_ALIAS) -> None:
-    from postings.models import OpenPostingCounts
-
-    OpenPostingCounts.objects.using(using).all().delete()
 
 
 def open_jobs(postings: PostingQuerySet) -> Tally:

@@ -1880,14 +1880,15 @@ class RenderedDescription(models.Model):
 
 
 class OpenPostingCounts(models.Model):
-    """The counts of every open posting, by facet: the search with nothing searched, which
-    /jobs/, the home page, the role directory and the landing sitemaps show. Stored by the
-    first page that counts them and read by the pages after it (postings/facets.py)."""
+    """Counts of many open postings, stored by the page that counted them and read by the
+    pages after it for a minute (postings/stored_counts.py): every open posting's by facet,
+    which /jobs/ with nothing searched, the home page and the role directory show, and a
+    role's postings' salaries, which its explainer shows."""
 
-    # A digest of the facets counted: counts stored by a release with other facets are
+    # What was counted, and in what form: counts stored by a release with another form are
     # never read by this one.
     key = models.CharField(primary_key=True, max_length=64)
-    tally = models.JSONField(help_text="The total, and each facet's counts by value.")
+    counts = models.JSONField()
     counted_at = models.DateTimeField()
 
     class Meta:

@@ -1,11 +1,12 @@
-"""The counts of every open posting, stored (postings/facets.py): what /jobs/ with nothing
-searched, the home page and the role directory show, read from one row rather than counted
-at every page."""
+"""Counts of open postings, stored (postings/stored_counts.py): what /jobs/ with nothing
+searched, the home page and the role directory show, and a role's salaries on its explainer,
+read from one row rather than counted at every page."""
 
 import json
 import logging
 import re
 from datetime import timedelta
+from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
@@ -13,8 +14,9 @@ from django.db import DatabaseError, connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from postings import facets
+from postings import facets, stored_counts
 from postings.models import OpenPostingCounts, Posting
+from postings.views import roles as roles_views
 from tests.factories import OrganisationFactory, PostingFactory, RoleFactory
 from tests.helpers import JOBS
 
@@ -90,7 +92,7 @@ def test_the_stored_counts_are_what_counting_gives(client, stored_from_five):
     PostingFactory(salary_currency="", salary_min=None, salary_max=None)
     counted = facets.open_jobs(Posting.objects.public())
 
-    stored = facets.stored_counts("default")
+    stored = facets.stored_tally("default")
 
     assert stored == counted
     assert stored.employers == 3
@@ -145,7 +147,7 @@ def test_a_suspended_employer_and_a_renamed_role_reach_the_stored_counts(client,
 def test_a_posting_that_expires_leaves_the_counts_within_their_lifetime(
     client, stored_from_five, django_assert_max_num_queries
 ):
-    """Expiring is no write: the stored counts keep it until they are STORED_COUNTS_SECONDS
+    """Expiring is no write: the stored counts keep it until they are LIFETIME_SECONDS
     old, while the results never show it."""
     PostingFactory.create_batch(5)
     expiring = PostingFactory(title="Expiring Job")
@@ -161,7 +163,7 @@ def test_a_posting_that_expires_leaves_the_counts_within_their_lifetime(
     assert results_count(client) == 6
 
     OpenPostingCounts.objects.update(
-        counted_at=timezone.now() - timedelta(seconds=facets.STORED_COUNTS_SECONDS + 1)
+        counted_at=timezone.now() - timedelta(seconds=stored_counts.LIFETIME_SECONDS + 1)
     )
     assert results_count(client) == 5
 
@@ -187,7 +189,7 @@ def test_a_search_is_never_answered_with_the_stored_counts(client, stored_from_f
 def test_counts_stored_by_a_release_with_other_facets_are_not_read(client, stored_from_five):
     PostingFactory.create_batch(5)
     OpenPostingCounts.objects.create(
-        key="another release", tally=facets.Tally(total=99).as_json(), counted_at=timezone.now()
+        key="another release", counts=facets.Tally(total=99).as_json(), counted_at=timezone.now()
     )
 
     assert results_count(client) == 5
@@ -200,8 +202,62 @@ def test_a_failed_store_still_serves_the_page(client, stored_from_five, monkeypa
         raise DatabaseError("database is locked")
 
     monkeypatch.setattr(QuerySet, "bulk_create", busy)
-    with caplog.at_level(logging.WARNING, logger="postings.facets"):
+    with caplog.at_level(logging.WARNING, logger="postings.stored_counts"):
         assert results_count(client) == 5
 
-    assert "Could not store the counts" in caplog.text
+    assert "Could not store the counts open-postings:" in caplog.text
     assert not OpenPostingCounts.objects.exists()
+
+
+# -- A role's salaries, on its explainer ----------------------------------------------------
+
+SALARIES = re.compile(r'<h3 id="pay-postings">.*?</p>', re.DOTALL)
+
+
+def salaries_section(client, role) -> str:
+    response = client.get(role.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    return SALARIES.search(response.content.decode())[0]
+
+
+@pytest.fixture
+def salaries_stored_from_four(monkeypatch):
+    monkeypatch.setattr(roles_views, "SALARIES_STORED_FROM", 4)
+
+
+def test_a_role_with_many_open_postings_has_its_salaries_read_from_one_row(
+    client, salaries_stored_from_four, django_assert_max_num_queries
+):
+    role = RoleFactory(title="Head of Logistics")
+    for low in (50_000, 60_000, 70_000):
+        PostingFactory(role=role, salary_min=Decimal(low), salary_max=Decimal(low + 9_999))
+    PostingFactory(role=role, employment_type="part_time", salary_currency="EUR")
+    counted = salaries_section(client, role)
+
+    with django_assert_max_num_queries(20) as queries:
+        stored = salaries_section(client, role)
+
+    assert stored == counted
+    assert "GBP 50,000–79,999 a year, across 3 full-time postings" in stored
+    assert "1 part-time posting in EUR: too few for a range" in stored
+    assert not [query for query in queries.captured_queries if "MIN(" in query["sql"]]
+
+
+def test_a_role_with_few_open_postings_is_counted_every_time(client, salaries_stored_from_four):
+    role = RoleFactory(title="Head of Logistics")
+    PostingFactory.create_batch(3, role=role)
+
+    salaries_section(client, role)
+
+    assert not OpenPostingCounts.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_posting_published_reaches_its_roles_stored_salaries(client, salaries_stored_from_four):
+    role = RoleFactory(title="Head of Logistics")
+    PostingFactory.create_batch(4, role=role, salary_min=Decimal(50_000), salary_max=None)
+    assert "across 4 full-time postings" in salaries_section(client, role)
+
+    PostingFactory(role=role, salary_min=Decimal(90_000), salary_max=None)
+
+    assert "GBP 50,000–90,000 a year, across 5 full-time postings" in salaries_section(client, role)

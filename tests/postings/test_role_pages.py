@@ -36,8 +36,9 @@ CAREER_PATH = re.compile(r'<figure class="career-path".*?</figure>', re.DOTALL)
 
 # Queries a page may run, whatever the number of roles and parts (see the guards below).
 # The explainer rendering its own: eight for the role's parts and routes, the top
-# industries, the postings and their salaries, the pay section's areas.
-EXPLAINER_QUERIES = 12
+# industries, the postings and their salaries (the stored ones first, none of so few
+# postings), the pay section's areas.
+EXPLAINER_QUERIES = 13
 # The directory: the stored counts (none are stored of a few postings), the search's counts
 # (sizing, grouping, role names), then the roles.
 DIRECTORY_QUERIES = 5
