@@ -790,10 +790,9 @@ UNCACHED_REMEDIES = {
     ),
     "explainer": (
         "less per request than the role and its stored explainer (one query), the role's "
-        "newest open postings and their salary figures (two queries over the role's open "
-        "postings) and the template around the stored sections: the salary figures stored "
-        "like the counts of open postings, and the newest postings' cards drawn without "
-        "Django's templates"
+        "newest open postings and their salary figures (stored from 1,000 open postings of "
+        "the role, else counted) and the template around the stored sections: the newest "
+        "postings' cards and the page's frame drawn without Django's templates"
     ),
     "home": (
         "the eight result cards (about 1.2 ms of template) and the roles (31 objects to pick "
