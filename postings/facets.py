@@ -38,8 +38,6 @@ at import time: what a facet needs of them it reads from the queryset it counts.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import operator
 from collections.abc import Hashable, Iterable
@@ -650,13 +648,8 @@ def tally(search_: Search) -> Tally:
 # results as a visitor can page through, a few postings more or fewer never bring the last
 # page within reach, nor change "about 58,000".
 STORED_FROM = 2 * EXACT_COUNT_LIMIT
-# The facets counted and the tally's fields: a release that changes either reads none of
-# the counts stored before it.
-STORED_COUNTS_KEY = (
-    "open-postings:"
-    + hashlib.sha256(
-        json.dumps([FACET_NAMES, FACET_COLUMNS, [item.name for item in fields(Tally)]]).encode()
-    ).hexdigest()[:32]
+STORED_COUNTS_KEY = stored_counts.key(
+    "open-postings", [FACET_NAMES, FACET_COLUMNS, [item.name for item in fields(Tally)]]
 )
 
 

@@ -15,6 +15,8 @@ caller stores only counts that no page depends on exactly, and only where counti
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from datetime import timedelta
 from typing import Any
@@ -25,6 +27,13 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 LIFETIME_SECONDS = 60
+
+
+def key(name: str, form: Any) -> str:
+    """The key of counts called `name`, stored in `form` (what JSON holds: the names of the
+    fields they are made of, say): a release that changes the form reads none stored
+    before it, rather than misread them."""
+    return f"{name}:{hashlib.sha256(json.dumps(form).encode()).hexdigest()[:16]}"
 
 
 def read(database: str, key: str) -> Any | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from http import HTTPStatus
@@ -173,16 +171,15 @@ def explainer_salaries(postings: PostingQuerySet) -> tuple[int, list[SalaryGroup
 # (postings/stored_counts.py): aggregating them costs as they grow (6.6 ms of SQL for a
 # role's 3,000 on SQLite), while a few more or fewer never change a range much.
 SALARIES_STORED_FROM = 1_000
-# The form they are stored in: a release that changes it reads none stored before it.
-SALARIES_FORM = hashlib.sha256(
-    json.dumps([list(JobKind.LABELS), [item.name for item in fields(PostingSalaries)]]).encode()
-).hexdigest()[:16]
+STORED_SALARIES = stored_counts.key(
+    "salaries", [list(JobKind.LABELS), [item.name for item in fields(PostingSalaries)]]
+)
 
 
 def role_salaries(role: Role, postings: PostingQuerySet) -> tuple[int, list[SalaryGroup]]:
     """`explainer_salaries` of the role's open `postings`: stored where they are many, so
     one query reads them; else counted, one query more."""
-    key = f"salaries:{SALARIES_FORM}:{role.pk}"
+    key = f"{STORED_SALARIES}:{role.pk}"
     stored = stored_counts.read(postings.db, key)
     if stored is not None:
         return stored["total"], [
