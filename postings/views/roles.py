@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 from http import HTTPStatus
+from typing import Any
 
 from django.db.models import Case, Count, Max, Min, Value, When
 from django.db.models.functions import Coalesce
@@ -130,6 +131,28 @@ class SalaryGroup:
     label: str
     salaries: list[PostingSalaries]
 
+    def as_json(self) -> dict[str, Any]:
+        """The group as JSON can hold it: amounts as text, exact."""
+        return {
+            "kind": self.kind,
+            "salaries": [
+                [item.currency, as_text(item.low), as_text(item.high), item.postings]
+                for item in self.salaries
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SalaryGroup:
+        kind = data["kind"]
+        return cls(
+            kind,
+            JobKind.LABELS[kind],
+            [
+                PostingSalaries(kind, currency, as_decimal(low), as_decimal(high), postings)
+                for currency, low, high, postings in data["salaries"]
+            ],
+        )
+
 
 def explainer_salaries(postings: PostingQuerySet) -> tuple[int, list[SalaryGroup]]:
     """The number of open postings, and their yearly salaries by kind of job (full-time and
@@ -182,34 +205,10 @@ def role_salaries(role: Role, postings: PostingQuerySet) -> tuple[int, list[Sala
     key = f"{STORED_SALARIES}:{role.pk}"
     stored = stored_counts.read(postings.db, key)
     if stored is not None:
-        return stored["total"], [
-            SalaryGroup(
-                group["kind"],
-                JobKind.LABELS[group["kind"]],
-                [
-                    PostingSalaries(
-                        group["kind"], currency, as_decimal(low), as_decimal(high), count
-                    )
-                    for currency, low, high, count in group["salaries"]
-                ],
-            )
-            for group in stored["groups"]
-        ]
+        return stored["total"], [SalaryGroup.from_json(group) for group in stored["groups"]]
     total, groups = explainer_salaries(postings)
     if total >= SALARIES_STORED_FROM:
-        counts = {
-            "total": total,
-            "groups": [
-                {
-                    "kind": group.kind,
-                    "salaries": [
-                        [s.currency, as_text(s.low), as_text(s.high), s.postings]
-                        for s in group.salaries
-                    ],
-                }
-                for group in groups
-            ],
-        }
+        counts = {"total": total, "groups": [group.as_json() for group in groups]}
         stored_counts.write(postings.db, key, counts)
     return total, groups
 
