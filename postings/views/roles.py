@@ -192,7 +192,7 @@ def explainer_salaries(postings: PostingQuerySet) -> tuple[int, list[SalaryGroup
 
 # A role with this many open postings has its salary figures stored for a minute
 # (postings/stored_counts.py): aggregating them costs as they grow (6.6 ms of SQL for a
-# role's 3,000 on SQLite), while a few more or fewer never change a range much.
+# role's 2,500 on SQLite), while a few more or fewer never change a range much.
 SALARIES_STORED_FROM = 1_000
 STORED_SALARIES = stored_counts.key(
     "salaries", [list(JobKind.LABELS), [item.name for item in fields(PostingSalaries)]]
