@@ -120,9 +120,18 @@ def bump(using: str | None = None) -> None:
 def bump_when_committed(using: str | None = None) -> None:
     """Bump once the transaction on `using` commits (at once outside one): once however many
     rows it writes, since every bump after the first would change nothing."""
+    once_committed(_bump, using)
+
+
+def once_committed(
+    callback: Callable[[], object], using: str | None, *, robust: bool = False
+) -> None:
+    """Call `callback` when the transaction on `using` commits (at once outside one), once
+    however many writes in it ask: what a write makes out of date is remade or forgotten
+    once, for the rows as they are then."""
     pending = transaction.get_connection(using).run_on_commit
-    if not any(callback is _bump for _, callback, _ in pending):
-        transaction.on_commit(_bump, using=using)
+    if not any(queued is callback for _, queued, _ in pending):
+        transaction.on_commit(callback, using=using, robust=robust)
 
 
 def _bump() -> None:

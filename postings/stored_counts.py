@@ -24,6 +24,8 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
 from django.utils import timezone
 
+from jobsite.caching import once_committed
+
 logger = logging.getLogger(__name__)
 
 LIFETIME_SECONDS = 60
@@ -71,9 +73,7 @@ def write(database: str, key: str, counts: Any) -> None:
 def out_of_date(using: str) -> None:
     """A posting, an organisation or a role was written on `using`: forget every stored
     count once the write commits (once, however many rows it writes)."""
-    pending = transaction.get_connection(using).run_on_commit
-    if not any(callback is forget for _, callback, _ in pending):
-        transaction.on_commit(forget, using=using, robust=True)
+    once_committed(forget, using, robust=True)
 
 
 def forget(using: str = DEFAULT_DB_ALIAS) -> None:

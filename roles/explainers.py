@@ -33,6 +33,7 @@ from django.db import DEFAULT_DB_ALIAS, models, router, transaction
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 
+from jobsite.caching import once_committed
 from roles import presentation
 from roles.jsonld import occupation_json_ld
 from roles.models import (
@@ -221,10 +222,8 @@ def out_of_date(using: str) -> None:
     writer's transaction, and render them all again once it commits (once, however many
     rows it writes)."""
     Explainer.objects.using(using).all().delete()
-    pending = transaction.get_connection(using).run_on_commit
-    if not any(callback is render_explainers for _, callback, _ in pending):
-        # Robust: a failure leaves the rows missing, which pages render for themselves.
-        transaction.on_commit(render_explainers, using=using, robust=True)
+    # Robust: a failure leaves the rows missing, which pages render for themselves.
+    once_committed(render_explainers, using, robust=True)
 
 
 def render_after_migrate(using: str, **kwargs: Any) -> None:
